@@ -1,1 +1,372 @@
-//! (to be written)
+//! Parallel Monte Carlo evaluation, bit-identical on any thread count.
+//!
+//! Samples are cut into fixed batches by sample index ([`BATCH_SIZE`]), never by thread. Each
+//! batch draws its uniforms from the sampling design, maps them through every value's quantile
+//! function, and evaluates the model sample by sample. Batches run in parallel (rayon) in
+//! windows; their results are merged into the accumulators strictly in batch order, so every
+//! floating-point reduction happens in the same order whatever the thread count.
+//!
+//! `--precision P` keeps adding windows of batches until the 95% half-width (1.96 × se) of the
+//! mean of every headline metric is within `P × |mean|`, or the sample cap is reached.
+
+use rayon::prelude::*;
+
+use crate::dist::Marginal;
+use crate::error::Error;
+use crate::model::{
+    self, METRICS, Metric, Outputs, PROBABILITIES, Plan, SERIES, Scratch,
+};
+use crate::sampling::Design;
+use crate::scenario::{SamplerKind, Scenario};
+use crate::stats::{Accumulator, spearman};
+
+/// Samples per batch. LHS strata are per batch; changing this changes every published number.
+pub const BATCH_SIZE: usize = 32_768;
+/// Samples kept per correlated value to measure the rank correlation achieved.
+pub const CORRELATION_CHECK_SAMPLES: usize = 1 << 18;
+/// Default cap on samples when `--precision` is given.
+pub const DEFAULT_PRECISION_CAP: u64 = 10_000_000;
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub samples: u64,
+    pub seed: u64,
+    pub sampler: SamplerKind,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// Relative 95% half-width target for the means of the headline metrics.
+    pub precision: Option<f64>,
+    /// Upper bound on samples under `precision`.
+    pub max_samples: u64,
+}
+
+impl RunConfig {
+    pub fn from_scenario(s: &Scenario) -> RunConfig {
+        RunConfig {
+            samples: s.simulation.samples,
+            seed: s.simulation.seed,
+            sampler: s.simulation.sampler,
+            threads: None,
+            precision: None,
+            max_samples: DEFAULT_PRECISION_CAP,
+        }
+    }
+}
+
+/// An uncertain value: its index in the value vector, path, and marginal.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub index: usize,
+    pub path: String,
+    pub marginal: Marginal,
+}
+
+/// A scenario ready to sample: the plan, the constants, the uncertain inputs and the design.
+pub struct Simulation {
+    pub plan: Plan,
+    /// Every value at its fixed value (uncertain ones at their medians): the template of `x`.
+    pub template: Vec<f64>,
+    pub inputs: Vec<Input>,
+    /// `(input i, input j, target rank)`, indices into `inputs`.
+    pub correlations: Vec<(usize, usize, f64)>,
+    design: Design,
+    seed: u64,
+}
+
+/// Per-sample data handed to an observer (for `--samples-out`), one batch at a time.
+pub struct BatchView<'a> {
+    /// Global index of the first sample.
+    pub first: u64,
+    pub n: usize,
+    /// Input `p`, sample `i` at `inputs[p * n + i]`.
+    pub inputs: &'a [f64],
+    /// Metric `m` (in [`METRICS`] order), sample `i` at `metrics[m * n + i]`.
+    pub metrics: &'a [f64],
+}
+
+/// Called after each merged batch: `(view, samples done so far, samples planned)`.
+pub trait Observer {
+    fn batch(&mut self, view: &BatchView<'_>) -> Result<(), Error>;
+    fn progress(&mut self, _done: u64, _planned: u64) {}
+}
+
+/// An observer that does nothing.
+pub struct Silent;
+impl Observer for Silent {
+    fn batch(&mut self, _view: &BatchView<'_>) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// What a run produced: accumulated metrics, probabilities, series and inputs.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub samples: u64,
+    pub seed: u64,
+    pub sampler: SamplerKind,
+    /// `None` for metrics the scenario lacks.
+    pub metrics: Vec<Option<Accumulator>>,
+    /// Count of samples where each probability's event held; `None` when absent.
+    pub probabilities: Vec<Option<u64>>,
+    /// `series[s][k]`: series `s`, year `k`; `None` when absent.
+    pub series: Vec<Option<Vec<Accumulator>>>,
+    /// One accumulator per uncertain input (in `Simulation::inputs` order).
+    pub inputs: Vec<Accumulator>,
+    /// `(i, j, target, achieved)` rank correlations, indices into inputs.
+    pub correlations: Vec<(usize, usize, f64, f64)>,
+    /// Under `--precision`: whether the target was met before the cap.
+    pub converged: Option<bool>,
+    /// Samples whose metric was not a number (a zero denominator), by metric.
+    pub nan_counts: Vec<u64>,
+}
+
+impl RunResult {
+    pub fn metric(&self, m: Metric) -> Option<&Accumulator> {
+        self.metrics[m as usize].as_ref()
+    }
+}
+
+struct BatchOut {
+    first: u64,
+    n: usize,
+    inputs: Vec<f64>,
+    metrics: Vec<f64>,
+    series: Vec<f64>,
+    prob_counts: [u64; PROBABILITIES.len()],
+}
+
+impl Simulation {
+    pub fn new(s: &Scenario, cfg: &RunConfig) -> Result<Simulation, Error> {
+        let plan = Plan::new(s).map_err(|e| Error::Internal(e.to_string()))?;
+        let params = s.params();
+        let mut template = Vec::with_capacity(params.len());
+        let mut inputs = Vec::new();
+        for (index, p) in params.iter().enumerate() {
+            match p.fixed_value() {
+                Some(v) => template.push(v),
+                None => {
+                    template.push(p.marginal.quantile(0.5));
+                    inputs.push(Input { index, path: p.path.clone(), marginal: p.marginal.clone() });
+                }
+            }
+        }
+        let pos = |path: &str| inputs.iter().position(|i| i.path == path);
+        let mut correlations = Vec::new();
+        for c in &s.correlations {
+            match (pos(&c.between[0]), pos(&c.between[1])) {
+                (Some(i), Some(j)) => correlations.push((i, j, c.rank)),
+                _ => {
+                    return Err(Error::Input(format!(
+                        "correlation between '{}' and '{}' names a value that is not uncertain",
+                        c.between[0], c.between[1]
+                    )));
+                }
+            }
+        }
+        let paths = inputs.iter().map(|i| i.path.clone()).collect();
+        let design = Design::new(cfg.sampler, cfg.seed, paths, &correlations, BATCH_SIZE)
+            .map_err(|e| Error::Input(e.to_string()))?;
+        Ok(Simulation { plan, template, inputs, correlations, design, seed: cfg.seed })
+    }
+
+    /// Values of every input at its median (fixed values as they are).
+    pub fn medians(&self) -> Vec<f64> {
+        self.template.clone()
+    }
+
+    fn run_batch(&self, batch: u64, n: usize) -> BatchOut {
+        let plan = &self.plan;
+        let k = self.inputs.len();
+        let mut u = vec![0.0; k * n];
+        if k > 0 {
+            self.design.fill_batch(batch, n, &mut u);
+        }
+        for (p, input) in self.inputs.iter().enumerate() {
+            for v in &mut u[p * n..(p + 1) * n] {
+                *v = input.marginal.quantile(*v);
+            }
+        }
+        let nm = METRICS.len();
+        let years = plan.years;
+        let ns = SERIES.len() * years;
+        let mut metrics = vec![0.0; nm * n];
+        let mut series = vec![0.0; ns * n];
+        let mut prob_counts = [0u64; PROBABILITIES.len()];
+        let mut x = self.template.clone();
+        let mut out = Outputs::new(plan);
+        let mut scratch = Scratch::new(plan);
+        for i in 0..n {
+            for (p, input) in self.inputs.iter().enumerate() {
+                x[input.index] = u[p * n + i];
+            }
+            model::evaluate(plan, &x, &mut scratch, &mut out);
+            for (m, v) in out.metrics.iter().enumerate() {
+                metrics[m * n + i] = *v;
+            }
+            for (s, v) in out.series.iter().enumerate() {
+                series[s * n + i] = *v;
+            }
+            for (c, &b) in prob_counts.iter_mut().zip(out.probabilities.iter()) {
+                *c += u64::from(b);
+            }
+        }
+        BatchOut {
+            first: batch * BATCH_SIZE as u64,
+            n,
+            inputs: u,
+            metrics,
+            series,
+            prob_counts,
+        }
+    }
+
+    /// Run the simulation. Results depend only on the scenario and `cfg`'s samples, seed and
+    /// sampler — never on `cfg.threads`.
+    pub fn run(&self, cfg: &RunConfig, observer: &mut dyn Observer) -> Result<RunResult, Error> {
+        if cfg.samples == 0 {
+            return Err(Error::Input("the number of samples must be at least 1".into()));
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.threads.unwrap_or(0))
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?;
+        let threads = pool.current_num_threads().max(1);
+        let plan = &self.plan;
+        let years = plan.years;
+        let mut result = RunResult {
+            samples: 0,
+            seed: self.seed,
+            sampler: cfg.sampler,
+            metrics: METRICS.iter().map(|&m| plan.has_metric(m).then(Accumulator::new)).collect(),
+            probabilities: PROBABILITIES
+                .iter()
+                .map(|&p| plan.has_probability(p).then_some(0))
+                .collect(),
+            series: SERIES
+                .iter()
+                .map(|&s| plan.has_series(s).then(|| (0..years).map(|_| Accumulator::new()).collect()))
+                .collect(),
+            inputs: self.inputs.iter().map(|_| Accumulator::new()).collect(),
+            correlations: Vec::new(),
+            converged: None,
+            nan_counts: vec![0; METRICS.len()],
+        };
+        let mut corr_cols: Vec<Vec<f64>> = vec![Vec::new(); self.inputs.len()];
+        let correlated: Vec<bool> = (0..self.inputs.len())
+            .map(|p| self.correlations.iter().any(|&(i, j, _)| i == p || j == p))
+            .collect();
+
+        let mut target = cfg.samples;
+        let cap = if cfg.precision.is_some() { cfg.max_samples.max(cfg.samples) } else { cfg.samples };
+        let window = (threads * 2) as u64;
+        let mut next_batch = 0u64;
+        let mut done = 0u64;
+        loop {
+            // The batches of this window, each a (batch index, size) pair.
+            let mut jobs = Vec::new();
+            let mut planned = done;
+            while (jobs.len() as u64) < window && planned < target {
+                let n = (target - planned).min(BATCH_SIZE as u64) as usize;
+                jobs.push((next_batch, n));
+                next_batch += 1;
+                planned += n as u64;
+            }
+            if jobs.is_empty() {
+                break;
+            }
+            let outs: Vec<BatchOut> =
+                pool.install(|| jobs.par_iter().map(|&(b, n)| self.run_batch(b, n)).collect());
+            for b in outs {
+                self.merge(&mut result, &b, &mut corr_cols, &correlated);
+                done += b.n as u64;
+                observer.batch(&BatchView {
+                    first: b.first,
+                    n: b.n,
+                    inputs: &b.inputs,
+                    metrics: &b.metrics,
+                })?;
+                observer.progress(done, target);
+            }
+            if done >= target {
+                if let Some(p) = cfg.precision {
+                    if precision_met(&result, p) {
+                        result.converged = Some(true);
+                        break;
+                    }
+                    if done >= cap {
+                        result.converged = Some(false);
+                        break;
+                    }
+                    // Grow by one window of full batches (aligned to the batch grid).
+                    target = (done + window * BATCH_SIZE as u64).min(cap);
+                } else {
+                    break;
+                }
+            }
+        }
+        result.samples = done;
+        result.correlations = self
+            .correlations
+            .iter()
+            .map(|&(i, j, rho)| (i, j, rho, spearman(&corr_cols[i], &corr_cols[j])))
+            .collect();
+        Ok(result)
+    }
+
+    fn merge(
+        &self,
+        result: &mut RunResult,
+        b: &BatchOut,
+        corr_cols: &mut [Vec<f64>],
+        correlated: &[bool],
+    ) {
+        let n = b.n;
+        let years = self.plan.years;
+        for (m, acc) in result.metrics.iter_mut().enumerate() {
+            if let Some(acc) = acc {
+                let col = &b.metrics[m * n..(m + 1) * n];
+                let nan = col.iter().filter(|v| v.is_nan()).count();
+                if nan > 0 {
+                    result.nan_counts[m] += nan as u64;
+                    let finite: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();
+                    acc.push_batch(&finite);
+                } else {
+                    acc.push_batch(col);
+                }
+            }
+        }
+        for (s, accs) in result.series.iter_mut().enumerate() {
+            if let Some(accs) = accs {
+                for (k, acc) in accs.iter_mut().enumerate() {
+                    let row = (s * years + k) * n;
+                    acc.push_batch(&b.series[row..row + n]);
+                }
+            }
+        }
+        for (c, count) in result.probabilities.iter_mut().zip(b.prob_counts) {
+            if let Some(c) = c {
+                *c += count;
+            }
+        }
+        for (p, acc) in result.inputs.iter_mut().enumerate() {
+            let col = &b.inputs[p * n..(p + 1) * n];
+            acc.push_batch(col);
+            if correlated[p] {
+                let room = CORRELATION_CHECK_SAMPLES.saturating_sub(corr_cols[p].len());
+                corr_cols[p].extend_from_slice(&col[..room.min(n)]);
+            }
+        }
+    }
+}
+
+/// Whether every headline metric's mean is known to within `p` (relative 95% half-width).
+pub fn precision_met(result: &RunResult, p: f64) -> bool {
+    METRICS.iter().filter(|m| m.is_headline()).all(|&m| match result.metric(m) {
+        None => true,
+        Some(acc) => {
+            let half = 1.96 * acc.se();
+            half <= p * acc.mean().abs() || half == 0.0
+        }
+    })
+}
