@@ -1,1 +1,584 @@
-//! (to be written)
+//! The command line: the only home of clap, anyhow, indicatif and terminal concerns.
+
+mod progress;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::engine::{BatchView, Observer, RunConfig, Simulation};
+use crate::error::{Error, Severity};
+use crate::model::{self, METRICS, Metric, Outputs, Scratch, Step};
+use crate::report::{self, Report, format, fsio};
+use crate::scenario::{self, SamplerKind, Scenario};
+
+const AFTER_HELP: &str = "\
+Examples:
+  gwsim run                                    simulate the headline deal (embedded)
+  gwsim run scenarios/anthropic-azure-nvidia-1gw.toml --samples 200000 --seed 7
+  gwsim run deal.toml --set facility.pue=1.3 --set 'workload.utilization=\"0.5 to 0.8\"'
+  gwsim run deal.toml --format json > summary.json
+  gwsim run deal.toml --precision 0.5% --threads 2
+  gwsim check deal.toml --strict
+  gwsim explain deal.toml
+  gwsim systems";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gwsim",
+    version,
+    about = "Monte Carlo simulator of the economics of gigawatt-scale AI compute deals",
+    long_about = "gwsim samples every uncertain value of a deal scenario (fleet, power, PUE, prices, \
+                  workload, investments) and reports each metric as a distribution: GPUs per GW, \
+                  cost per GPU-hour and per million tokens, what a commitment buys, NPV.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate a scenario; print the summary; write output/<scenario>/summary.json and summary.md.
+    #[command(after_help = "Examples:\n  gwsim run\n  gwsim run scenarios/openai-aws-38b.toml --samples 1e6 --format markdown\n  gwsim run deal.toml --samples-out samples.csv --samples 10000")]
+    Run(RunArgs),
+    /// Parse and validate a scenario; print every value with its distribution, p5/p50/p95 and source.
+    #[command(after_help = "Examples:\n  gwsim check deal.toml\n  gwsim check deal.toml --strict   # exit 1 when a value has no source")]
+    Check(CheckArgs),
+    /// The chain of arithmetic at every input's median, step by step.
+    #[command(after_help = "Examples:\n  gwsim explain\n  gwsim explain deal.toml --set facility.pue=1.1")]
+    Explain(ExplainArgs),
+    /// The system catalog, with sources.
+    Systems,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ScenarioArgs {
+    /// Override one value: PATH=VALUE, VALUE in the scenario's value syntax (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SamplerArg {
+    Mc,
+    Lhs,
+    Sobol,
+}
+
+impl From<SamplerArg> for SamplerKind {
+    fn from(s: SamplerArg) -> Self {
+        match s {
+            SamplerArg::Mc => SamplerKind::Mc,
+            SamplerArg::Lhs => SamplerKind::Lhs,
+            SamplerArg::Sobol => SamplerKind::Sobol,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Without it: the headline deal embedded in the binary.
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Number of samples (overrides [simulation].samples; 1e5 style accepted).
+    #[arg(long, value_parser = parse_count)]
+    pub samples: Option<u64>,
+    /// Seed (overrides [simulation].seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Sampler (overrides [simulation].sampler).
+    #[arg(long, value_enum)]
+    pub sampler: Option<SamplerArg>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Keep sampling until every headline mean is within ±P (95%), e.g. 0.5% or 0.005.
+    #[arg(long, value_parser = parse_fraction)]
+    pub precision: Option<f64>,
+    /// Sample cap under --precision.
+    #[arg(long, value_parser = parse_count, default_value = "1e7")]
+    pub max_samples: u64,
+    /// Output on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Folder for the run's files (default: output/<scenario>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Skip charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Write every sample's inputs and metrics to this CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    pub samples_out: Option<PathBuf>,
+    /// No progress bar, no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Exit with status 1 when a value has no source.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// Scenario file (TOML). Without it: the headline deal.
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+}
+
+fn parse_count(s: &str) -> std::result::Result<u64, String> {
+    let clean = s.replace('_', "");
+    if let Ok(n) = clean.parse::<u64>() {
+        return Ok(n);
+    }
+    match clean.parse::<f64>() {
+        Ok(x) if x >= 0.0 && x.fract() == 0.0 && x <= 1e18 => Ok(x as u64),
+        _ => Err(format!("'{s}' is not a whole number (examples: 100000, 1e6, 100_000)")),
+    }
+}
+
+fn parse_fraction(s: &str) -> std::result::Result<f64, String> {
+    let (num, scale) = match s.strip_suffix('%') {
+        Some(n) => (n, 0.01),
+        None => (s, 1.0),
+    };
+    match num.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() && x * scale < 1.0 => Ok(x * scale),
+        _ => Err(format!("'{s}' is not a precision (examples: 0.5%, 0.005)")),
+    }
+}
+
+/// Parse the command line, run, and return the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 1,
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return 0;
+            }
+            let code = e.downcast_ref::<Error>().map_or(2, Error::exit_code);
+            let mut msg = format!("{e}");
+            for cause in e.chain().skip(1) {
+                msg.push_str(&format!("\n  caused by: {cause}"));
+            }
+            let _ = writeln!(std::io::stderr(), "{}", prefix_error(&msg));
+            code
+        }
+    }
+}
+
+fn prefix_error(msg: &str) -> String {
+    if msg.contains("error: ") { msg.to_string() } else { format!("error: {msg}") }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(a) => cmd_run(a),
+        Command::Check(a) => cmd_check(a),
+        Command::Explain(a) => cmd_explain(a),
+        Command::Systems => cmd_systems(),
+    }
+}
+
+/// Load a scenario file, or the embedded headline when `file` is `None`.
+pub fn load_scenario(file: Option<&Path>, sets: &[String]) -> Result<Scenario, Error> {
+    let s = match file {
+        Some(f) => scenario::load(f, sets)?,
+        None => scenario::load_str(scenario::HEADLINE_TOML, scenario::HEADLINE_NAME, None, sets)?,
+    };
+    Ok(s)
+}
+
+fn print_warnings(s: &Scenario, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for w in s.warnings.iter().filter(|w| w.severity == Severity::Warning) {
+        let _ = writeln!(std::io::stderr(), "{w}");
+    }
+}
+
+fn out_stdout(text: &str) -> Result<()> {
+    let mut so = std::io::stdout().lock();
+    so.write_all(text.as_bytes())?;
+    so.flush()?;
+    Ok(())
+}
+
+/// The folder name of a scenario's outputs: its file stem, else a slug of its name.
+pub fn slug(s: &Scenario, file: Option<&Path>) -> String {
+    let base = match file {
+        Some(f) => f.file_stem().map(|x| x.to_string_lossy().into_owned()).unwrap_or_default(),
+        None => scenario::HEADLINE_NAME.trim_end_matches(".toml").to_string(),
+    };
+    let base = if base.is_empty() { s.name.clone() } else { base };
+    let mut out = String::new();
+    for c in base.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches(['-', '.']).to_string();
+    if out.is_empty() { "scenario".into() } else { out }
+}
+
+fn cmd_run(a: RunArgs) -> Result<()> {
+    let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
+    print_warnings(&s, a.quiet);
+    let mut cfg = RunConfig::from_scenario(&s);
+    if let Some(n) = a.samples {
+        cfg.samples = n;
+    }
+    if cfg.samples == 0 || cfg.samples > 1_000_000_000 {
+        return Err(Error::Input(format!(
+            "--samples must be between 1 and 1e9 (got {})",
+            cfg.samples
+        ))
+        .into());
+    }
+    if let Some(seed) = a.seed {
+        cfg.seed = seed;
+    }
+    if let Some(sm) = a.sampler {
+        cfg.sampler = sm.into();
+    }
+    if a.threads == Some(0) {
+        return Err(Error::Input("--threads must be at least 1".into()).into());
+    }
+    cfg.threads = a.threads;
+    cfg.precision = a.precision;
+    cfg.max_samples = a.max_samples.min(1_000_000_000);
+    let sim = Simulation::new(&s, &cfg)?;
+
+    let show_progress = !a.quiet && std::io::stderr().is_terminal();
+    let mut samples_csv = match &a.samples_out {
+        Some(path) => Some(SamplesCsv::new(path, &sim)?),
+        None => None,
+    };
+    let mut obs = RunObserver {
+        progress: progress::Progress::new(show_progress),
+        samples: samples_csv.as_mut(),
+    };
+    let result = sim.run(&cfg, &mut obs)?;
+    obs.progress.finish();
+    if let Some(csv) = samples_csv {
+        csv.finish()?;
+    }
+    let report = Report::new(&s, &sim, &result, cfg.precision);
+    let dir = a.out.clone().unwrap_or_else(|| Path::new("output").join(slug(&s, a.file.as_deref())));
+    fsio::write_atomic(&dir.join("summary.json"), report.to_json().as_bytes())?;
+    fsio::write_atomic(&dir.join("summary.md"), report.to_markdown().as_bytes())?;
+    let text = match a.format {
+        Format::Table => {
+            let mut t = report.to_table();
+            t.push_str(&format!("\nWrote {}\n", dir.display()));
+            t
+        }
+        Format::Json => report.to_json(),
+        Format::Csv => report.to_csv(),
+        Format::Markdown => report.to_markdown(),
+    };
+    out_stdout(&text)
+}
+
+struct RunObserver<'a> {
+    progress: progress::Progress,
+    samples: Option<&'a mut SamplesCsv>,
+}
+
+impl Observer for RunObserver<'_> {
+    fn batch(&mut self, view: &BatchView<'_>) -> Result<(), Error> {
+        if let Some(s) = self.samples.as_mut() {
+            s.write(view)?;
+        }
+        Ok(())
+    }
+    fn progress(&mut self, done: u64, planned: u64) {
+        self.progress.update(done, planned);
+    }
+}
+
+/// `--samples-out`: every sample's uncertain inputs and metrics, written to a temporary file
+/// and renamed into place when the run succeeds.
+struct SamplesCsv {
+    path: PathBuf,
+    tmp: PathBuf,
+    writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    metrics: Vec<usize>,
+    n_inputs: usize,
+}
+
+impl SamplesCsv {
+    fn new(path: &Path, sim: &Simulation) -> Result<SamplesCsv, Error> {
+        let io = |e: std::io::Error| Error::Io { path: path.display().to_string(), source: e };
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&tmp).map_err(io)?;
+        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        let metrics: Vec<usize> =
+            METRICS.iter().filter(|&&m| sim.plan.has_metric(m)).map(|&m| m as usize).collect();
+        let mut header = vec!["sample".to_string()];
+        header.extend(sim.inputs.iter().map(|i| report::safe_cell(&i.path)));
+        header.extend(metrics.iter().map(|&m| METRICS[m].name().to_string()));
+        writer.write_record(&header).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+        Ok(SamplesCsv { path: path.to_path_buf(), tmp, writer, metrics, n_inputs: sim.inputs.len() })
+    }
+
+    fn write(&mut self, v: &BatchView<'_>) -> Result<(), Error> {
+        let n = v.n;
+        let mut row: Vec<String> = Vec::with_capacity(1 + self.n_inputs + self.metrics.len());
+        for i in 0..n {
+            row.clear();
+            row.push((v.first + i as u64).to_string());
+            for p in 0..self.n_inputs {
+                row.push(format!("{}", v.inputs[p * n + i]));
+            }
+            for &m in &self.metrics {
+                let x = v.metrics[m * n + i];
+                row.push(if x.is_nan() { String::new() } else { format!("{x}") });
+            }
+            self.writer.write_record(&row).map_err(|e| Error::Io {
+                path: self.path.display().to_string(),
+                source: std::io::Error::other(e),
+            })?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(), Error> {
+        let io = |p: &Path, e: std::io::Error| Error::Io { path: p.display().to_string(), source: e };
+        self.writer.flush().map_err(|e| io(&self.path, e))?;
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| io(&self.path, e))
+    }
+}
+
+impl Drop for SamplesCsv {
+    fn drop(&mut self) {
+        // After a successful finish the temporary file is already renamed away.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+fn cmd_check(a: CheckArgs) -> Result<()> {
+    let s = load_scenario(Some(&a.file), &a.scenario.set)?;
+    print_warnings(&s, false);
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    let mut unsourced = Vec::new();
+    for p in s.params() {
+        let m = &p.marginal;
+        let (p5, p50, p95) = (m.quantile(0.05), m.quantile(0.5), m.quantile(0.95));
+        if p.source.is_none() {
+            unsourced.push(p.path.clone());
+        }
+        rows.push([
+            p.path.clone(),
+            m.to_string(),
+            format::sig3(p5),
+            format::sig3(p50),
+            format::sig3(p95),
+            p.source.clone().unwrap_or_else(|| "(no source)".into()),
+        ]);
+    }
+    let header = ["path", "distribution", "p5", "p50", "p95", "source"].map(String::from);
+    let mut out = format!(
+        "{} — {} values ({} uncertain), {} tranche(s), term {}–{}\n\n",
+        s.name,
+        rows.len(),
+        s.uncertain_params().len(),
+        s.fleet.len(),
+        s.start_year,
+        s.start_year + s.years as i32 - 1
+    );
+    out.push_str(&check_table(&header, &rows));
+    if !s.correlations.is_empty() {
+        out.push_str("\nRank correlations\n");
+        for c in &s.correlations {
+            out.push_str(&format!("  {} ~ {}: {}\n", c.between[0], c.between[1], c.rank));
+        }
+    }
+    out.push_str(&format!("\n{}: ok\n", a.file.display()));
+    out_stdout(&out)?;
+    if a.strict && !unsourced.is_empty() {
+        return Err(Error::Input(format!(
+            "--strict: {} value(s) without a source: {}",
+            unsourced.len(),
+            unsourced.join(", ")
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// A table whose last column (the source) is left-aligned and not padded.
+fn check_table(header: &[String; 6], rows: &[[String; 6]]) -> String {
+    let mut widths = [0usize; 6];
+    for r in std::iter::once(header).chain(rows.iter()) {
+        for (w, c) in widths.iter_mut().zip(r.iter()) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in std::iter::once(header).chain(rows.iter()) {
+        out.push_str(&format!(
+            "  {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}  {}\n",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+            w4 = widths[4]
+        ));
+    }
+    out
+}
+
+fn cmd_explain(a: ExplainArgs) -> Result<()> {
+    let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
+    let cfg = RunConfig { samples: 1, ..RunConfig::from_scenario(&s) };
+    let sim = Simulation::new(&s, &cfg)?;
+    let x = sim.medians();
+    let mut steps: Vec<Step> = Vec::new();
+    let mut out = Outputs::new(&sim.plan);
+    let mut scratch = Scratch::new(&sim.plan);
+    model::evaluate_traced(&sim.plan, &x, &mut scratch, &mut out, &mut steps);
+    let mut text = format!(
+        "{}\nThe arithmetic of one sample, every uncertain input at its median.\n\nInputs at their medians\n",
+        s.name
+    );
+    for i in &sim.inputs {
+        text.push_str(&format!("  {} = {}   [{}]\n", i.path, model::num(x[i.index]), i.marginal));
+    }
+    text.push_str("\nSteps\n");
+    for st in &steps {
+        let unit = if st.unit.is_empty() { String::new() } else { format!(" {}", st.unit) };
+        text.push_str(&format!(
+            "  {} = {} = {}{}\n",
+            st.name,
+            st.formula,
+            model::num(st.value),
+            unit
+        ));
+    }
+    text.push_str("\nResult at the medians\n");
+    for m in METRICS {
+        if sim.plan.has_metric(m) {
+            text.push_str(&format!(
+                "  {:<24} {}\n",
+                m.name(),
+                format::with_unit(out.metric(m), m.unit())
+            ));
+        }
+    }
+    text.push_str(
+        "\nNote: a metric's median over the Monte Carlo run is not the metric at the inputs' \
+         medians; `gwsim run` reports the distribution.\n",
+    );
+    out_stdout(&text)
+}
+
+fn cmd_systems() -> Result<()> {
+    let systems = scenario::catalog().map_err(Error::from)?;
+    let mut text = String::from("The system catalog (scenarios/systems.toml, embedded)\n");
+    for sys in &systems {
+        text.push_str(&format!(
+            "\n{}  —  {} GPUs per system{}\n",
+            sys.key,
+            sys.gpus,
+            sys.available.as_ref().map(|a| format!(", volume from {a}")).unwrap_or_default()
+        ));
+        if let Some(d) = &sys.description {
+            text.push_str(&format!("  {d}\n"));
+        }
+        let mut fields: Vec<(&str, &scenario::Param)> = vec![
+            ("it_kw", &sys.it_kw),
+            ("price_usd", &sys.price_usd),
+            ("pflops_fp8", &sys.pflops_fp8),
+            ("tokens_per_gpu_s", &sys.tokens_per_gpu_s),
+        ];
+        if let Some(p) = &sys.pflops_fp4 {
+            fields.push(("pflops_fp4", p));
+        }
+        if let Some(p) = &sys.hbm_gb {
+            fields.push(("hbm_gb", p));
+        }
+        for (name, p) in fields {
+            text.push_str(&format!(
+                "  {:<17} {:<40} {}\n",
+                name,
+                p.marginal.to_string(),
+                p.source.as_deref().unwrap_or("(no source)")
+            ));
+        }
+    }
+    out_stdout(&text)
+}
+
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_fractions_parse() {
+        assert_eq!(parse_count("100000"), Ok(100_000));
+        assert_eq!(parse_count("1e6"), Ok(1_000_000));
+        assert_eq!(parse_count("100_000"), Ok(100_000));
+        assert!(parse_count("1.5").is_err());
+        assert!(parse_count("-3").is_err());
+        assert_eq!(parse_fraction("0.5%"), Ok(0.005));
+        assert_eq!(parse_fraction("0.01"), Ok(0.01));
+        assert!(parse_fraction("0").is_err());
+        assert!(parse_fraction("abc").is_err());
+    }
+}

@@ -1,1 +1,488 @@
-//! (to be written)
+//! Reports: the serde types of MODEL.md's JSON summary, and the table, CSV and Markdown views
+//! of the same numbers. Output types are the schema: stable snake_case names; a metric the
+//! scenario cannot compute is absent, never 0.
+
+pub mod format;
+pub mod fsio;
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::engine::{RunResult, Simulation};
+use crate::model::{METRICS, Metric, PROBABILITIES, SERIES};
+use crate::scenario::Scenario;
+use crate::stats::Summary;
+
+/// The version string written into every report.
+pub const VERSION: &str = concat!("gwsim ", env!("CARGO_PKG_VERSION"));
+
+/// One metric's summary with its unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricSummary {
+    pub unit: &'static str,
+    #[serde(flatten)]
+    pub summary: Summary,
+}
+
+/// p5, p25, p50, p75, p95 per year.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesBands {
+    pub p5: Vec<f64>,
+    pub p25: Vec<f64>,
+    pub p50: Vec<f64>,
+    pub p75: Vec<f64>,
+    pub p95: Vec<f64>,
+}
+
+/// An uncertain input: its distribution, source and the quantiles of its draws.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSummary {
+    pub path: String,
+    pub dist: String,
+    pub source: Option<String>,
+    pub mean: f64,
+    pub min: f64,
+    pub max: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrelationSummary {
+    pub between: [String; 2],
+    pub target: f64,
+    pub achieved: f64,
+}
+
+/// Under `--precision`: the target and whether it was met.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrecisionSummary {
+    pub target: f64,
+    pub converged: bool,
+}
+
+/// The summary of one run: `gwsim run FILE --format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub file: String,
+    pub scenario_sha256: String,
+    pub version: &'static str,
+    pub samples: u64,
+    pub seed: u64,
+    pub sampler: &'static str,
+    #[serde(serialize_with = "ordered_map")]
+    pub metrics: Vec<(&'static str, MetricSummary)>,
+    #[serde(serialize_with = "ordered_map")]
+    pub probabilities: Vec<(&'static str, f64)>,
+    pub series: SeriesReport,
+    pub inputs: Vec<InputSummary>,
+    pub correlations: Vec<CorrelationSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionSummary>,
+}
+
+/// `{ "years": [...], "tokens": { "p5": [...], ... }, ... }`
+#[derive(Debug, Clone)]
+pub struct SeriesReport {
+    pub years: Vec<i32>,
+    pub bands: Vec<(&'static str, &'static str, SeriesBands)>,
+}
+
+impl Serialize for SeriesReport {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.bands.len() + 1))?;
+        map.serialize_entry("years", &self.years)?;
+        for (name, _, bands) in &self.bands {
+            map.serialize_entry(name, bands)?;
+        }
+        map.end()
+    }
+}
+
+fn ordered_map<S: Serializer, V: Serialize>(
+    entries: &[(&'static str, V)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(entries.len()))?;
+    for (k, v) in entries {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+impl Report {
+    pub fn new(
+        scenario: &Scenario,
+        sim: &Simulation,
+        result: &RunResult,
+        precision: Option<f64>,
+    ) -> Report {
+        let metrics = METRICS
+            .iter()
+            .filter_map(|&m| {
+                result.metric(m).map(|acc| {
+                    (m.name(), MetricSummary { unit: m.unit(), summary: acc.summary() })
+                })
+            })
+            .collect();
+        let n = result.samples.max(1) as f64;
+        let probabilities = PROBABILITIES
+            .iter()
+            .zip(&result.probabilities)
+            .filter_map(|(p, c)| c.map(|c| (p.name(), c as f64 / n)))
+            .collect();
+        let bands = SERIES
+            .iter()
+            .zip(&result.series)
+            .filter_map(|(s, accs)| {
+                accs.as_ref().map(|accs| {
+                    let q = |p: f64| accs.iter().map(|a| a.quantile(p)).collect::<Vec<f64>>();
+                    (
+                        s.name(),
+                        s.unit(),
+                        SeriesBands { p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) },
+                    )
+                })
+            })
+            .collect();
+        let sources: std::collections::HashMap<&str, &crate::scenario::Param> =
+            scenario.params().into_iter().map(|p| (p.path.as_str(), p)).collect();
+        let inputs = sim
+            .inputs
+            .iter()
+            .zip(&result.inputs)
+            .map(|(input, acc)| {
+                let s = acc.summary();
+                InputSummary {
+                    path: input.path.clone(),
+                    dist: input.marginal.to_string(),
+                    source: sources.get(input.path.as_str()).and_then(|p| p.source.clone()),
+                    mean: s.mean,
+                    min: s.min,
+                    max: s.max,
+                    p5: s.p5,
+                    p50: s.p50,
+                    p95: s.p95,
+                }
+            })
+            .collect();
+        let correlations = result
+            .correlations
+            .iter()
+            .map(|&(i, j, target, achieved)| CorrelationSummary {
+                between: [sim.inputs[i].path.clone(), sim.inputs[j].path.clone()],
+                target,
+                achieved,
+            })
+            .collect();
+        Report {
+            scenario: scenario.name.clone(),
+            file: scenario.file.clone().unwrap_or_else(|| "(embedded)".into()),
+            scenario_sha256: scenario.sha256.clone(),
+            version: VERSION,
+            samples: result.samples,
+            seed: result.seed,
+            sampler: result.sampler.as_str(),
+            metrics,
+            probabilities,
+            series: SeriesReport { years: sim.plan.calendar_years(), bands },
+            inputs,
+            correlations,
+            precision: precision.map(|target| PrecisionSummary {
+                target,
+                converged: result.converged.unwrap_or(false),
+            }),
+        }
+    }
+
+    pub fn metric(&self, name: &str) -> Option<&MetricSummary> {
+        self.metrics.iter().find(|(n, _)| *n == name).map(|(_, m)| m)
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+
+    /// The summary table for a terminal: headline metrics first, then the rest.
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{}", self.scenario);
+        let _ = writeln!(
+            out,
+            "{} samples · seed {} · sampler {} · {}",
+            self.samples, self.seed, self.sampler, self.version
+        );
+        if let Some(p) = &self.precision {
+            let _ = writeln!(
+                out,
+                "precision target ±{}% on headline means: {}",
+                format::sig3(p.target * 100.0),
+                if p.converged { "met" } else { "NOT met (sample cap reached)" }
+            );
+        }
+        let rows = |headline: bool| -> Vec<[String; 5]> {
+            self.metrics
+                .iter()
+                .filter(|(name, _)| Metric::from_name(name).is_some_and(|m| m.is_headline() == headline))
+                .map(|(name, m)| {
+                    let s = &m.summary;
+                    [
+                        name.to_string(),
+                        format::with_unit(s.p5, m.unit),
+                        format::with_unit(s.p50, m.unit),
+                        format::with_unit(s.p95, m.unit),
+                        format::with_unit(s.mean, m.unit),
+                    ]
+                })
+                .collect()
+        };
+        let header = ["metric", "p5", "p50", "p95", "mean"].map(String::from);
+        let _ = writeln!(out, "\nHeadline");
+        out.push_str(&text_table(&header, &rows(true)));
+        let _ = writeln!(out, "\nOther metrics");
+        out.push_str(&text_table(&header, &rows(false)));
+        if !self.probabilities.is_empty() {
+            let _ = writeln!(out, "\nProbabilities");
+            let prow: Vec<[String; 2]> = self
+                .probabilities
+                .iter()
+                .map(|(n, p)| [n.to_string(), format!("{}%", format::sig3(p * 100.0))])
+                .collect();
+            out.push_str(&text_table(&["event".into(), "probability".into()], &prow));
+        }
+        if !self.correlations.is_empty() {
+            let _ = writeln!(out, "\nRank correlations (target → achieved)");
+            for c in &self.correlations {
+                let _ = writeln!(
+                    out,
+                    "  {} ~ {}: {:.2} → {:.3}",
+                    c.between[0], c.between[1], c.target, c.achieved
+                );
+            }
+        }
+        out
+    }
+
+    /// CSV: one row per metric, probability and series year. Text cells that a spreadsheet
+    /// would run as a formula are neutralised.
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let head = [
+            "kind", "name", "year", "unit", "mean", "sd", "se", "min", "p5", "p25", "p50", "p75",
+            "p95", "max",
+        ];
+        let _ = w.write_record(head);
+        let f = |x: f64| if x.is_nan() { String::new() } else { format!("{x}") };
+        for (name, m) in &self.metrics {
+            let s = &m.summary;
+            let row = [
+                "metric".into(),
+                safe_cell(name),
+                String::new(),
+                safe_cell(m.unit),
+                f(s.mean),
+                f(s.sd),
+                f(s.se),
+                f(s.min),
+                f(s.p5),
+                f(s.p25),
+                f(s.p50),
+                f(s.p75),
+                f(s.p95),
+                f(s.max),
+            ];
+            let _ = w.write_record(&row);
+        }
+        for (name, p) in &self.probabilities {
+            let mut row = vec!["probability".to_string(), safe_cell(name), String::new(), "probability".into(), f(*p)];
+            row.resize(head.len(), String::new());
+            let _ = w.write_record(&row);
+        }
+        for (name, unit, b) in &self.series.bands {
+            for (k, year) in self.series.years.iter().enumerate() {
+                let row = [
+                    "series".into(),
+                    safe_cell(name),
+                    year.to_string(),
+                    safe_cell(unit),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    f(b.p5[k]),
+                    f(b.p25[k]),
+                    f(b.p50[k]),
+                    f(b.p75[k]),
+                    f(b.p95[k]),
+                    String::new(),
+                ];
+                let _ = w.write_record(&row);
+            }
+        }
+        let bytes = w.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// Markdown: the headline answers, every metric, the probabilities and every input with its
+    /// distribution and source.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# {}\n", md_escape(&self.scenario));
+        let _ = writeln!(
+            out,
+            "`{}` · {} samples · seed {} · sampler {} · {} · sha256 `{}`\n",
+            md_escape(&self.file),
+            self.samples,
+            self.seed,
+            self.sampler,
+            self.version,
+            self.scenario_sha256
+        );
+        let _ = writeln!(out, "## Metrics\n");
+        let _ = writeln!(out, "| metric | unit | p5 | p50 | p95 | mean | se |");
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|");
+        let mut ordered: Vec<&(&str, MetricSummary)> = self.metrics.iter().collect();
+        ordered.sort_by_key(|(n, _)| !Metric::from_name(n).is_some_and(|m| m.is_headline()));
+        for (name, m) in ordered {
+            let s = &m.summary;
+            let _ = writeln!(
+                out,
+                "| {}{name}{} | {} | {} | {} | {} | {} | {} |",
+                if Metric::from_name(name).is_some_and(|m| m.is_headline()) { "**" } else { "" },
+                if Metric::from_name(name).is_some_and(|m| m.is_headline()) { "**" } else { "" },
+                m.unit,
+                format::with_unit(s.p5, m.unit),
+                format::with_unit(s.p50, m.unit),
+                format::with_unit(s.p95, m.unit),
+                format::with_unit(s.mean, m.unit),
+                format::sig3(s.se),
+            );
+        }
+        if !self.probabilities.is_empty() {
+            let _ = writeln!(out, "\n## Probabilities\n\n| event | probability |\n|---|---:|");
+            for (n, p) in &self.probabilities {
+                let _ = writeln!(out, "| {n} | {}% |", format::sig3(p * 100.0));
+            }
+        }
+        let _ = writeln!(out, "\n## Yearly medians (p5–p95)\n");
+        let _ = write!(out, "| series |");
+        for y in &self.series.years {
+            let _ = write!(out, " {y} |");
+        }
+        let _ = write!(out, "\n|---|");
+        for _ in &self.series.years {
+            let _ = write!(out, "---:|");
+        }
+        out.push('\n');
+        for (name, unit, b) in &self.series.bands {
+            let _ = write!(out, "| {name} |");
+            for k in 0..self.series.years.len() {
+                let _ = write!(
+                    out,
+                    " {} ({}–{}) |",
+                    format::with_unit(b.p50[k], unit),
+                    format::with_unit(b.p5[k], unit),
+                    format::with_unit(b.p95[k], unit)
+                );
+            }
+            out.push('\n');
+        }
+        let _ = writeln!(out, "\n## Inputs\n\n| path | distribution | p5 | p50 | p95 | source |\n|---|---|---:|---:|---:|---|");
+        for i in &self.inputs {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} | {} | {} |",
+                md_escape(&i.path),
+                md_escape(&i.dist),
+                format::sig3(i.p5),
+                format::sig3(i.p50),
+                format::sig3(i.p95),
+                md_escape(i.source.as_deref().unwrap_or("—"))
+            );
+        }
+        if !self.correlations.is_empty() {
+            let _ = writeln!(out, "\n## Rank correlations\n\n| between | target | achieved |\n|---|---:|---:|");
+            for c in &self.correlations {
+                let _ = writeln!(
+                    out,
+                    "| `{}` ~ `{}` | {:.2} | {:.3} |",
+                    md_escape(&c.between[0]),
+                    md_escape(&c.between[1]),
+                    c.target,
+                    c.achieved
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Neutralise a text cell that a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR) by
+/// prefixing a single quote; numbers are left as they are.
+pub fn safe_cell(s: &str) -> String {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() }
+}
+
+/// Escape text from a scenario for a Markdown table cell.
+pub fn md_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => o.push_str("\\|"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            '\n' | '\r' => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// A plain aligned text table: first column left, the others right.
+pub fn text_table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for r in std::iter::once(header).chain(rows.iter()) {
+        for (w, c) in widths.iter_mut().zip(r.iter()) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in std::iter::once(header).chain(rows.iter()) {
+        for (i, (c, w)) in r.iter().zip(widths).enumerate() {
+            if i == 0 {
+                let _ = write!(out, "  {c:<w$}");
+            } else {
+                let _ = write!(out, "  {c:>w$}");
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_that_look_like_formulas_are_neutralised() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_cell("+1+2"), "'+1+2");
+        assert_eq!(safe_cell("-3.5"), "-3.5");
+        assert_eq!(safe_cell("cost_usd"), "cost_usd");
+    }
+
+    #[test]
+    fn markdown_escapes_scenario_text() {
+        assert_eq!(md_escape("<script>a|b</script>"), "&lt;script&gt;a\\|b&lt;/script&gt;");
+    }
+}

@@ -1,0 +1,102 @@
+//! Readable numbers for people: `$1.2B`, `413k`, `1.3 GW`, `$3.45`, `42%`.
+
+/// Scale a number with k / M / B / T suffixes and 3 significant digits.
+pub fn si(x: f64) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() { "n/a".into() } else { format!("{x}") };
+    }
+    let a = x.abs();
+    let (v, suffix) = if a >= 1e15 {
+        return sci(x);
+    } else if a >= 1e12 {
+        (x / 1e12, "T")
+    } else if a >= 1e9 {
+        (x / 1e9, "B")
+    } else if a >= 1e6 {
+        (x / 1e6, "M")
+    } else if a >= 1e4 {
+        (x / 1e3, "k")
+    } else {
+        (x, "")
+    };
+    format!("{}{suffix}", sig3(v))
+}
+
+/// Three significant digits, no trailing zeros beyond them.
+pub fn sig3(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        return "0".into();
+    }
+    if a < 1e-3 {
+        return sci(v);
+    }
+    let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
+    format!("{v:.decimals$}")
+}
+
+/// Scientific notation with 3 significant digits: `1.23e28`.
+pub fn sci(x: f64) -> String {
+    format!("{x:.2e}")
+}
+
+/// A value with its unit, in the most readable form for that unit.
+pub fn with_unit(x: f64, unit: &str) -> String {
+    if x.is_nan() {
+        return "n/a".into();
+    }
+    match unit {
+        "USD" => money(x),
+        u if u.starts_with("USD per") => {
+            let rest = &u[4..];
+            format!("{} {rest}", money(x))
+        }
+        "MW" | "MW (year average)" => {
+            if x.abs() >= 1000.0 {
+                format!("{} GW", sig3(x / 1000.0))
+            } else {
+                format!("{} MW", sig3(x))
+            }
+        }
+        "GW" => format!("{} GW", sig3(x)),
+        "ratio" => format!("{}%", sig3(x * 100.0)),
+        "FLOP" => format!("{} FLOP", sci(x)),
+        u => format!("{} {u}", si(x)),
+    }
+}
+
+/// `$1.23B`, `-$450M`, `$3.45`.
+pub fn money(x: f64) -> String {
+    if x.is_nan() {
+        return "n/a".into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let a = x.abs();
+    if a < 1e4 {
+        format!("{sign}${}", if a < 100.0 { format!("{a:.2}") } else { format!("{a:.0}") })
+    } else {
+        format!("{sign}${}", si(a))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readable_numbers() {
+        assert_eq!(si(413_223.0), "413k");
+        assert_eq!(si(1_234_567.0), "1.23M");
+        assert_eq!(si(9_999.0), "9999");
+        assert_eq!(money(1.2e9), "$1.20B");
+        assert_eq!(money(-4.5e8), "-$450M");
+        assert_eq!(money(3.456), "$3.46");
+        assert_eq!(with_unit(1300.0, "MW"), "1.30 GW");
+        assert_eq!(with_unit(999.96, "MW"), "1000 MW");
+        assert_eq!(with_unit(2.5, "USD per GPU-hour"), "$2.50 per GPU-hour");
+        assert_eq!(with_unit(0.1234, "ratio"), "12.3%");
+        assert_eq!(with_unit(1.3e28, "FLOP"), "1.30e28 FLOP");
+        assert_eq!(with_unit(413_223.0, "GPUs per GW"), "413k GPUs per GW");
+        assert_eq!(with_unit(f64::NAN, "USD"), "n/a");
+    }
+}
