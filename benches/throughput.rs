@@ -1,0 +1,64 @@
+//! Throughput of the headline scenario: sampling, model and statistics included.
+//!
+//! `cargo bench --bench throughput` prints samples per second at 1 and 2 threads (1M samples,
+//! best of 3) and the peak resident memory of a 10M-sample run (VmHWM from /proc, Linux).
+//! Set `GWSIM_BENCH_SAMPLES` / `GWSIM_BENCH_BIG` to change the sizes.
+
+use std::time::Instant;
+
+use gwsim::engine::{RunConfig, Silent, Simulation};
+use gwsim::scenario;
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok()).map_or(default, |v| v as u64)
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; ignore arguments.
+    let s = scenario::load_str(scenario::HEADLINE_TOML, scenario::HEADLINE_NAME, None, &[])
+        .expect("the embedded headline scenario is valid");
+    let n = env_u64("GWSIM_BENCH_SAMPLES", 1_000_000);
+    let big = env_u64("GWSIM_BENCH_BIG", 10_000_000);
+    println!(
+        "scenario: {} ({} uncertain values, sampler {})",
+        s.name,
+        s.uncertain_params().len(),
+        s.simulation.sampler.as_str()
+    );
+    for threads in [1usize, 2] {
+        let cfg = RunConfig { samples: n, threads: Some(threads), ..RunConfig::from_scenario(&s) };
+        let sim = Simulation::new(&s, &cfg).expect("simulation");
+        let mut best = f64::INFINITY;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let r = sim.run(&cfg, &mut Silent).expect("run");
+            let secs = t.elapsed().as_secs_f64();
+            assert_eq!(r.samples, n);
+            best = best.min(secs);
+        }
+        println!(
+            "threads {threads}: {n} samples in {best:.3} s = {:.2} M samples/s",
+            n as f64 / best / 1e6
+        );
+    }
+    if big > 0 {
+        let cfg = RunConfig { samples: big, threads: Some(2), ..RunConfig::from_scenario(&s) };
+        let sim = Simulation::new(&s, &cfg).expect("simulation");
+        let t = Instant::now();
+        let r = sim.run(&cfg, &mut Silent).expect("run");
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "threads 2: {} samples in {secs:.2} s = {:.2} M samples/s; peak resident memory {} MiB",
+            r.samples,
+            r.samples as f64 / secs / 1e6,
+            peak_rss_mib().map_or("n/a".to_string(), |m| format!("{m:.0}"))
+        );
+    }
+}
