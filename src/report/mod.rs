@@ -83,6 +83,22 @@ pub struct Report {
     pub correlations: Vec<CorrelationSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionSummary>,
+    /// For charts: each metric's quantiles at [`QUANTILE_GRID`] probabilities (not in the JSON).
+    #[serde(skip)]
+    pub distributions: Vec<Distribution>,
+}
+
+/// Number of steps of the quantile grid kept for charts: quantiles at `i / QUANTILE_GRID`.
+pub const QUANTILE_GRID: usize = 200;
+
+/// A metric's distribution as quantiles at `i / QUANTILE_GRID`, `i = 0..=QUANTILE_GRID`
+/// (the first is the minimum, the last the maximum): enough for a histogram and a CDF.
+#[derive(Debug, Clone)]
+pub struct Distribution {
+    pub metric: &'static str,
+    pub unit: &'static str,
+    pub headline: bool,
+    pub quantiles: Vec<f64>,
 }
 
 /// `{ "years": [...], "tokens": { "p5": [...], ... }, ... }`
@@ -179,6 +195,19 @@ impl Report {
                 achieved,
             })
             .collect();
+        let distributions = METRICS
+            .iter()
+            .filter_map(|&m| {
+                result.metric(m).map(|acc| Distribution {
+                    metric: m.name(),
+                    unit: m.unit(),
+                    headline: m.is_headline(),
+                    quantiles: (0..=QUANTILE_GRID)
+                        .map(|i| acc.quantile(i as f64 / QUANTILE_GRID as f64))
+                        .collect(),
+                })
+            })
+            .collect();
         Report {
             scenario: scenario.name.clone(),
             file: scenario.file.clone().unwrap_or_else(|| "(embedded)".into()),
@@ -196,6 +225,7 @@ impl Report {
                 target,
                 converged: result.converged.unwrap_or(false),
             }),
+            distributions,
         }
     }
 
