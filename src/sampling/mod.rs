@@ -45,7 +45,9 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SamplingError {
     /// The requested rank correlations do not form a positive-definite matrix.
-    #[error("the correlations between {paths} do not form a valid (positive-definite) correlation matrix")]
+    #[error(
+        "the correlations between {paths} do not form a valid (positive-definite) correlation matrix"
+    )]
     NotPositiveDefinite { paths: String },
     #[error("{0}")]
     Invalid(String),

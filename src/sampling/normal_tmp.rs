@@ -142,7 +142,9 @@ mod tests {
         assert!(rel(norm_quantile(0.975), 1.959_963_984_540_054) < 1e-13);
         assert!(rel(norm_quantile(0.1), -1.281_551_565_544_600_5) < 1e-13);
         assert!(norm_quantile(0.5).abs() < 1e-15);
-        for &p in &[1e-300, 1e-20, 1e-10, 1e-5, 0.01, 0.02425, 0.3, 0.5, 0.7, 0.99] {
+        for &p in &[
+            1e-300, 1e-20, 1e-10, 1e-5, 0.01, 0.02425, 0.3, 0.5, 0.7, 0.99,
+        ] {
             let x = norm_quantile(p);
             assert!(rel(norm_cdf(x), p) < 1e-12, "p = {p}: {}", norm_cdf(x));
         }

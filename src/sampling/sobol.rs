@@ -204,7 +204,12 @@ mod tests {
             assert!(primitive(row.s, row.a), "row d = {} not primitive", i + 2);
             for (j, &m) in row.m.iter().enumerate() {
                 if j < row.s as usize {
-                    assert!(m % 2 == 1 && m < (1 << (j + 1)), "d = {}, m_{}", i + 2, j + 1);
+                    assert!(
+                        m % 2 == 1 && m < (1 << (j + 1)),
+                        "d = {}, m_{}",
+                        i + 2,
+                        j + 1
+                    );
                 } else {
                     assert_eq!(m, 0);
                 }
