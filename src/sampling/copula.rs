@@ -125,7 +125,8 @@ pub(crate) fn build(
         let lm = chol.l();
         let mut l = Vec::with_capacity(m * (m + 1) / 2);
         for k in 0..m {
-            if !(lm[(k, k)] > MIN_PIVOT) {
+            // NaN-safe: a NaN pivot is refused too.
+            if lm[(k, k)].partial_cmp(&MIN_PIVOT) != Some(std::cmp::Ordering::Greater) {
                 return Err(not_pd());
             }
             for j in 0..=k {

@@ -35,8 +35,8 @@ pub fn direction_numbers(dim: usize) -> Option<[u32; BITS]> {
     }
     let row = ROWS.get(dim - 1)?;
     let s = row.s as usize;
-    for j in 0..s.min(BITS) {
-        v[j] = row.m[j] << (31 - j);
+    for (j, (vj, &m)) in v.iter_mut().zip(row.m.iter()).take(s).enumerate() {
+        *vj = m << (31 - j);
     }
     for j in s..BITS {
         let mut x = v[j - s] ^ (v[j - s] >> s);
@@ -183,9 +183,9 @@ mod tests {
         let mut d = 2;
         let mut factors = vec![];
         while d * d <= n {
-            if n % d == 0 {
+            if n.is_multiple_of(d) {
                 factors.push(d);
-                while n % d == 0 {
+                while n.is_multiple_of(d) {
                     n /= d;
                 }
             }
@@ -217,7 +217,7 @@ mod tests {
             assert!((row.s, row.a) > last, "rows out of order at d = {}", i + 2);
             last = (row.s, row.a);
         }
-        assert!(MAX_DIM >= 64);
+        const { assert!(MAX_DIM >= 64) };
     }
 
     #[test]
