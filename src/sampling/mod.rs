@@ -5,27 +5,88 @@
 //! written here (FNV-1a then SplitMix64) feeding a named portable generator
 //! (Xoshiro256++), so the same inputs give the same draws on any machine, thread count or
 //! release, and a value's draws do not depend on the other values of the scenario.
+//!
+//! What this module owns, and its limits:
+//! - **Streams** ([`stream_key`], [`stream`]): `key = mix(mix(seed) ⊕ FNV-1a(path))`, and the
+//!   generator of batch `b` is Xoshiro256++ seeded with four SplitMix64 outputs started at
+//!   `mix(key ⊕ mix(b))`. Uniforms are `((x >> 12) + 0.5) · 2^-52`, in the open interval (0, 1)
+//!   (52 bits, not 53: the top 53-bit cell would round to exactly 1).
+//! - **`mc`**: sample `i` of value `p` in batch `b` is the `i`-th uniform of `stream(seed, p, b)`.
+//! - **`lhs`**: a Latin hypercube *within each batch*, not across the whole run: for a batch of
+//!   `n` samples each value takes a random permutation `π` of the strata `0..n` and a jitter `v_i`
+//!   from its batch stream, `u_i = (π_i + v_i) / n`. Batches have a fixed size, so the run is a
+//!   concatenation of independent hypercubes (the last one possibly smaller); every stratum of
+//!   every batch is hit exactly once.
+//! - **`sobol`**: scrambled Sobol' points (see [`sobol`]). The dimension of a value is its
+//!   position in `paths`, and the point index is the global sample index
+//!   `batch · batch_size + i`, so batches concatenate into one sequence. Limits: at most
+//!   [`sobol::MAX_DIM`] values (more is an error); because draws depend on a value's position,
+//!   adding or removing a value can move the draws of the values after it (no common random
+//!   numbers across scenarios with different value lists); powers of two are the best sample
+//!   counts. The scramble (random linear matrix plus digital shift) is keyed by `(seed, path)`.
+//! - **Correlations**: Gaussian copula over the correlated values (see the `copula` submodule):
+//!   normal correlation `2 sin(π ρ / 6)`, Cholesky factor from nalgebra, `u' = Φ(L Φ⁻¹(u))`. Each
+//!   marginal stays exactly uniform in distribution. A correlated value's draws depend on its
+//!   partners' streams, so common random numbers hold per correlated group, not per value.
+
+mod copula;
+mod joe_kuo;
+mod normal;
+mod normal_tmp;
+mod rng;
+pub mod sobol;
+
+pub use rng::{SplitMix64, fnv1a64, open_uniform, splitmix64_mix};
 
 use crate::scenario::SamplerKind;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SamplingError {
     /// The requested rank correlations do not form a positive-definite matrix.
-    #[error("the correlations between {paths} do not form a valid (positive-definite) correlation matrix")]
+    #[error(
+        "the correlations between {paths} do not form a valid (positive-definite) correlation matrix"
+    )]
     NotPositiveDefinite { paths: String },
     #[error("{0}")]
     Invalid(String),
 }
 
 /// 64-bit key of a value's stream: FNV-1a of the path's bytes, mixed with the seed.
-pub fn stream_key(seed: u64, path: &str) -> u64 { todo!() }
+pub fn stream_key(seed: u64, path: &str) -> u64 {
+    splitmix64_mix(splitmix64_mix(seed) ^ fnv1a64(path.as_bytes()))
+}
 
 /// The portable generator of `(seed, path, batch)`.
-pub fn stream(seed: u64, path: &str, batch: u64) -> rand_xoshiro::Xoshiro256PlusPlus { todo!() }
+pub fn stream(seed: u64, path: &str, batch: u64) -> rand_xoshiro::Xoshiro256PlusPlus {
+    stream_from_key(stream_key(seed, path), batch)
+}
+
+/// The generator of batch `batch` of the stream with key `key`.
+fn stream_from_key(key: u64, batch: u64) -> Xoshiro256PlusPlus {
+    let mut sm = SplitMix64::new(splitmix64_mix(key ^ splitmix64_mix(batch)));
+    let mut seed = [0u8; 32];
+    for chunk in seed.chunks_exact_mut(8) {
+        chunk.copy_from_slice(&sm.next_u64().to_le_bytes());
+    }
+    Xoshiro256PlusPlus::from_seed(seed)
+}
+
+/// The batch number reserved for a value's Sobol' scramble (never a real batch: a run has at
+/// most 1e9 samples).
+const SCRAMBLE_BATCH: u64 = u64::MAX;
 
 /// A sampling design over a fixed list of value paths.
 #[derive(Debug, Clone)]
-pub struct Design { /* implementation-defined */ }
+pub struct Design {
+    sampler: SamplerKind,
+    paths: Vec<String>,
+    keys: Vec<u64>,
+    batch_size: usize,
+    sobol: Vec<sobol::SobolDim>,
+    groups: Vec<copula::Group>,
+}
 
 impl Design {
     /// `paths`: the uncertain values, in the scenario's canonical order (Sobol' dimensions follow
@@ -37,12 +98,134 @@ impl Design {
         paths: Vec<String>,
         correlations: &[(usize, usize, f64)],
         batch_size: usize,
-    ) -> Result<Design, SamplingError> { todo!() }
+    ) -> Result<Design, SamplingError> {
+        if batch_size == 0 {
+            return Err(SamplingError::Invalid(
+                "the batch size must be at least 1".to_string(),
+            ));
+        }
+        for (i, p) in paths.iter().enumerate() {
+            if paths[..i].contains(p) {
+                return Err(SamplingError::Invalid(format!(
+                    "the value {p} appears twice in the design"
+                )));
+            }
+        }
+        let keys: Vec<u64> = paths.iter().map(|p| stream_key(seed, p)).collect();
+        let sobol = if sampler == SamplerKind::Sobol {
+            if paths.len() > sobol::MAX_DIM {
+                return Err(SamplingError::Invalid(format!(
+                    "the sobol sampler supports at most {} uncertain values (the embedded \
+                     Joe–Kuo table), and this scenario has {}; use sampler \"lhs\" or \"mc\"",
+                    sobol::MAX_DIM,
+                    paths.len()
+                )));
+            }
+            let mut dims = Vec::with_capacity(paths.len());
+            for (d, &key) in keys.iter().enumerate() {
+                let mut rng = stream_from_key(key, SCRAMBLE_BATCH);
+                let dim = sobol::SobolDim::scrambled(d, || rng.next_u64()).ok_or_else(|| {
+                    SamplingError::Invalid(format!("no Sobol' dimension {}", d + 1))
+                })?;
+                dims.push(dim);
+            }
+            dims
+        } else {
+            Vec::new()
+        };
+        let groups = copula::build(&paths, correlations)?;
+        Ok(Design {
+            sampler,
+            paths,
+            keys,
+            batch_size,
+            sobol,
+            groups,
+        })
+    }
 
     /// Fill the uniforms of batch `batch` (global samples `batch * batch_size ..` + `n`, with
     /// `n <= batch_size`) into `out`, column-major: value `p`, sample `i` at `out[p * n + i]`.
     /// Every uniform is in the open interval (0, 1). Correlations are applied.
-    pub fn fill_batch(&self, batch: u64, n: usize, out: &mut [f64]) { todo!() }
+    ///
+    /// # Panics
+    /// If `n > batch_size` or `out.len() < paths().len() * n` (a caller's bug).
+    pub fn fill_batch(&self, batch: u64, n: usize, out: &mut [f64]) {
+        assert!(
+            n <= self.batch_size,
+            "batch of {n} samples exceeds the design's batch size {}",
+            self.batch_size
+        );
+        let needed = self.paths.len() * n;
+        assert!(
+            out.len() >= needed,
+            "output of {} slots, {needed} needed",
+            out.len()
+        );
+        if n == 0 {
+            return;
+        }
+        let out = &mut out[..needed];
+        match self.sampler {
+            SamplerKind::Mc => {
+                for (col, &key) in out.chunks_exact_mut(n).zip(&self.keys) {
+                    let mut rng = stream_from_key(key, batch);
+                    for u in col.iter_mut() {
+                        *u = open_uniform(rng.next_u64());
+                    }
+                }
+            }
+            SamplerKind::Lhs => {
+                for (col, &key) in out.chunks_exact_mut(n).zip(&self.keys) {
+                    let mut rng = stream_from_key(key, batch);
+                    fill_lhs(&mut rng, col);
+                }
+            }
+            SamplerKind::Sobol => {
+                let start = batch.wrapping_mul(self.batch_size as u64);
+                for (col, dim) in out.chunks_exact_mut(n).zip(&self.sobol) {
+                    dim.fill(start, col);
+                }
+            }
+        }
+        for g in &self.groups {
+            g.apply(n, out);
+        }
+    }
 
-    pub fn paths(&self) -> &[String] { todo!() }
+    pub fn paths(&self) -> &[String] {
+        &self.paths
+    }
+
+    /// The sampler of this design.
+    pub fn sampler(&self) -> SamplerKind {
+        self.sampler
+    }
+
+    /// The fixed number of samples per batch.
+    pub fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+}
+
+/// One Latin-hypercube column of `col.len()` samples: a Fisher–Yates permutation of the strata
+/// (drawn first, one bounded integer per position from the top down), then one jitter per
+/// sample in sample order.
+fn fill_lhs(rng: &mut Xoshiro256PlusPlus, col: &mut [f64]) {
+    let n = col.len();
+    for (i, slot) in col.iter_mut().enumerate() {
+        *slot = i as f64;
+    }
+    for i in (1..n).rev() {
+        let j = rng::bounded_u64(rng, i as u64 + 1) as usize;
+        col.swap(i, j);
+    }
+    let nf = n as f64;
+    for slot in col.iter_mut() {
+        let k = *slot;
+        let u = (k + open_uniform(rng.next_u64())) / nf;
+        // k + v may round up to k + 1 for large k: keep u inside its stratum [k/n, (k+1)/n).
+        let top = (k + 1.0) / nf;
+        *slot = if u < top { u } else { top.next_down() };
+    }
 }
