@@ -117,8 +117,6 @@ pub struct RunResult {
     pub correlations: Vec<(usize, usize, f64, f64)>,
     /// Under `--precision`: whether the target was met before the cap.
     pub converged: Option<bool>,
-    /// Samples whose metric was not a number (a zero denominator), by metric.
-    pub nan_counts: Vec<u64>,
 }
 
 impl RunResult {
@@ -250,7 +248,6 @@ impl Simulation {
             inputs: self.inputs.iter().map(|_| Accumulator::new()).collect(),
             correlations: Vec::new(),
             converged: None,
-            nan_counts: vec![0; METRICS.len()],
         };
         let mut corr_cols: Vec<Vec<f64>> = vec![Vec::new(); self.inputs.len()];
         let correlated: Vec<bool> = (0..self.inputs.len())
@@ -325,15 +322,8 @@ impl Simulation {
         let years = self.plan.years;
         for (m, acc) in result.metrics.iter_mut().enumerate() {
             if let Some(acc) = acc {
-                let col = &b.metrics[m * n..(m + 1) * n];
-                let nan = col.iter().filter(|v| v.is_nan()).count();
-                if nan > 0 {
-                    result.nan_counts[m] += nan as u64;
-                    let finite: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();
-                    acc.push_batch(&finite);
-                } else {
-                    acc.push_batch(col);
-                }
+                // NaN (a zero denominator) is skipped and counted by the accumulator.
+                acc.push_batch(&b.metrics[m * n..(m + 1) * n]);
             }
         }
         for (s, accs) in result.series.iter_mut().enumerate() {

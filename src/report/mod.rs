@@ -156,11 +156,13 @@ impl Report {
             .zip(&result.series)
             .filter_map(|(s, accs)| {
                 accs.as_ref().map(|accs| {
-                    let q = |p: f64| accs.iter().map(|a| a.quantile(p)).collect::<Vec<f64>>();
+                    let qs: Vec<Vec<f64>> =
+                        accs.iter().map(|a| a.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95])).collect();
+                    let band = |i: usize| qs.iter().map(|q| q[i]).collect::<Vec<f64>>();
                     (
                         s.name(),
                         s.unit(),
-                        SeriesBands { p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) },
+                        SeriesBands { p5: band(0), p25: band(1), p50: band(2), p75: band(3), p95: band(4) },
                     )
                 })
             })
@@ -202,9 +204,11 @@ impl Report {
                     metric: m.name(),
                     unit: m.unit(),
                     headline: m.is_headline(),
-                    quantiles: (0..=QUANTILE_GRID)
-                        .map(|i| acc.quantile(i as f64 / QUANTILE_GRID as f64))
-                        .collect(),
+                    quantiles: acc.quantiles(
+                        &(0..=QUANTILE_GRID)
+                            .map(|i| i as f64 / QUANTILE_GRID as f64)
+                            .collect::<Vec<f64>>(),
+                    ),
                 })
             })
             .collect();
