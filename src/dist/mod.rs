@@ -1055,3 +1055,6 @@ impl fmt::Display for Marginal {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;
