@@ -12,12 +12,15 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 const N: usize = 100_000;
 
+/// A CDF or a density.
+type Fun = Box<dyn Fn(f64) -> f64>;
+
 struct Case {
     name: &'static str,
     marginal: Marginal,
     mean: f64,
-    cdf: Box<dyn Fn(f64) -> f64>,
-    pdf: Box<dyn Fn(f64) -> f64>,
+    cdf: Fun,
+    pdf: Fun,
     /// A bracket for bisection on the CDF.
     bracket: (f64, f64),
 }
@@ -72,12 +75,7 @@ fn beta_pdf_unnormalised(a: f64, b: f64, y: f64) -> f64 {
 
 /// CDF and density of Beta(a, b) on [lo, hi] by Simpson integration of the density on a fine
 /// grid (independent of `special::beta_inc`).
-fn beta_numeric(
-    a: f64,
-    b: f64,
-    lo: f64,
-    hi: f64,
-) -> (Box<dyn Fn(f64) -> f64>, Box<dyn Fn(f64) -> f64>, f64) {
+fn beta_numeric(a: f64, b: f64, lo: f64, hi: f64) -> (Fun, Fun, f64) {
     let n = 200_000usize;
     let h = 1.0 / n as f64;
     let mut cum = vec![0.0; n + 1];

@@ -23,13 +23,15 @@
 //!
 //! The beta/PERT table holds [`TABLE_KNOTS_PER_OCTAVE`] intervals in each of the 52 octaves
 //! `[2^-(j+1), 2^-j)` on each side; for `u` (or `1 − u`) below `2^-53` the quantile is computed
-//! exactly by safeguarded Newton iteration on `I_x(a, b)`. The measured maximum error of the table
-//! against a bisection reference (tests `dist_table.rs`) is below `1e-9` of the support for
-//! `alpha, beta >= 0.5` (all PERT shapes have `alpha, beta` in `[1, 5]`).
+//! exactly by safeguarded Newton iteration on `I_x(a, b)`. A table holds 2 × 52 × 65 knots
+//! (about 108 KB, shared between clones). Measured maximum error against a bisection reference
+//! (`tests/dist_table.rs`, knot midpoints and tails down to `2^-52`): 1.3e-10 of the support's
+//! width over PERT shapes and Beta(a, b) with `a, b` in `{0.5, 1, 2, 3, 5, 30, 70}`; the test
+//! asserts below 1e-9. Shapes with `alpha` or `beta` well below 0.5 are not covered by that figure.
 //!
 //! [`Marginal::quantile`] returns a finite value inside [`Marginal::bounds`] for every `u` in
 //! `[0, 1]`: for an unbounded family, `u = 0` and `u = 1` are moved to the smallest and largest
-//! probabilities a double can hold on each side (about ±37.5 and +8.3 standard deviations).
+//! probabilities a double can hold on each side (about −37.5 and +8.2 standard deviations).
 
 // Comparisons are written `!(a > b)` on purpose so that NaN fails them.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
