@@ -32,7 +32,6 @@
 mod copula;
 mod joe_kuo;
 mod normal;
-mod normal_tmp;
 mod rng;
 pub mod sobol;
 
