@@ -247,6 +247,9 @@ impl Scenario {
 
     /// The uncertain values only, in canonical order.
     pub fn uncertain_params(&self) -> Vec<&Param> {
-        self.params().into_iter().filter(|p| p.is_uncertain()).collect()
+        self.params()
+            .into_iter()
+            .filter(|p| p.is_uncertain())
+            .collect()
     }
 }
