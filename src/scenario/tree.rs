@@ -285,7 +285,7 @@ mod tests {
     fn line_and_column() {
         let src = Source::new("f.toml", "a = 1\nbé = 2\n");
         let l = src.loc(10);
-        assert_eq!((l.line, l.column), (2, 5));
+        assert_eq!((l.line, l.column), (2, 4));
         assert_eq!(src.loc(0).column, 1);
         assert_eq!(src.loc(999).line, 3);
     }
