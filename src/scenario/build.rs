@@ -829,7 +829,7 @@ impl<'c> Builder<'c> {
         }
 
         // [procurement]
-        let procurement = match self.table(root, "procurement") {
+        let (mode, procurement) = match self.table(root, "procurement") {
             Some((t, loc)) => self.procurement(t, &loc, &used, &known_keys),
             None => {
                 if root.get("procurement").is_none() {
@@ -839,14 +839,12 @@ impl<'c> Builder<'c> {
                         "missing required table [procurement] (mode = \"cloud\" or \"owned\")",
                     );
                 }
-                None
+                (None, None)
             }
         };
         // Mode-dependent requirements of [facility].
         let mut facility_ok = facility.is_some();
-        if let (Some(p), Some((ft, floc, ..))) = (&procurement, &facility)
-            && p.mode == Mode::Owned
-        {
+        if let (Some(Mode::Owned), Some((ft, floc, ..))) = (mode, &facility) {
             for key in [
                 "load_factor",
                 "power_price_usd_per_kwh",
@@ -1126,7 +1124,7 @@ impl<'c> Builder<'c> {
         loc: &Location,
         used: &BTreeMap<String, Location>,
         known: &[String],
-    ) -> Option<Procurement> {
+    ) -> (Option<Mode>, Option<Procurement>) {
         self.check_keys(t, &PROCUREMENT_KEYS, "procurement");
         let mode = match t.get("mode") {
             Some(e) => match self.string(&e.value, "procurement.mode").as_deref() {
@@ -1201,7 +1199,9 @@ impl<'c> Builder<'c> {
         ok &= t.get("hardware_life_years").is_none() || hw_life.is_some();
         let maint = self.opt_param(t, "maintenance_pct_of_capex", "procurement", SHARE);
         ok &= t.get("maintenance_pct_of_capex").is_none() || maint.is_some();
-        let mode = mode?;
+        let Some(mode) = mode else {
+            return (None, None);
+        };
         match mode {
             Mode::Cloud => match &price {
                 None if ok && t.get("price_usd_per_gpu_hour").is_none() => {
@@ -1242,13 +1242,14 @@ impl<'c> Builder<'c> {
             }
             (_, m) => m,
         };
-        ok.then_some(Procurement {
+        let p = ok.then_some(Procurement {
             mode,
             commitment_usd: commitment,
             price_usd_per_gpu_hour: price.map(|(p, _)| p),
             hardware_life_years: hw_life,
             maintenance_pct_of_capex: maint,
-        })
+        });
+        (Some(mode), p)
     }
 
     fn simulation(&mut self, t: &Table) -> Option<Simulation> {
