@@ -654,8 +654,7 @@ fn every_problem_is_reported_at_once() {
         .replacen("years = 5", "years = 0", 1)
         .replacen("\"mc\"", "\"lhc\"", 1);
     let err = load_str(&text, "many.toml", None, &[])
-        .err()
-        .expect("invalid");
+        .expect_err("invalid");
     let paths: Vec<&str> = err
         .diagnostics
         .iter()
@@ -733,13 +732,10 @@ fn bytes_that_are_not_toml() {
         "\u{feff}name = 1",
     ] {
         let err = load_str(text, "junk.toml", None, &[])
-            .err()
-            .expect("refused");
+            .expect_err("refused");
         assert!(!err.diagnostics.is_empty());
     }
-    let junk: String = std::iter::repeat("\u{fffd}x = [{]} \"\n")
-        .take(100_000)
-        .collect();
+    let junk: String = "\u{fffd}x = [{]} \"\n".repeat(100_000);
     assert!(load_str(&junk, "big.toml", None, &[]).is_err());
 }
 
@@ -749,7 +745,7 @@ fn not_utf8_file() {
     std::fs::create_dir_all(&dir).expect("tmp");
     let path = dir.join("bad.toml");
     std::fs::write(&path, b"name = \"ok\"\nyears = \xff\xfe\n").expect("write");
-    let err = gwsim::scenario::load(&path, &[]).err().expect("refused");
+    let err = gwsim::scenario::load(&path, &[]).expect_err("refused");
     let d = &err.diagnostics[0];
     assert!(d.message.contains("not valid UTF-8"), "{d}");
     assert_eq!(

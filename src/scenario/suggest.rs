@@ -33,8 +33,7 @@ pub(crate) fn closest<'a, I>(word: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let limit = (word.chars().count() + 2) / 3;
-    let limit = limit.max(1);
+    let limit = word.chars().count().div_ceil(3).max(1);
     let lower = word.to_lowercase();
     candidates
         .into_iter()

@@ -67,6 +67,7 @@ pub struct Facility {
 }
 
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum GpuHourPrice {
     /// One value for every system: path `procurement.price_usd_per_gpu_hour`.
     All(Param),

@@ -204,7 +204,7 @@ fn interval(s: &str, loc: &Location, path: &str, sink: &mut Sink<'_>) -> Option<
             return None;
         }
     };
-    if !(a > 0.0 && b > 0.0) {
+    if a <= 0.0 || b <= 0.0 {
         sink.err(
             loc,
             path,
@@ -216,7 +216,7 @@ fn interval(s: &str, loc: &Location, path: &str, sink: &mut Sink<'_>) -> Option<
         );
         return None;
     }
-    if !(a < b) {
+    if a >= b {
         let fix = if a == b {
             format!("for a fixed value write {a}")
         } else {
@@ -346,7 +346,7 @@ fn parse_table(node: &Node, t: &Table, path: &str, sink: &mut Sink<'_>) -> Optio
     let source = opt_str("source", sink);
     let note = opt_str("note", sink);
     if let (Some(lo), Some(hi)) = (min, max)
-        && !(lo <= hi)
+        && lo > hi
     {
         let loc = t
             .get("min")
