@@ -1,0 +1,584 @@
+//! Unit tests of the special functions, the constructors' refusals, `Display` and the small
+//! accessors. Reference values were computed with mpmath 1.3 at 40 significant digits
+//! (`ncdf`, `findroot(ln ncdf − ln p)`, `loggamma`, `betainc(regularized=True)`).
+
+// Reference values keep the digits mpmath printed.
+#![allow(clippy::excessive_precision)]
+
+use super::special::{beta_inc, beta_inc_inv, ln_gamma, norm_cdf, norm_quantile};
+use super::*;
+
+fn assert_rel(got: f64, want: f64, rel: f64, what: &str) {
+    let err = if want == 0.0 {
+        got.abs()
+    } else {
+        ((got - want) / want).abs()
+    };
+    assert!(
+        err <= rel,
+        "{what}: got {got:e}, want {want:e}, relative error {err:e} > {rel:e}"
+    );
+}
+
+#[test]
+fn norm_cdf_matches_references() {
+    // (x, Φ(x)) — mpmath ncdf.
+    let cases = [
+        (-37.0, 5.7255712225245768227e-300),
+        (-20.0, 2.7536241186062336951e-89),
+        (-10.0, 7.619853024160526066e-24),
+        (-5.0, 2.8665157187919391167e-7),
+        (-1.5, 0.066807201268858066004),
+        (-0.3, 0.38208857781104736693),
+        (0.0, 0.5),
+        (0.3, 0.61791142218895263307),
+        (1.96, 0.9750021048517795),
+        (3.0, 0.99865010196836990547),
+        (8.0, 0.9999999999999993779),
+    ];
+    for (x, want) in cases {
+        let got = norm_cdf(x);
+        assert!(
+            (got - want).abs() <= 1e-15,
+            "Φ({x}) = {got:e}, want {want:e}"
+        );
+        // Relative precision in the lower tail.
+        assert_rel(got, want, 1e-12, &format!("Φ({x})"));
+    }
+    assert_eq!(norm_cdf(f64::NEG_INFINITY), 0.0);
+    assert_eq!(norm_cdf(f64::INFINITY), 1.0);
+    assert!(norm_cdf(f64::NAN).is_nan());
+}
+
+#[test]
+fn norm_quantile_matches_references() {
+    let cases = [
+        (1e-300, -37.047096299361199237),
+        (1e-20, -9.2623400897984075737),
+        (1e-10, -6.3613409024040562047),
+        (0.001, -3.0902323061678135415),
+        (0.3, -0.52440051270804078404),
+        (0.975, 1.959963984540054),
+        (1e-6, -4.7534243088228989482),
+    ];
+    for (p, want) in cases {
+        assert_rel(norm_quantile(p), want, 1e-15, &format!("Φ⁻¹({p:e})"));
+    }
+    assert_eq!(norm_quantile(0.5), 0.0);
+    assert_eq!(norm_quantile(0.0), f64::NEG_INFINITY);
+    assert_eq!(norm_quantile(1.0), f64::INFINITY);
+    assert!(norm_quantile(1.5).is_nan());
+    assert!(norm_quantile(f64::NAN).is_nan());
+    // Round trip through Φ over the body.
+    for i in 1..1000 {
+        let p = i as f64 / 1000.0;
+        assert!((norm_cdf(norm_quantile(p)) - p).abs() <= 2e-16, "p = {p}");
+    }
+}
+
+#[test]
+fn ln_gamma_matches_references() {
+    let cases = [
+        (0.5, 0.57236494292470008707),
+        (1e-8, 18.420680738180208905),
+        (3.7, 1.4280723266653879219),
+        (100.5, 361.43554046777762156),
+        (1e5, 1051287.7089736568949),
+    ];
+    for (x, want) in cases {
+        assert_rel(ln_gamma(x), want, 1e-14, &format!("ln Γ({x})"));
+    }
+    assert!(ln_gamma(1.0).abs() < 1e-15);
+    assert!(ln_gamma(2.0).abs() < 1e-15);
+    assert!(ln_gamma(-1.0).is_nan());
+}
+
+#[test]
+fn beta_inc_matches_references() {
+    // (a, b, x, I_x(a, b)) — mpmath betainc(regularized=True); I_0.5(2, 3) = 0.6875 exactly.
+    let cases = [
+        (2.0, 3.0, 0.5, 0.6875),
+        (0.5, 0.5, 0.1, 0.20483276469913345165),
+        (5.0, 1.0, 0.9, 0.59049),
+        (100.0, 200.0, 0.3, 0.10884306564490983653),
+        (2.0, 5.0, 1e-5, 1.4999600004499976e-9),
+        (3.0, 1.5, 0.999, 0.99986181631265208612),
+        (0.1, 10.0, 0.001, 0.6596666602208250254),
+    ];
+    for (a, b, x, want) in cases {
+        // ln B(a, b) loses a few ulps to cancellation for large a, b.
+        assert_rel(beta_inc(a, b, x), want, 5e-13, &format!("I_{x}({a}, {b})"));
+        assert_rel(
+            beta_inc_inv(a, b, want),
+            x,
+            1e-12,
+            &format!("I⁻¹({a}, {b})"),
+        );
+    }
+    assert_eq!(beta_inc(2.0, 3.0, 0.0), 0.0);
+    assert_eq!(beta_inc(2.0, 3.0, 1.0), 1.0);
+    assert!(beta_inc(0.0, 3.0, 0.5).is_nan());
+    assert!(beta_inc(2.0, 3.0, f64::NAN).is_nan());
+}
+
+fn refuses(r: Result<Dist, DistError>, needle: &str, case: &str) {
+    match r {
+        Ok(d) => panic!("{case}: accepted {d:?}"),
+        Err(DistError(msg)) => {
+            assert!(
+                msg.contains(needle),
+                "{case}: message {msg:?} lacks {needle:?}"
+            );
+            assert!(!msg.contains("facility") && !msg.contains('.') || !msg.contains("path"));
+        }
+    }
+}
+
+#[test]
+fn constructors_refuse_bad_parameters() {
+    let nan = f64::NAN;
+    let inf = f64::INFINITY;
+    type Case = (&'static str, Result<Dist, DistError>, &'static str);
+    let cases: Vec<Case> = vec![
+        ("fixed NaN", Dist::fixed(nan), "finite"),
+        ("fixed inf", Dist::fixed(inf), "finite"),
+        (
+            "uniform reversed",
+            Dist::uniform(2.0, 1.0),
+            "high (1) must be greater than low (2)",
+        ),
+        (
+            "uniform equal",
+            Dist::uniform(1.0, 1.0),
+            "must be greater than",
+        ),
+        (
+            "uniform NaN",
+            Dist::uniform(nan, 1.0),
+            "low must be a finite number",
+        ),
+        (
+            "uniform inf",
+            Dist::uniform(0.0, inf),
+            "high must be a finite number",
+        ),
+        ("uniform too wide", Dist::uniform(-1e308, 1e308), "too wide"),
+        (
+            "normal sd < 0",
+            Dist::normal(1.0, -0.1),
+            "sd (-0.1) must not be negative",
+        ),
+        (
+            "normal sd NaN",
+            Dist::normal(1.0, nan),
+            "sd must be a finite number",
+        ),
+        (
+            "normal mean inf",
+            Dist::normal(-inf, 1.0),
+            "mean must be a finite number",
+        ),
+        (
+            "lognormal p95 < p5",
+            Dist::lognormal_p5_p95(0.10, 0.05),
+            "p95 (0.05) must be greater than p5 (0.1)",
+        ),
+        (
+            "lognormal p5 = p95",
+            Dist::lognormal_p5_p95(0.1, 0.1),
+            "must be greater than",
+        ),
+        (
+            "lognormal p5 = 0",
+            Dist::lognormal_p5_p95(0.0, 1.0),
+            "normal",
+        ),
+        (
+            "lognormal p5 < 0",
+            Dist::lognormal_p5_p95(-1.0, 1.0),
+            "uniform",
+        ),
+        (
+            "lognormal both < 0",
+            Dist::lognormal_p5_p95(-2.0, -1.0),
+            "greater than 0",
+        ),
+        (
+            "lognormal NaN",
+            Dist::lognormal_p5_p95(nan, 1.0),
+            "p5 must be a finite number",
+        ),
+        (
+            "lognormal inf",
+            Dist::lognormal_p5_p95(1.0, inf),
+            "p95 must be a finite number",
+        ),
+        (
+            "lognormal median 0",
+            Dist::lognormal_median_sigma(0.0, 0.5),
+            "median (0)",
+        ),
+        (
+            "lognormal sigma < 0",
+            Dist::lognormal_median_sigma(1.0, -0.5),
+            "sigma (-0.5) must not be negative",
+        ),
+        (
+            "lognormal sigma NaN",
+            Dist::lognormal_median_sigma(1.0, nan),
+            "sigma must be a finite",
+        ),
+        (
+            "triangular mode above",
+            Dist::triangular(1.0, 2.0, 1.5),
+            "mode 2 is outside [min, max] = [1, 1.5]",
+        ),
+        (
+            "triangular mode below",
+            Dist::triangular(1.0, 0.5, 1.5),
+            "mode 0.5 is outside",
+        ),
+        (
+            "triangular min = max",
+            Dist::triangular(1.0, 1.0, 1.0),
+            "max (1) must be greater than min (1)",
+        ),
+        (
+            "triangular NaN mode",
+            Dist::triangular(1.0, nan, 1.5),
+            "mode must be a finite",
+        ),
+        (
+            "triangular inf max",
+            Dist::triangular(1.0, 1.2, inf),
+            "max must be a finite",
+        ),
+        (
+            "pert mode outside",
+            Dist::pert(1.1, 1.4, 1.35),
+            "mode 1.4 is outside [min, max] = [1.1, 1.35]",
+        ),
+        (
+            "pert reversed",
+            Dist::pert(2.0, 1.5, 1.0),
+            "must be greater than",
+        ),
+        (
+            "pert NaN",
+            Dist::pert(nan, 1.0, 2.0),
+            "min must be a finite",
+        ),
+        (
+            "beta alpha 0",
+            Dist::beta(0.0, 2.0, 0.0, 1.0),
+            "alpha (0) must be greater than 0",
+        ),
+        (
+            "beta beta < 0",
+            Dist::beta(2.0, -1.0, 0.0, 1.0),
+            "beta (-1) must be greater than 0",
+        ),
+        (
+            "beta NaN",
+            Dist::beta(nan, 2.0, 0.0, 1.0),
+            "alpha must be a finite",
+        ),
+        (
+            "beta inf",
+            Dist::beta(2.0, inf, 0.0, 1.0),
+            "beta must be a finite",
+        ),
+        (
+            "beta range",
+            Dist::beta(2.0, 2.0, 1.0, 1.0),
+            "max (1) must be greater than min (1)",
+        ),
+        (
+            "discrete empty",
+            Dist::discrete(vec![], None),
+            "at least one value",
+        ),
+        (
+            "discrete NaN value",
+            Dist::discrete(vec![1.0, nan], None),
+            "value 2 must be a finite",
+        ),
+        (
+            "discrete lengths",
+            Dist::discrete(vec![1.0, 2.0], Some(vec![1.0])),
+            "2 values but 1 weight",
+        ),
+        (
+            "discrete negative",
+            Dist::discrete(vec![1.0, 2.0], Some(vec![1.0, -1.0])),
+            "weight 2 (-1) must not be negative",
+        ),
+        (
+            "discrete zero sum",
+            Dist::discrete(vec![1.0, 2.0], Some(vec![0.0, 0.0])),
+            "positive sum",
+        ),
+        (
+            "discrete NaN weight",
+            Dist::discrete(vec![1.0], Some(vec![nan])),
+            "weight 1 must be a finite",
+        ),
+        (
+            "discrete inf weight",
+            Dist::discrete(vec![1.0], Some(vec![inf])),
+            "weight 1 must be a finite",
+        ),
+    ];
+    for (case, r, needle) in cases {
+        refuses(r, needle, case);
+    }
+}
+
+#[test]
+fn constructors_accept_edge_cases() {
+    assert!(Dist::normal(1.0, 0.0).is_ok());
+    assert!(Dist::lognormal_median_sigma(2.0, 0.0).is_ok());
+    assert!(Dist::triangular(1.0, 1.0, 2.0).is_ok());
+    assert!(Dist::pert(1.0, 2.0, 2.0).is_ok());
+    match Dist::discrete(vec![1.0, 2.0], Some(vec![1.0, 3.0])) {
+        Ok(Dist::Discrete { weights, .. }) => assert_eq!(weights, vec![0.25, 0.75]),
+        other => panic!("{other:?}"),
+    }
+    match Dist::lognormal_p5_p95(0.05, 0.1) {
+        Ok(Dist::LogNormal { mu, sigma }) => {
+            assert!((mu - 0.5 * (0.05f64.ln() + 0.1f64.ln())).abs() < 1e-15);
+            assert!((sigma - 2f64.ln() / (2.0 * 1.6448536269514722)).abs() < 1e-15);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn m(d: Result<Dist, DistError>, min: Option<f64>, max: Option<f64>) -> Marginal {
+    Marginal::new(d.expect("valid dist"), min, max).expect("valid marginal")
+}
+
+#[test]
+fn truncation_refusals() {
+    let tri = || Dist::triangular(1.0, 1.2, 1.5).expect("valid");
+    let e = Marginal::new(tri(), Some(2.0), Some(1.0)).expect_err("min > max");
+    assert!(
+        e.0.contains("min (2) must not be greater than max (1)"),
+        "{e}"
+    );
+    let e = Marginal::new(tri(), Some(2.0), None).expect_err("no mass");
+    assert!(e.0.contains("no probability mass"), "{e}");
+    assert!(Marginal::new(tri(), Some(f64::NAN), None).is_err());
+    assert!(Marginal::new(tri(), Some(1.2), Some(1.2)).is_err());
+    assert!(Marginal::new(Dist::fixed(1.0).expect("valid"), Some(2.0), None).is_err());
+    assert!(Marginal::new(Dist::normal(0.0, 1.0).expect("valid"), Some(40.0), None).is_err());
+    assert!(
+        Marginal::new(
+            Dist::lognormal_p5_p95(1.0, 2.0).expect("valid"),
+            None,
+            Some(0.0)
+        )
+        .is_err()
+    );
+    let d = Dist::discrete(vec![1.0, 2.0, 3.0], None).expect("valid");
+    assert!(Marginal::new(d, Some(1.5), Some(1.9)).is_err());
+    // An unbounded bound is the same as none.
+    let n = m(
+        Dist::normal(0.0, 1.0),
+        Some(f64::NEG_INFINITY),
+        Some(f64::INFINITY),
+    );
+    assert_eq!(n.to_string(), "normal(mean=0, sd=1)");
+}
+
+#[test]
+fn display_short_forms() {
+    let cases = [
+        (m(Dist::fixed(1.2), None, None), "1.2"),
+        (m(Dist::fixed(8e9), None, None), "8e9"),
+        (
+            m(Dist::uniform(0.05, 0.15), None, None),
+            "uniform(0.05, 0.15)",
+        ),
+        (
+            m(Dist::normal(1.0, 0.2), None, None),
+            "normal(mean=1, sd=0.2)",
+        ),
+        (
+            m(Dist::lognormal_p5_p95(0.05, 0.10), None, None),
+            "lognormal(p5=0.05, p95=0.1)",
+        ),
+        (
+            m(Dist::lognormal_p5_p95(3e9, 8e9), None, None),
+            "lognormal(p5=3e9, p95=8e9)",
+        ),
+        (
+            m(Dist::lognormal_median_sigma(2.0, 0.3), None, None),
+            "lognormal(median=2, sigma=0.3)",
+        ),
+        (
+            m(Dist::triangular(1.1, 1.18, 1.35), None, None),
+            "triangular(1.1, 1.18, 1.35)",
+        ),
+        (
+            m(Dist::pert(1.1, 1.2, 1.35), None, None),
+            "pert(1.1, 1.2, 1.35)",
+        ),
+        (m(Dist::beta(2.0, 5.0, 0.0, 1.0), None, None), "beta(2, 5)"),
+        (
+            m(Dist::beta(2.0, 5.0, 0.5, 0.9), None, None),
+            "beta(2, 5) on [0.5, 0.9]",
+        ),
+        (
+            m(Dist::discrete(vec![1.0, 2.0], None), None, None),
+            "discrete([1, 2])",
+        ),
+        (
+            m(
+                Dist::discrete(vec![1.0, 2.0], Some(vec![3.0, 7.0])),
+                None,
+                None,
+            ),
+            "discrete([1, 2], [0.3, 0.7])",
+        ),
+        (
+            m(Dist::normal(1.0, 0.5), Some(0.0), None),
+            "normal(mean=1, sd=0.5) truncated to [0, inf)",
+        ),
+        (
+            m(Dist::triangular(1.0, 1.2, 1.5), Some(1.1), Some(1.3)),
+            "triangular(1, 1.2, 1.5) truncated to [1.1, 1.3]",
+        ),
+        // A truncation that cuts nothing is not shown.
+        (
+            m(Dist::uniform(0.0, 1.0), Some(-1.0), Some(2.0)),
+            "uniform(0, 1)",
+        ),
+        (
+            m(Dist::normal(0.0, 1.0), None, Some(2.5e-5)),
+            "normal(mean=0, sd=1) truncated to (-inf, 2.5e-5]",
+        ),
+    ];
+    for (marginal, want) in cases {
+        assert_eq!(marginal.to_string(), want);
+    }
+}
+
+#[test]
+fn fmt_num_is_compact() {
+    assert_eq!(fmt_num(0.0), "0");
+    assert_eq!(fmt_num(0.1 + 0.2), "0.3");
+    assert_eq!(fmt_num(123456.5), "123456.5");
+    assert_eq!(fmt_num(1.5e6), "1.5e6");
+    assert_eq!(fmt_num(-1.5e-5), "-1.5e-5");
+    assert_eq!(fmt_num(f64::INFINITY), "inf");
+}
+
+#[test]
+fn fixed_values() {
+    assert_eq!(m(Dist::fixed(1.2), None, None).fixed_value(), Some(1.2));
+    assert_eq!(
+        m(Dist::normal(3.0, 0.0), None, None).fixed_value(),
+        Some(3.0)
+    );
+    let ln = m(Dist::lognormal_median_sigma(2.0, 0.0), None, None).fixed_value();
+    assert!((ln.expect("point") - 2.0).abs() < 1e-15);
+    assert_eq!(
+        m(Dist::discrete(vec![4.0], None), None, None).fixed_value(),
+        Some(4.0)
+    );
+    // Truncation leaving one value.
+    let d = m(
+        Dist::discrete(vec![1.0, 2.0, 3.0], None),
+        Some(1.5),
+        Some(2.5),
+    );
+    assert_eq!(d.fixed_value(), Some(2.0));
+    assert_eq!(d.quantile(0.3), 2.0);
+    assert_eq!(m(Dist::normal(3.0, 1.0), None, None).fixed_value(), None);
+    assert_eq!(m(Dist::uniform(0.0, 1.0), None, None).fixed_value(), None);
+    // A point survives a truncation that contains it.
+    assert_eq!(
+        m(Dist::normal(3.0, 0.0), Some(0.0), None).fixed_value(),
+        Some(3.0)
+    );
+}
+
+#[test]
+fn mass_outside_and_bounds() {
+    let n = m(Dist::normal(0.0, 1.0), None, None);
+    assert!((n.mass_outside(0.0, f64::INFINITY) - 0.5).abs() < 1e-15);
+    assert!((n.mass_outside(-1.96, 1.96) - 0.05).abs() < 1e-4);
+    // As truncated: a normal already truncated to [0, inf) loses nothing to a domain >= 0.
+    let t = m(Dist::normal(0.0, 1.0), Some(0.0), None);
+    assert_eq!(t.mass_outside(0.0, f64::INFINITY), 0.0);
+    assert_eq!(t.bounds(), (0.0, f64::INFINITY));
+    let d = m(
+        Dist::discrete(vec![1.0, 2.0, 3.0], Some(vec![1.0, 1.0, 2.0])),
+        None,
+        None,
+    );
+    assert_eq!(d.mass_outside(1.5, 2.5), 0.75);
+    assert_eq!(d.mass_outside(1.0, 3.0), 0.0);
+    assert_eq!(d.bounds(), (1.0, 3.0));
+    let tri = m(Dist::triangular(0.0, 0.5, 1.0), None, None);
+    assert!((tri.mass_outside(0.0, 0.5) - 0.5).abs() < 1e-15);
+}
+
+#[test]
+fn discrete_quantile_and_cdf() {
+    let d = m(
+        Dist::discrete(vec![3.0, 1.0, 2.0, 1.0], Some(vec![1.0, 1.0, 1.0, 1.0])),
+        None,
+        None,
+    );
+    // Sorted and merged: 1 (0.5), 2 (0.25), 3 (0.25).
+    assert_eq!(d.quantile(0.0), 1.0);
+    assert_eq!(d.quantile(0.4999), 1.0);
+    assert_eq!(d.quantile(0.5), 2.0);
+    assert_eq!(d.quantile(0.75), 3.0);
+    assert_eq!(d.quantile(1.0), 3.0);
+    assert_eq!(d.cdf(0.5), 0.0);
+    assert_eq!(d.cdf(1.0), 0.5);
+    assert_eq!(d.cdf(2.5), 0.75);
+    assert_eq!(d.mean(), 1.75);
+    // Zero-weight values are never drawn.
+    let z = m(
+        Dist::discrete(vec![1.0, 2.0, 3.0], Some(vec![1.0, 0.0, 1.0])),
+        None,
+        None,
+    );
+    for i in 0..100 {
+        assert_ne!(z.quantile(i as f64 / 100.0), 2.0);
+    }
+}
+
+#[test]
+fn quantile_is_finite_and_inside_bounds_at_the_ends() {
+    let ms = [
+        m(Dist::normal(1.0, 2.0), None, None),
+        m(Dist::normal(1.0, 2.0), Some(0.0), None),
+        m(Dist::normal(0.0, 1.0), Some(10.0), None),
+        m(Dist::lognormal_p5_p95(0.05, 0.1), None, None),
+        m(Dist::pert(1.0, 1.0, 2.0), None, None),
+        m(Dist::beta(0.5, 0.5, 0.0, 1.0), None, None),
+        m(Dist::triangular(1.0, 1.2, 1.5), Some(1.1), Some(1.3)),
+    ];
+    for marginal in &ms {
+        let (lo, hi) = marginal.bounds();
+        for u in [0.0, 1e-300, 2f64.powi(-53), 0.5, 1.0 - 2f64.powi(-53), 1.0] {
+            let x = marginal.quantile(u);
+            assert!(
+                x.is_finite() && x >= lo && x <= hi,
+                "{marginal}: quantile({u}) = {x}"
+            );
+        }
+    }
+    // Normal truncated far in the upper tail keeps its precision (reflected side).
+    let far = m(Dist::normal(0.0, 1.0), Some(10.0), None);
+    assert!(far.quantile(0.0) >= 10.0 && far.quantile(0.5) < 10.1);
+    assert!(
+        (far.mean() - 10.098093233962).abs() < 1e-9,
+        "{}",
+        far.mean()
+    );
+}
