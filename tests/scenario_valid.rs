@@ -348,3 +348,38 @@ fn catalog_gpus_are_sourced_in_the_file() {
         }
     }
 }
+
+/// The examples of docs/scenario-reference.md stay valid.
+#[test]
+fn reference_examples_are_valid() {
+    let doc = include_str!("../docs/scenario-reference.md");
+    let block = |title: &str| -> String {
+        let at = doc.find(title).unwrap_or_else(|| panic!("{title}"));
+        let rest = &doc[at..];
+        let start = rest.find("```toml\n").unwrap() + 8;
+        let end = rest[start..].find("```").unwrap();
+        rest[start..start + end].to_string()
+    };
+    let full = block("## A complete example");
+    let s = load_str(&full, "example.toml", None, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    // The extends example, against the headline scenario.
+    let dir = std::env::temp_dir().join(format!("gwsim-doc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(HEADLINE_NAME), HEADLINE_TOML).unwrap();
+    let child = block("## `extends`: building on another scenario");
+    let s = load_str(&child, "owned.toml", Some(&dir), &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.procurement.mode, Mode::Owned);
+    assert_eq!(s.fleet.len(), 2);
+    std::fs::remove_dir_all(&dir).ok();
+    // The --set examples, on the headline.
+    let sets: Vec<String> = [
+        "facility.pue=1.3",
+        "facility.pue={triangular=[1.1,1.2,1.4]}",
+        "fleet.rubin.online=\"2027 to 2028\"",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    load_str(HEADLINE_TOML, HEADLINE_NAME, None, &sets).unwrap_or_else(|e| panic!("{e}"));
+}
