@@ -653,8 +653,7 @@ fn every_problem_is_reported_at_once() {
         .replacen("mfu = 0.35", "mfu = 1.5", 1)
         .replacen("years = 5", "years = 0", 1)
         .replacen("\"mc\"", "\"lhc\"", 1);
-    let err = load_str(&text, "many.toml", None, &[])
-        .expect_err("invalid");
+    let err = load_str(&text, "many.toml", None, &[]).expect_err("invalid");
     let paths: Vec<&str> = err
         .diagnostics
         .iter()
@@ -731,8 +730,7 @@ fn bytes_that_are_not_toml() {
         "name = \"x\"\n[facility",
         "\u{feff}name = 1",
     ] {
-        let err = load_str(text, "junk.toml", None, &[])
-            .expect_err("refused");
+        let err = load_str(text, "junk.toml", None, &[]).expect_err("refused");
         assert!(!err.diagnostics.is_empty());
     }
     let junk: String = "\u{fffd}x = [{]} \"\n".repeat(100_000);

@@ -2,9 +2,9 @@
 //! [`Scenario`], and the embedded system catalog.
 //!
 //! The pipeline: the toml crate parses each file into a tree whose keys and values carry byte
-//! spans; [`tree`] turns those into an owned tree of 1-based line:column locations; `extends`
+//! spans; `tree` turns those into an owned tree of 1-based line:column locations; `extends`
 //! chains are merged (the child over its parent, tables key by key, values and arrays of tables
-//! whole); each `--set PATH=VALUE` is laid on top in order; then [`build`] walks the result into
+//! whole); each `--set PATH=VALUE` is laid on top in order; then `build` walks the result into
 //! a [`Scenario`], applying every rule of MODEL.md and collecting every problem at once.
 
 mod build;
