@@ -10,7 +10,9 @@ const BASE: &str = include_str!("fixtures/base.toml");
 fn check(text: &str, sets: &[String]) {
     if let Err(e) = load_str(text, "fuzz.toml", None, sets) {
         assert!(!e.diagnostics.is_empty());
-        assert!(!e.to_string().is_empty());
+        let text = e.to_string();
+        assert!(!text.is_empty());
+        assert!(!text.contains("internal error"), "{text}");
     }
 }
 

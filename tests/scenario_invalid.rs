@@ -22,6 +22,21 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "empty fleet",
+        edits: &[
+            (
+                "[[fleet]]\nname = \"blackwell\"\nsystem = \"gb200-nvl72\"\npower_mw = 500\nonline = 2026.25\nramp_years = 0.5\n",
+                "",
+            ),
+            ("discount_rate = 0.1", "discount_rate = 0.1\nfleet = []"),
+            ("{ gb200-nvl72 = \"3 to 5\" }", "4"),
+        ],
+        message: "at least one [[fleet]] tranche",
+        path: "fleet",
+        at: "#",
+        column: true,
+    },
+    Case {
         name: "misspelt top-level table",
         edits: &[("[facility]", "[facilty]")],
         message: "unknown key 'facilty' — did you mean 'facility'?",

@@ -672,7 +672,10 @@ impl<'c> Builder<'c> {
         // [[fleet]]
         let scenario_systems: Option<(&Table, Location)> = self.table(root, "systems");
         let fleet_items = self.array_of_tables(root, "fleet");
-        if root.get("fleet").is_none() {
+        if root.get("fleet").is_none()
+            || (fleet_items.is_empty()
+                && matches!(root.get("fleet").map(|e| &e.value.kind), Some(Kind::Array(a)) if a.is_empty()))
+        {
             self.err(
                 root_loc,
                 Some("fleet"),
