@@ -1,13 +1,26 @@
 //! Scenario files: parsing (with spans), `extends` and `--set` merging, validation into a typed
 //! [`Scenario`], and the embedded system catalog.
+//!
+//! The pipeline: the toml crate parses each file into a tree whose keys and values carry byte
+//! spans; `tree` turns those into an owned tree of 1-based line:column locations; `extends`
+//! chains are merged (the child over its parent, tables key by key, values and arrays of tables
+//! whole); each `--set PATH=VALUE` is laid on top in order; then `build` walks the result into
+//! a [`Scenario`], applying every rule of MODEL.md and collecting every problem at once.
 
+mod build;
+mod sha256;
+mod suggest;
+mod tree;
 mod types;
+mod value;
 
 pub use types::*;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::error::ScenarioError;
+use crate::error::{Diagnostic, Location, ScenarioError};
+
+use tree::{Entry, Kind, Node, Source, Table};
 
 /// The system catalog, embedded in the binary.
 pub const CATALOG_TOML: &str = include_str!("../../scenarios/systems.toml");
@@ -15,25 +28,538 @@ pub const CATALOG_TOML: &str = include_str!("../../scenarios/systems.toml");
 pub const HEADLINE_TOML: &str = include_str!("../../scenarios/anthropic-azure-nvidia-1gw.toml");
 /// File name shown for the embedded headline scenario.
 pub const HEADLINE_NAME: &str = "anthropic-azure-nvidia-1gw.toml";
+/// File name shown for the embedded catalog.
+const CATALOG_NAME: &str = "systems.toml";
+/// How deep an `extends` chain may go.
+const MAX_EXTENDS_DEPTH: usize = 32;
+
+fn fail(loc: Option<Location>, path: Option<&str>, msg: impl Into<String>) -> ScenarioError {
+    ScenarioError {
+        diagnostics: vec![Diagnostic::error(loc, path.map(str::to_string), msg)],
+    }
+}
+
+fn file_loc(label: &str) -> Location {
+    Location {
+        file: label.into(),
+        line: 1,
+        column: 1,
+    }
+}
+
+/// Bytes as UTF-8, or an error naming the first bad byte.
+fn utf8<'b>(bytes: &'b [u8], label: &str) -> Result<&'b str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = good.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        Diagnostic::error(
+            Some(Location {
+                file: label.into(),
+                line,
+                column,
+            }),
+            None,
+            format!(
+                "the file is not valid UTF-8 text (bad byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
 
 /// Read, merge (`extends`, then each `--set PATH=VALUE` in order) and validate a scenario file.
 pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
-    todo!()
+    let label = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        fail(
+            None,
+            None,
+            format!("cannot read scenario file '{label}': {e}"),
+        )
+    })?;
+    let text = utf8(&bytes, &label).map_err(|d| ScenarioError {
+        diagnostics: vec![d],
+    })?;
+    let dir = path.parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        }
+    });
+    let canonical = std::fs::canonicalize(path).ok();
+    load_impl(text, &label, dir, canonical, sets, Some(label.clone()))
 }
 
 /// Same as [`load`] for text in memory; `file_label` names it in messages; `base_dir` resolves
-/// `extends` (an `extends` without a base directory is an error).
+/// `extends` (an `extends` without a base directory is an error). The returned
+/// `Scenario::file` is `None`: the text was not read from a file by this call.
 pub fn load_str(
     text: &str,
     file_label: &str,
     base_dir: Option<&Path>,
     sets: &[String],
 ) -> Result<Scenario, ScenarioError> {
-    todo!()
+    load_impl(text, file_label, base_dir, None, sets, None)
+}
+
+/// The catalog's `systems` table, parsed.
+fn catalog_tree() -> Result<Table, ScenarioError> {
+    let src = Source::new(CATALOG_NAME, CATALOG_TOML);
+    let (mut root, diags) = tree::parse_document(&src);
+    if !diags.is_empty() {
+        return Err(ScenarioError { diagnostics: diags });
+    }
+    let mut extra = Vec::new();
+    for e in &root.entries {
+        if e.key != "systems" {
+            extra.push(Diagnostic::error(
+                Some(e.key_loc.clone()),
+                Some(e.key.clone()),
+                "the catalog holds only [systems.KEY] tables",
+            ));
+        }
+    }
+    if !extra.is_empty() {
+        return Err(ScenarioError { diagnostics: extra });
+    }
+    match root.remove("systems") {
+        Some(Entry {
+            value: Node {
+                kind: Kind::Table(t),
+                ..
+            },
+            ..
+        }) => Ok(t),
+        _ => Err(fail(
+            Some(file_loc(CATALOG_NAME)),
+            Some("systems"),
+            "the catalog has no [systems.KEY] tables",
+        )),
+    }
 }
 
 /// The embedded catalog, validated: every system with its fields as `Param`s whose paths are
 /// `systems.<key>.<field>`.
 pub fn catalog() -> Result<Vec<System>, ScenarioError> {
-    todo!()
+    let systems = catalog_tree()?;
+    let empty = Table::default();
+    let mut b = build::Builder::new(&empty);
+    let mut out = Vec::new();
+    for e in &systems.entries {
+        match &e.value.kind {
+            Kind::Table(t) => {
+                if let Some(s) = b.system(&e.key, t, &e.value.loc, true) {
+                    out.push(s);
+                }
+            }
+            k => b.diags.push(Diagnostic::error(
+                Some(e.key_loc.clone()),
+                Some(format!("systems.{}", e.key)),
+                format!("must be a table, not {}", k.type_name()),
+            )),
+        }
+    }
+    if b.diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(ScenarioError {
+            diagnostics: b.diags,
+        })
+    }
+}
+
+fn load_impl(
+    text: &str,
+    label: &str,
+    base_dir: Option<&Path>,
+    canonical: Option<PathBuf>,
+    sets: &[String],
+    file: Option<String>,
+) -> Result<Scenario, ScenarioError> {
+    let catalog = catalog_tree()?;
+    let mut hasher = sha256::Sha256::new();
+    let mut diags = Vec::new();
+    let mut chain: Vec<(String, Option<PathBuf>)> = vec![(label.to_string(), canonical)];
+    let tree = read_chain(text, label, base_dir, &mut chain, &mut hasher, &mut diags);
+    let Some(mut tree) = tree else {
+        return Err(ScenarioError { diagnostics: diags });
+    };
+    for (i, set) in sets.iter().enumerate() {
+        hasher.update(b"\n--set ");
+        hasher.update(set.as_bytes());
+        apply_set(&mut tree, i + 1, set, &catalog, &mut diags);
+    }
+    if !diags.is_empty() {
+        return Err(ScenarioError { diagnostics: diags });
+    }
+    let sha = sha256::hex(&hasher.finish());
+    build::Builder::new(&catalog).scenario(&tree, &file_loc(label), sha, file)
+}
+
+/// Parse a file and, through `extends`, its bases; return the merged tree.
+fn read_chain(
+    text: &str,
+    label: &str,
+    base_dir: Option<&Path>,
+    chain: &mut Vec<(String, Option<PathBuf>)>,
+    hasher: &mut sha256::Sha256,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Table> {
+    let src = Source::new(label, text);
+    let (mut tree, syntax) = tree::parse_document(&src);
+    hasher.update(text.as_bytes());
+    if !syntax.is_empty() {
+        diags.extend(syntax.into_iter().take(50));
+        return None;
+    }
+    let Some(ext) = tree.remove("extends") else {
+        return Some(tree);
+    };
+    let loc = ext.value.loc.clone();
+    let Kind::Str(rel) = &ext.value.kind else {
+        diags.push(Diagnostic::error(
+            Some(loc),
+            Some("extends".into()),
+            "extends must be a string: the path of the base scenario, relative to this file",
+        ));
+        return None;
+    };
+    let Some(dir) = base_dir else {
+        diags.push(Diagnostic::error(Some(loc), Some("extends".into()), format!("extends = \"{rel}\" cannot be resolved: this text has no directory to resolve it from")));
+        return None;
+    };
+    let path = dir.join(rel);
+    let base_label = path.display().to_string();
+    let canonical = std::fs::canonicalize(&path).ok();
+    let same = |(l, c): &(String, Option<PathBuf>)| match (c, &canonical) {
+        (Some(a), Some(b)) => a == b,
+        _ => *l == base_label,
+    };
+    if chain.iter().any(same) {
+        let mut names: Vec<String> = chain.iter().map(|(l, _)| l.clone()).collect();
+        names.push(base_label);
+        diags.push(Diagnostic::error(
+            Some(loc),
+            Some("extends".into()),
+            format!("extends cycle: {}", names.join(" → ")),
+        ));
+        return None;
+    }
+    if chain.len() >= MAX_EXTENDS_DEPTH {
+        diags.push(Diagnostic::error(
+            Some(loc),
+            Some("extends".into()),
+            format!("extends chain deeper than {MAX_EXTENDS_DEPTH} files"),
+        ));
+        return None;
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                Some(loc),
+                Some("extends".into()),
+                format!("cannot read base scenario '{base_label}': {e}"),
+            ));
+            return None;
+        }
+    };
+    let base_text = match utf8(&bytes, &base_label) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    chain.push((base_label.clone(), canonical));
+    let base_dir = path.parent().map(Path::to_path_buf);
+    let base = read_chain(
+        base_text,
+        &base_label,
+        base_dir.as_deref(),
+        chain,
+        hasher,
+        diags,
+    );
+    chain.pop();
+    let mut base = base?;
+    tree::merge(&mut base, tree, &mut Vec::new());
+    Some(base)
+}
+
+const TOP_VALUES: [&str; 5] = [
+    "name",
+    "description",
+    "start_year",
+    "years",
+    "discount_rate",
+];
+const TOP_TABLES: [&str; 4] = ["facility", "procurement", "workload", "simulation"];
+
+/// Apply one `--set PATH=VALUE` (MODEL.md, Command line). Paths: a top-level value, a key of
+/// `[facility]`/`[procurement]`/`[workload]`/`[simulation]`,
+/// `procurement.price_usd_per_gpu_hour.KEY`, `systems.KEY.FIELD`, and `fleet.NAME.FIELD` or
+/// `investment.NAME.FIELD` (a tranche or investment by name).
+fn apply_set(
+    tree: &mut Table,
+    index: usize,
+    arg: &str,
+    catalog: &Table,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let at = |col: usize| Location {
+        file: "--set".into(),
+        line: index,
+        column: col,
+    };
+    let Some(eq) = arg.find('=') else {
+        diags.push(Diagnostic::error(
+            Some(at(1)),
+            None,
+            format!("--set expects PATH=VALUE, got '{arg}'"),
+        ));
+        return;
+    };
+    let path = arg[..eq].trim();
+    let raw = &arg[eq + 1..];
+    let value_text = raw.trim();
+    let value_start = eq + 1 + (raw.len() - raw.trim_start().len());
+    let value_col = arg[..value_start].chars().count();
+    let src = Source::for_set(value_text, index, value_col);
+    let (mut node, errs) = tree::parse_value(&src);
+    if !errs.is_empty() || value_text.is_empty() {
+        let bare = value_text.chars().next().is_some_and(|c| c.is_alphabetic())
+            || value_text
+                .split_whitespace()
+                .any(|w| w.eq_ignore_ascii_case("to"));
+        if bare && !value_text.is_empty() {
+            node = Node {
+                kind: Kind::Str(value_text.to_string()),
+                loc: src.loc(0),
+            };
+        } else {
+            let mut errs = errs;
+            if errs.is_empty() {
+                errs.push(Diagnostic::error(
+                    Some(src.loc(0)),
+                    None,
+                    "missing value after '='",
+                ));
+            }
+            for mut d in errs {
+                d.path = Some(path.to_string());
+                diags.push(d);
+            }
+            return;
+        }
+    }
+    let entry = |key: &str| Entry {
+        key: key.to_string(),
+        key_loc: at(1),
+        value: node.clone(),
+    };
+    let err = |diags: &mut Vec<Diagnostic>, msg: String| {
+        diags.push(Diagnostic::error(Some(at(1)), Some(path.to_string()), msg));
+    };
+    let segs: Vec<&str> = path.split('.').collect();
+    let mut system_keys: Vec<String> = catalog.entries.iter().map(|e| e.key.clone()).collect();
+    if let Some(Entry {
+        value: Node {
+            kind: Kind::Table(st),
+            ..
+        },
+        ..
+    }) = tree.get("systems")
+    {
+        system_keys.extend(st.entries.iter().map(|e| e.key.clone()));
+    }
+    let unknown = |word: &str, cands: &[&str]| {
+        format!(
+            "cannot set '{path}': unknown key '{word}'{}",
+            suggest::hint(word, cands.iter().copied())
+        )
+    };
+    let mut all_top: Vec<&str> = TOP_VALUES.to_vec();
+    all_top.extend(TOP_TABLES);
+    all_top.extend(["systems", "fleet", "investment"]);
+    match segs.as_slice() {
+        [k] if TOP_VALUES.contains(k) => tree.set(entry(k)),
+        [t, k] if TOP_TABLES.contains(t) => {
+            let keys = build::table_keys(t).unwrap_or(&[]);
+            if !keys.contains(k) {
+                return err(diags, unknown(k, keys));
+            }
+            match ensure_table(tree, t, at(1)) {
+                Some(tab) => tab.set(entry(k)),
+                None => err(diags, format!("cannot set '{path}': '{t}' is not a table")),
+            }
+        }
+        ["procurement", "price_usd_per_gpu_hour", sys] => {
+            if !system_keys.iter().any(|k| k == sys) {
+                let hint = suggest::hint(sys, system_keys.iter().map(String::as_str));
+                return err(
+                    diags,
+                    format!("cannot set '{path}': unknown system '{sys}'{hint}"),
+                );
+            }
+            let Some(proc_t) = ensure_table(tree, "procurement", at(1)) else {
+                return err(
+                    diags,
+                    format!("cannot set '{path}': 'procurement' is not a table"),
+                );
+            };
+            match proc_t.get_mut("price_usd_per_gpu_hour") {
+                Some(Entry {
+                    value:
+                        Node {
+                            kind: Kind::Table(m),
+                            ..
+                        },
+                    ..
+                }) if !tree::is_value_table(m) => m.set(entry(sys)),
+                Some(_) => err(
+                    diags,
+                    format!(
+                        "cannot set '{path}': price_usd_per_gpu_hour is one value for every system here; set 'procurement.price_usd_per_gpu_hour' instead"
+                    ),
+                ),
+                None => {
+                    let mut m = Table::default();
+                    m.set(entry(sys));
+                    proc_t.set(Entry {
+                        key: "price_usd_per_gpu_hour".into(),
+                        key_loc: at(1),
+                        value: Node {
+                            kind: Kind::Table(m),
+                            loc: at(1),
+                        },
+                    });
+                }
+            }
+        }
+        ["systems", key, field] => {
+            if !system_keys.iter().any(|k| k == key) {
+                let hint = suggest::hint(key, system_keys.iter().map(String::as_str));
+                return err(
+                    diags,
+                    format!("cannot set '{path}': unknown system '{key}'{hint}"),
+                );
+            }
+            if !build::SYSTEM_KEYS.contains(field) {
+                return err(diags, unknown(field, &build::SYSTEM_KEYS));
+            }
+            let Some(st) = ensure_table(tree, "systems", at(1)) else {
+                return err(
+                    diags,
+                    format!("cannot set '{path}': 'systems' is not a table"),
+                );
+            };
+            match ensure_table(st, key, at(1)) {
+                Some(s) => s.set(entry(field)),
+                None => err(
+                    diags,
+                    format!("cannot set '{path}': systems.{key} is not a table"),
+                ),
+            }
+        }
+        [arr @ ("fleet" | "investment"), name, field] => {
+            let keys = build::table_keys(arr).unwrap_or(&[]);
+            if !keys.contains(field) {
+                return err(diags, unknown(field, keys));
+            }
+            let Some(Entry {
+                value:
+                    Node {
+                        kind: Kind::Array(items),
+                        ..
+                    },
+                ..
+            }) = tree.get_mut(arr)
+            else {
+                return err(
+                    diags,
+                    format!("cannot set '{path}': the scenario has no [[{arr}]]"),
+                );
+            };
+            let name_of = |t: &Table| -> Option<String> {
+                let pick = |k: &str| match t.get(k).map(|e| &e.value.kind) {
+                    Some(Kind::Str(s)) => Some(s.clone()),
+                    _ => None,
+                };
+                pick("name").or_else(|| {
+                    if *arr == "fleet" {
+                        pick("system")
+                    } else {
+                        None
+                    }
+                })
+            };
+            let names: Vec<String> = items
+                .iter()
+                .filter_map(|n| match &n.kind {
+                    Kind::Table(t) => name_of(t),
+                    _ => None,
+                })
+                .collect();
+            let target = items.iter_mut().find_map(|n| match &mut n.kind {
+                Kind::Table(t) if name_of(t).as_deref() == Some(*name) => Some(t),
+                _ => None,
+            });
+            let Some(t) = target else {
+                let hint = suggest::hint(name, names.iter().map(String::as_str));
+                return err(
+                    diags,
+                    format!("cannot set '{path}': no [[{arr}]] named '{name}'{hint}"),
+                );
+            };
+            if *arr == "fleet" && build::SIZE_KEYS.contains(field) {
+                for k in build::SIZE_KEYS {
+                    if k != *field {
+                        t.remove(k);
+                    }
+                }
+            }
+            t.set(entry(field));
+        }
+        _ => {
+            let first = segs.first().copied().unwrap_or("");
+            let msg = if first == "extends" || first == "correlation" {
+                format!("cannot set '{path}': --set changes values, not '{first}'")
+            } else if !all_top.contains(&first) {
+                unknown(first, &all_top)
+            } else {
+                format!(
+                    "cannot set '{path}': expected a value path such as facility.pue, fleet.NAME.online, \
+                     systems.KEY.it_kw or procurement.price_usd_per_gpu_hour.KEY"
+                )
+            };
+            err(diags, msg);
+        }
+    }
+}
+
+/// The sub-table under `key`, created (at `loc`) when absent; `None` when `key` holds a value.
+fn ensure_table<'t>(t: &'t mut Table, key: &str, loc: Location) -> Option<&'t mut Table> {
+    if t.get(key).is_none() {
+        t.entries.push(Entry {
+            key: key.to_string(),
+            key_loc: loc.clone(),
+            value: Node {
+                kind: Kind::Table(Table::default()),
+                loc,
+            },
+        });
+    }
+    match t.get_mut(key) {
+        Some(Entry {
+            value: Node {
+                kind: Kind::Table(s),
+                ..
+            },
+            ..
+        }) => Some(s),
+        _ => None,
+    }
 }

@@ -67,6 +67,7 @@ pub struct Facility {
 }
 
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum GpuHourPrice {
     /// One value for every system: path `procurement.price_usd_per_gpu_hour`.
     All(Param),
@@ -247,6 +248,9 @@ impl Scenario {
 
     /// The uncertain values only, in canonical order.
     pub fn uncertain_params(&self) -> Vec<&Param> {
-        self.params().into_iter().filter(|p| p.is_uncertain()).collect()
+        self.params()
+            .into_iter()
+            .filter(|p| p.is_uncertain())
+            .collect()
     }
 }

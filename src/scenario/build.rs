@@ -1,0 +1,1568 @@
+//! Validation: walk the merged tree into a typed [`Scenario`], applying every rule of MODEL.md
+//! ("Rules in detail") and collecting every problem at once, each with its location and path.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use nalgebra::DMatrix;
+
+use crate::dist::{Dist, Marginal};
+use crate::error::{Diagnostic, Location, ScenarioError, Severity};
+
+use super::suggest;
+use super::tree::{self, Kind, Node, Table};
+use super::types::*;
+use super::value::{self, Sink, ValueSpec};
+
+/// The domain of a field (MODEL.md, Rules: Domains).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Domain {
+    lo: f64,
+    hi: f64,
+    /// The lower bound itself is excluded (`discount_rate > −1`, lives `> 0`).
+    lo_open: bool,
+    text: &'static str,
+}
+
+impl Domain {
+    fn contains(&self, x: f64) -> bool {
+        (if self.lo_open {
+            x > self.lo
+        } else {
+            x >= self.lo
+        }) && x <= self.hi
+    }
+}
+
+pub(crate) const NONNEG: Domain = Domain {
+    lo: 0.0,
+    hi: f64::INFINITY,
+    lo_open: false,
+    text: "≥ 0",
+};
+pub(crate) const POSITIVE: Domain = Domain {
+    lo: 0.0,
+    hi: f64::INFINITY,
+    lo_open: true,
+    text: "> 0",
+};
+pub(crate) const SHARE: Domain = Domain {
+    lo: 0.0,
+    hi: 1.0,
+    lo_open: false,
+    text: "within [0, 1]",
+};
+pub(crate) const PUE: Domain = Domain {
+    lo: 1.0,
+    hi: f64::INFINITY,
+    lo_open: false,
+    text: "≥ 1",
+};
+pub(crate) const RATE: Domain = Domain {
+    lo: -1.0,
+    hi: f64::INFINITY,
+    lo_open: true,
+    text: "> −1",
+};
+pub(crate) const ANY: Domain = Domain {
+    lo: f64::NEG_INFINITY,
+    hi: f64::INFINITY,
+    lo_open: false,
+    text: "any number",
+};
+
+pub(crate) const TOP_KEYS: [&str; 14] = [
+    "name",
+    "description",
+    "extends",
+    "start_year",
+    "years",
+    "discount_rate",
+    "facility",
+    "procurement",
+    "fleet",
+    "investment",
+    "workload",
+    "systems",
+    "correlation",
+    "simulation",
+];
+pub(crate) const FACILITY_KEYS: [&str; 7] = [
+    "power_mw",
+    "pue",
+    "it_overhead",
+    "load_factor",
+    "power_price_usd_per_kwh",
+    "datacenter_capex_usd_per_mw",
+    "datacenter_life_years",
+];
+pub(crate) const PROCUREMENT_KEYS: [&str; 5] = [
+    "mode",
+    "commitment_usd",
+    "price_usd_per_gpu_hour",
+    "hardware_life_years",
+    "maintenance_pct_of_capex",
+];
+pub(crate) const FLEET_KEYS: [&str; 8] = [
+    "name",
+    "system",
+    "systems",
+    "gpus",
+    "power_mw",
+    "online",
+    "ramp_years",
+    "retire",
+];
+pub(crate) const SIZE_KEYS: [&str; 3] = ["systems", "gpus", "power_mw"];
+pub(crate) const INVESTMENT_KEYS: [&str; 3] = ["name", "amount_usd", "year"];
+pub(crate) const WORKLOAD_KEYS: [&str; 4] = [
+    "inference_share",
+    "utilization",
+    "mfu",
+    "price_usd_per_mtok",
+];
+pub(crate) const SYSTEM_KEYS: [&str; 9] = [
+    "description",
+    "gpus",
+    "it_kw",
+    "price_usd",
+    "pflops_fp8",
+    "pflops_fp4",
+    "hbm_gb",
+    "tokens_per_gpu_s",
+    "available",
+];
+pub(crate) const SIMULATION_KEYS: [&str; 3] = ["samples", "seed", "sampler"];
+const CORRELATION_KEYS: [&str; 4] = ["between", "rank", "source", "note"];
+
+/// Keys of each table that `--set` may address, by table name.
+pub(crate) fn table_keys(table: &str) -> Option<&'static [&'static str]> {
+    Some(match table {
+        "facility" => &FACILITY_KEYS,
+        "procurement" => &PROCUREMENT_KEYS,
+        "workload" => &WORKLOAD_KEYS,
+        "simulation" => &SIMULATION_KEYS,
+        "fleet" => &FLEET_KEYS,
+        "investment" => &INVESTMENT_KEYS,
+        "systems" => &SYSTEM_KEYS,
+        _ => return None,
+    })
+}
+
+/// Default and maximum number of samples.
+pub(crate) const DEFAULT_SAMPLES: u64 = 10_000;
+pub(crate) const MAX_SAMPLES: i64 = 1_000_000_000;
+pub(crate) const DEFAULT_SEED: u64 = 2025;
+
+pub(crate) struct Builder<'c> {
+    pub diags: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    /// The catalog's `systems` table (key → fields).
+    catalog: &'c Table,
+    /// Every value path built, with whether it is uncertain (for correlations).
+    registry: BTreeMap<String, bool>,
+    /// Paths that were attempted (built or failed) — a correlation naming a failed value is
+    /// not reported twice.
+    attempted: BTreeSet<String>,
+    /// Paths that exist in the file but are not used (prices of systems outside the fleet).
+    unused: BTreeSet<String>,
+    /// While validating systems the fleet does not use, built values are not registered.
+    discarding: bool,
+}
+
+fn num_text(x: f64) -> String {
+    if x == f64::INFINITY {
+        "∞".into()
+    } else if x == f64::NEG_INFINITY {
+        "−∞".into()
+    } else {
+        format!("{x}")
+    }
+}
+
+impl<'c> Builder<'c> {
+    pub(crate) fn new(catalog: &'c Table) -> Self {
+        Builder {
+            diags: Vec::new(),
+            warnings: Vec::new(),
+            catalog,
+            registry: BTreeMap::new(),
+            attempted: BTreeSet::new(),
+            unused: BTreeSet::new(),
+            discarding: false,
+        }
+    }
+
+    fn err(&mut self, loc: &Location, path: Option<&str>, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::error(
+            Some(loc.clone()),
+            path.map(str::to_string),
+            msg,
+        ));
+    }
+
+    fn sink(&mut self) -> Sink<'_> {
+        Sink {
+            diags: &mut self.diags,
+        }
+    }
+
+    /// Report keys that a table does not know, with a suggestion.
+    fn check_keys(&mut self, t: &Table, allowed: &[&str], table_path: &str) {
+        for e in &t.entries {
+            if !allowed.contains(&e.key.as_str()) {
+                let hint = suggest::hint(&e.key, allowed.iter().copied());
+                let path = if table_path.is_empty() {
+                    e.key.clone()
+                } else {
+                    format!("{table_path}.{}", e.key)
+                };
+                let place = if table_path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {table_path}")
+                };
+                let mut msg = format!("unknown key '{}'{place}{hint}", e.key);
+                if table_path.is_empty() && hint.is_empty() {
+                    for t in ["facility", "procurement", "workload", "simulation"] {
+                        if table_keys(t).is_some_and(|ks| ks.contains(&e.key.as_str())) {
+                            msg = format!("unknown key '{}' — it belongs in [{t}]", e.key);
+                        }
+                    }
+                }
+                self.err(&e.key_loc, Some(&path), msg);
+            }
+        }
+    }
+
+    /// A value with its field's domain applied: unbounded marginals are truncated to it (with a
+    /// warning when more than 1% of the mass is cut); bounded ones must lie inside it.
+    pub(crate) fn param(&mut self, node: &Node, path: &str, dom: Domain) -> Option<Param> {
+        self.attempted.insert(path.to_string());
+        let ValueSpec {
+            dist,
+            min,
+            max,
+            source,
+            note,
+        } = value::parse(node, path, &mut self.sink())?;
+        let marginal = self.apply_domain(dist, min, max, node, path, dom)?;
+        let p = Param {
+            path: path.to_string(),
+            marginal,
+            source,
+            note,
+            origin: Some(node.loc.clone()),
+        };
+        if !self.discarding {
+            self.registry.insert(path.to_string(), p.is_uncertain());
+        }
+        Some(p)
+    }
+
+    fn apply_domain(
+        &mut self,
+        dist: Dist,
+        min: Option<f64>,
+        max: Option<f64>,
+        node: &Node,
+        path: &str,
+        dom: Domain,
+    ) -> Option<Marginal> {
+        let loc = &node.loc;
+        if dist.is_unbounded() {
+            let lo = min.unwrap_or(f64::NEG_INFINITY).max(dom.lo);
+            let hi = max.unwrap_or(f64::INFINITY).min(dom.hi);
+            let finite = |x: f64| x.is_finite().then_some(x);
+            let m = match Marginal::new(dist.clone(), finite(lo), finite(hi)) {
+                Ok(m) => m,
+                Err(e) => {
+                    self.err(
+                        loc,
+                        Some(path),
+                        format!("{e} (after truncation to the field's domain, {})", dom.text),
+                    );
+                    return None;
+                }
+            };
+            if let Ok(base) = Marginal::new(dist, None, None) {
+                let kept_by_user = 1.0
+                    - base.mass_outside(
+                        min.unwrap_or(f64::NEG_INFINITY),
+                        max.unwrap_or(f64::INFINITY),
+                    );
+                let kept = 1.0 - base.mass_outside(lo, hi);
+                if kept_by_user > 0.0 {
+                    let cut = (kept_by_user - kept) / kept_by_user;
+                    if cut > 0.01 {
+                        self.warnings.push(Diagnostic::warning(
+                            Some(loc.clone()),
+                            Some(path.to_string()),
+                            format!(
+                                "{:.1}% of this distribution lies outside the field's domain ({}) and is cut off \
+                                 (the value is truncated, not clamped); consider a bounded form or explicit min/max",
+                                cut * 100.0,
+                                dom.text
+                            ),
+                        ));
+                    }
+                }
+            }
+            Some(m)
+        } else {
+            let m = match Marginal::new(dist, min, max) {
+                Ok(m) => m,
+                Err(e) => {
+                    self.err(loc, Some(path), e.to_string());
+                    return None;
+                }
+            };
+            let (a, b) = m.bounds();
+            if !(dom.contains(a) && dom.contains(b)) {
+                let msg = match m.fixed_value() {
+                    Some(x) => format!(
+                        "{} is outside this field's domain: it must be {}",
+                        num_text(x),
+                        dom.text
+                    ),
+                    None => format!(
+                        "{m} reaches [{}, {}], outside this field's domain ({}); narrow it or add min/max",
+                        num_text(a),
+                        num_text(b),
+                        dom.text
+                    ),
+                };
+                self.err(loc, Some(path), msg);
+                return None;
+            }
+            Some(m)
+        }
+    }
+
+    fn req_param(
+        &mut self,
+        t: &Table,
+        key: &str,
+        prefix: &str,
+        dom: Domain,
+        tloc: &Location,
+    ) -> Option<Param> {
+        let path = format!("{prefix}.{key}");
+        match t.get(key) {
+            Some(e) => self.param(&e.value, &path, dom),
+            None => {
+                self.attempted.insert(path.clone());
+                self.err(
+                    tloc,
+                    Some(&path),
+                    format!("missing required key '{key}' in [{prefix}]"),
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_param(&mut self, t: &Table, key: &str, prefix: &str, dom: Domain) -> Option<Param> {
+        let e = t.get(key)?;
+        self.param(&e.value, &format!("{prefix}.{key}"), dom)
+    }
+
+    fn string(&mut self, node: &Node, path: &str) -> Option<String> {
+        match &node.kind {
+            Kind::Str(s) => Some(s.clone()),
+            Kind::Invalid => None,
+            k => {
+                self.err(
+                    &node.loc,
+                    Some(path),
+                    format!("must be a string, not {}", k.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, node: &Node, path: &str) -> Option<i64> {
+        value::integer(node, path, &mut self.sink()).map(|(v, _)| v)
+    }
+
+    /// A sub-table; `None` (after an error) when the key holds something else.
+    fn table<'t>(&mut self, parent: &'t Table, key: &str) -> Option<(&'t Table, Location)> {
+        let e = parent.get(key)?;
+        match &e.value.kind {
+            Kind::Table(t) => Some((t, e.value.loc.clone())),
+            Kind::Invalid => None,
+            k => {
+                let msg = if matches!(k, Kind::Array(_)) {
+                    format!("[{key}] must be a table, not an array of tables; write [{key}] once")
+                } else {
+                    format!("'{key}' must be a table ([{key}]), not {}", k.type_name())
+                };
+                self.err(&e.key_loc, Some(key), msg);
+                None
+            }
+        }
+    }
+
+    /// The elements of an array of tables (`[[fleet]]`), each with its location.
+    fn array_of_tables<'t>(&mut self, parent: &'t Table, key: &str) -> Vec<(&'t Table, Location)> {
+        let Some(e) = parent.get(key) else {
+            return Vec::new();
+        };
+        match &e.value.kind {
+            Kind::Array(items) => {
+                let mut out = Vec::new();
+                for (i, it) in items.iter().enumerate() {
+                    match &it.kind {
+                        Kind::Table(t) => out.push((t, it.loc.clone())),
+                        k => self.err(
+                            &it.loc,
+                            Some(&format!("{key}[{}]", i + 1)),
+                            format!(
+                                "each {key} entry must be a table ([[{key}]]), not {}",
+                                k.type_name()
+                            ),
+                        ),
+                    }
+                }
+                out
+            }
+            Kind::Table(_) => {
+                self.err(
+                    &e.key_loc,
+                    Some(key),
+                    format!("write [[{key}]] (an array of tables), not [{key}]"),
+                );
+                Vec::new()
+            }
+            Kind::Invalid => Vec::new(),
+            k => {
+                self.err(
+                    &e.key_loc,
+                    Some(key),
+                    format!(
+                        "'{key}' must be an array of tables ([[{key}]]), not {}",
+                        k.type_name()
+                    ),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// A system from its (merged) table: catalog fields overridden by the scenario's.
+    pub(crate) fn system(
+        &mut self,
+        key: &str,
+        t: &Table,
+        tloc: &Location,
+        in_catalog: bool,
+    ) -> Option<System> {
+        let prefix = format!("systems.{key}");
+        self.check_keys(t, &SYSTEM_KEYS, &prefix);
+        let mut ok = true;
+        let need = |b: &mut Self, field: &str, dom: Domain| -> Option<Param> {
+            let path = format!("{prefix}.{field}");
+            match t.get(field) {
+                Some(e) => b.param(&e.value, &path, dom),
+                None => {
+                    b.attempted.insert(path.clone());
+                    let why = if in_catalog {
+                        format!("missing required key '{field}' in [{prefix}]")
+                    } else {
+                        format!(
+                            "'{key}' is not in the system catalog, so [{prefix}] must define '{field}' \
+                             (every field but available, hbm_gb and pflops_fp4)"
+                        )
+                    };
+                    b.err(tloc, Some(&path), why);
+                    None
+                }
+            }
+        };
+        let it_kw = need(self, "it_kw", NONNEG);
+        let price_usd = need(self, "price_usd", NONNEG);
+        let pflops_fp8 = need(self, "pflops_fp8", NONNEG);
+        let tokens = need(self, "tokens_per_gpu_s", NONNEG);
+        let pflops_fp4 = self.opt_param(t, "pflops_fp4", &prefix, NONNEG);
+        let hbm_gb = self.opt_param(t, "hbm_gb", &prefix, NONNEG);
+        let gpus_path = format!("{prefix}.gpus");
+        let gpus = match t.get("gpus") {
+            Some(e) => match self.integer(&e.value, &gpus_path) {
+                Some(n) if (1..=i64::from(u32::MAX)).contains(&n) => Some(n as u32),
+                Some(n) => {
+                    self.err(
+                        &e.value.loc,
+                        Some(&gpus_path),
+                        format!("must be a whole number of GPUs ≥ 1, found {n}"),
+                    );
+                    None
+                }
+                None => None,
+            },
+            None => {
+                let why = if in_catalog {
+                    format!("missing required key 'gpus' in [{prefix}]")
+                } else {
+                    format!(
+                        "'{key}' is not in the system catalog, so [{prefix}] must define 'gpus'"
+                    )
+                };
+                self.err(tloc, Some(&gpus_path), why);
+                None
+            }
+        };
+        let description = match t.get("description") {
+            Some(e) => {
+                let s = self.string(&e.value, &format!("{prefix}.description"));
+                ok &= s.is_some();
+                s
+            }
+            None => None,
+        };
+        let available = match t.get("available") {
+            Some(e) => match &e.value.kind {
+                Kind::Str(s) => Some(s.clone()),
+                Kind::Int(n) => Some(n.to_string()),
+                k => {
+                    self.err(
+                        &e.value.loc,
+                        Some(&format!("{prefix}.available")),
+                        format!("must be text such as \"H2 2026\", not {}", k.type_name()),
+                    );
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        let optional_ok = t.get("pflops_fp4").is_none() == pflops_fp4.is_none()
+            && t.get("hbm_gb").is_none() == hbm_gb.is_none();
+        if !(ok && optional_ok) {
+            return None;
+        }
+        Some(System {
+            key: key.to_string(),
+            description,
+            gpus: gpus?,
+            it_kw: it_kw?,
+            price_usd: price_usd?,
+            pflops_fp8: pflops_fp8?,
+            pflops_fp4,
+            hbm_gb,
+            tokens_per_gpu_s: tokens?,
+            available,
+        })
+    }
+
+    /// Walk a merged scenario tree into a [`Scenario`].
+    pub(crate) fn scenario(
+        mut self,
+        root: &Table,
+        root_loc: &Location,
+        sha256: String,
+        file: Option<String>,
+    ) -> Result<Scenario, ScenarioError> {
+        self.check_keys(root, &TOP_KEYS, "");
+        let name = match root.get("name") {
+            Some(e) => self.string(&e.value, "name"),
+            None => {
+                self.err(
+                    root_loc,
+                    Some("name"),
+                    "missing required key 'name' (the scenario's title)",
+                );
+                None
+            }
+        };
+        let description = root
+            .get("description")
+            .and_then(|e| self.string(&e.value, "description"));
+        let start_year = match root.get("start_year") {
+            Some(e) => match self.integer(&e.value, "start_year") {
+                Some(y) if (1900..=2500).contains(&y) => Some(y as i32),
+                Some(y) => {
+                    self.err(
+                        &e.value.loc,
+                        Some("start_year"),
+                        format!("{y} is not a plausible calendar year (1900 to 2500)"),
+                    );
+                    None
+                }
+                None => None,
+            },
+            None => {
+                self.err(
+                    root_loc,
+                    Some("start_year"),
+                    "missing required key 'start_year'",
+                );
+                None
+            }
+        };
+        let years = match root.get("years") {
+            Some(e) => match self.integer(&e.value, "years") {
+                Some(n) if (1..=200).contains(&n) => Some(n as u32),
+                Some(n) => {
+                    self.err(
+                        &e.value.loc,
+                        Some("years"),
+                        format!("years = {n}: the term must be from 1 to 200 years"),
+                    );
+                    None
+                }
+                None => None,
+            },
+            None => {
+                self.err(
+                    root_loc,
+                    Some("years"),
+                    "missing required key 'years' (the term modelled)",
+                );
+                None
+            }
+        };
+        let discount_rate = match root.get("discount_rate") {
+            Some(e) => self.param(&e.value, "discount_rate", RATE),
+            None => {
+                self.attempted.insert("discount_rate".into());
+                self.err(
+                    root_loc,
+                    Some("discount_rate"),
+                    "missing required key 'discount_rate'",
+                );
+                None
+            }
+        };
+
+        // [facility]
+        let facility = match self.table(root, "facility") {
+            Some((t, loc)) => {
+                self.check_keys(t, &FACILITY_KEYS, "facility");
+                let power_mw = self.opt_param(t, "power_mw", "facility", NONNEG);
+                let pue = self.req_param(t, "pue", "facility", PUE, &loc);
+                let it_overhead = self.req_param(t, "it_overhead", "facility", NONNEG, &loc);
+                let load_factor = self.opt_param(t, "load_factor", "facility", SHARE);
+                let price = self.opt_param(t, "power_price_usd_per_kwh", "facility", NONNEG);
+                let capex = self.opt_param(t, "datacenter_capex_usd_per_mw", "facility", NONNEG);
+                let life = self.opt_param(t, "datacenter_life_years", "facility", POSITIVE);
+                Some((
+                    t,
+                    loc,
+                    power_mw,
+                    pue,
+                    it_overhead,
+                    load_factor,
+                    price,
+                    capex,
+                    life,
+                ))
+            }
+            None => {
+                if root.get("facility").is_none() {
+                    self.err(
+                        root_loc,
+                        Some("facility"),
+                        "missing required table [facility] (pue and it_overhead at least)",
+                    );
+                }
+                None
+            }
+        };
+
+        // [[fleet]]
+        let scenario_systems: Option<(&Table, Location)> = self.table(root, "systems");
+        let fleet_items = self.array_of_tables(root, "fleet");
+        if root.get("fleet").is_none()
+            || (fleet_items.is_empty()
+                && matches!(root.get("fleet").map(|e| &e.value.kind), Some(Kind::Array(a)) if a.is_empty()))
+        {
+            self.err(
+                root_loc,
+                Some("fleet"),
+                "a scenario needs at least one [[fleet]] tranche",
+            );
+        }
+        let mut fleet: Vec<Tranche> = Vec::new();
+        let mut fleet_ok = true;
+        let mut names: BTreeMap<String, Location> = BTreeMap::new();
+        let mut used: BTreeMap<String, Location> = BTreeMap::new();
+        for (i, (t, loc)) in fleet_items.iter().enumerate() {
+            let explicit = match t.get("name") {
+                Some(e) => self.string(&e.value, &format!("fleet[{}].name", i + 1)),
+                None => None,
+            };
+            let system = match t.get("system") {
+                Some(e) => {
+                    let s = self.string(&e.value, &format!("fleet[{}].system", i + 1));
+                    if let Some(s) = &s {
+                        used.entry(s.clone()).or_insert_with(|| e.value.loc.clone());
+                    }
+                    s
+                }
+                None => None,
+            };
+            let label = match &explicit {
+                Some(n) => format!("fleet.{n}"),
+                None => format!("fleet[{}]", i + 1),
+            };
+            self.check_keys(t, &FLEET_KEYS, &label);
+            let Some(system) = system else {
+                if t.get("system").is_none() {
+                    self.err(
+                        loc,
+                        Some(&label),
+                        "missing required key 'system' (a key of the system catalog)",
+                    );
+                }
+                fleet_ok = false;
+                continue;
+            };
+            let name = explicit.clone().unwrap_or_else(|| system.clone());
+            if let Some(first) = names.get(&name) {
+                let msg = format!(
+                    "two tranches are named '{name}' (the first at line {}); give each a unique 'name'",
+                    first.line
+                );
+                self.err(loc, Some(&label), msg);
+                fleet_ok = false;
+                continue;
+            }
+            names.insert(name.clone(), loc.clone());
+            let prefix = format!("fleet.{name}");
+            let sizes: Vec<&str> = SIZE_KEYS
+                .iter()
+                .copied()
+                .filter(|k| t.get(k).is_some())
+                .collect();
+            let size = match sizes.as_slice() {
+                [k] => {
+                    let e = t.get(k);
+                    let p = e.and_then(|e| self.param(&e.value, &format!("{prefix}.{k}"), NONNEG));
+                    p.map(|p| match *k {
+                        "systems" => Size::Systems(p),
+                        "gpus" => Size::Gpus(p),
+                        _ => Size::PowerMw(p),
+                    })
+                }
+                [] => {
+                    self.err(
+                        loc,
+                        Some(&label),
+                        "a tranche needs exactly one of 'systems', 'gpus' or 'power_mw'",
+                    );
+                    None
+                }
+                many => {
+                    self.err(loc, Some(&label), format!("a tranche takes exactly one of 'systems', 'gpus' or 'power_mw', found {}", many.join(" and ")));
+                    None
+                }
+            };
+            let online = self.req_param(t, "online", &prefix, ANY, loc);
+            let ramp_years = match t.get("ramp_years") {
+                Some(e) => self.param(&e.value, &format!("{prefix}.ramp_years"), NONNEG),
+                None => fixed_default(&format!("{prefix}.ramp_years"), 0.0),
+            };
+            if let Some(p) = &ramp_years
+                && !self.discarding
+            {
+                self.registry.insert(p.path.clone(), p.is_uncertain());
+            }
+            let retire = self.opt_param(t, "retire", &prefix, ANY);
+            let retire_ok = t.get("retire").is_none() || retire.is_some();
+            match (size, online, ramp_years) {
+                (Some(size), Some(online), Some(ramp_years)) if retire_ok => {
+                    fleet.push(Tranche {
+                        name,
+                        system,
+                        size,
+                        online,
+                        ramp_years,
+                        retire,
+                    });
+                }
+                _ => fleet_ok = false,
+            }
+        }
+
+        // Systems: the catalog merged with [systems.KEY]; only those the fleet uses are kept.
+        let mut systems: BTreeMap<String, System> = BTreeMap::new();
+        let mut systems_ok = true;
+        let sc_sys_table = scenario_systems.as_ref().map(|(t, _)| *t);
+        let mut known_keys: Vec<String> =
+            self.catalog.entries.iter().map(|e| e.key.clone()).collect();
+        if let Some(st) = sc_sys_table {
+            for e in &st.entries {
+                if !known_keys.contains(&e.key) {
+                    known_keys.push(e.key.clone());
+                }
+            }
+        }
+        for (key, use_loc) in &used {
+            let cat = self.catalog.get(key);
+            let over = sc_sys_table.and_then(|st| st.get(key));
+            if cat.is_none() && over.is_none() {
+                let hint = suggest::hint(key, known_keys.iter().map(String::as_str));
+                self.err(
+                    use_loc,
+                    Some(&format!("systems.{key}")),
+                    format!(
+                        "unknown system '{key}'{hint} (define it under [systems.{key}] to add one)"
+                    ),
+                );
+                systems_ok = false;
+                continue;
+            }
+            match self.merged_system(key, cat.map(|e| &e.value), over.map(|e| &e.value)) {
+                Some(s) => {
+                    systems.insert(key.clone(), s);
+                }
+                None => systems_ok = false,
+            }
+        }
+        // Validate the scenario's other [systems.KEY] tables too, so mistakes there are caught.
+        if let Some(st) = sc_sys_table {
+            self.discarding = true;
+            for e in &st.entries {
+                if !used.contains_key(&e.key) {
+                    let cat = self.catalog.get(&e.key);
+                    self.merged_system(&e.key, cat.map(|c| &c.value), Some(&e.value));
+                }
+            }
+            self.discarding = false;
+        }
+
+        // [procurement]
+        let (mode, procurement) = match self.table(root, "procurement") {
+            Some((t, loc)) => self.procurement(t, &loc, &used, &known_keys),
+            None => {
+                if root.get("procurement").is_none() {
+                    self.err(
+                        root_loc,
+                        Some("procurement"),
+                        "missing required table [procurement] (mode = \"cloud\" or \"owned\")",
+                    );
+                }
+                (None, None)
+            }
+        };
+        // Mode-dependent requirements of [facility].
+        let mut facility_ok = facility.is_some();
+        if let (Some(Mode::Owned), Some((ft, floc, ..))) = (mode, &facility) {
+            for key in [
+                "load_factor",
+                "power_price_usd_per_kwh",
+                "datacenter_capex_usd_per_mw",
+                "datacenter_life_years",
+            ] {
+                if ft.get(key).is_none() {
+                    let path = format!("facility.{key}");
+                    self.attempted.insert(path.clone());
+                    self.err(
+                        floc,
+                        Some(&path),
+                        format!("owned mode needs '{key}' in [facility]"),
+                    );
+                    facility_ok = false;
+                }
+            }
+        }
+
+        // [[investment]]
+        let mut investments = Vec::new();
+        let mut inv_ok = true;
+        let mut inv_names: BTreeMap<String, Location> = BTreeMap::new();
+        for (i, (t, loc)) in self
+            .array_of_tables(root, "investment")
+            .into_iter()
+            .enumerate()
+        {
+            let name = t
+                .get("name")
+                .and_then(|e| self.string(&e.value, &format!("investment[{}].name", i + 1)));
+            let label = match &name {
+                Some(n) => format!("investment.{n}"),
+                None => format!("investment[{}]", i + 1),
+            };
+            self.check_keys(t, &INVESTMENT_KEYS, &label);
+            let Some(name) = name else {
+                if t.get("name").is_none() {
+                    self.err(
+                        &loc,
+                        Some(&label),
+                        "missing required key 'name' (e.g. name = \"microsoft\")",
+                    );
+                }
+                inv_ok = false;
+                continue;
+            };
+            if let Some(first) = inv_names.get(&name) {
+                let msg = format!(
+                    "two investments are named '{name}' (the first at line {}); give each a unique 'name'",
+                    first.line
+                );
+                self.err(&loc, Some(&label), msg);
+                inv_ok = false;
+                continue;
+            }
+            inv_names.insert(name.clone(), loc.clone());
+            let amount = self.req_param(t, "amount_usd", &label, NONNEG, &loc);
+            let year_path = format!("{label}.year");
+            let year = match t.get("year") {
+                Some(e) => match self.integer(&e.value, &year_path) {
+                    Some(y) => match (start_year, years) {
+                        (Some(s), Some(n))
+                            if !(i64::from(s)..i64::from(s) + i64::from(n)).contains(&y) =>
+                        {
+                            self.err(
+                                &e.value.loc,
+                                Some(&year_path),
+                                format!(
+                                    "year {y} is outside the term {s}–{}",
+                                    i64::from(s) + i64::from(n) - 1
+                                ),
+                            );
+                            None
+                        }
+                        _ => i32::try_from(y).ok(),
+                    },
+                    None => None,
+                },
+                None => {
+                    self.err(
+                        &loc,
+                        Some(&year_path),
+                        format!("missing required key 'year' in [[investment]] '{name}'"),
+                    );
+                    None
+                }
+            };
+            match (amount, year) {
+                (Some(amount_usd), Some(year)) => investments.push(Investment {
+                    name,
+                    amount_usd,
+                    year,
+                }),
+                _ => inv_ok = false,
+            }
+        }
+
+        // [workload]
+        let workload = match self.table(root, "workload") {
+            Some((t, loc)) => {
+                self.check_keys(t, &WORKLOAD_KEYS, "workload");
+                let a = self.req_param(t, "inference_share", "workload", SHARE, &loc);
+                let b = self.req_param(t, "utilization", "workload", SHARE, &loc);
+                let c = self.req_param(t, "mfu", "workload", SHARE, &loc);
+                let d = self.opt_param(t, "price_usd_per_mtok", "workload", NONNEG);
+                let d_ok = t.get("price_usd_per_mtok").is_none() || d.is_some();
+                match (a, b, c) {
+                    (Some(inference_share), Some(utilization), Some(mfu)) if d_ok => {
+                        Some(Workload {
+                            inference_share,
+                            utilization,
+                            mfu,
+                            price_usd_per_mtok: d,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            None => {
+                if root.get("workload").is_none() {
+                    self.err(
+                        root_loc,
+                        Some("workload"),
+                        "missing required table [workload] (inference_share, utilization, mfu)",
+                    );
+                }
+                None
+            }
+        };
+
+        // [simulation]
+        let simulation = match self.table(root, "simulation") {
+            Some((t, _)) => self.simulation(t),
+            None => (root.get("simulation").is_none()).then_some(Simulation {
+                samples: DEFAULT_SAMPLES,
+                seed: DEFAULT_SEED,
+                sampler: SamplerKind::Lhs,
+            }),
+        };
+
+        // [[correlation]]
+        let correlations = self.correlations(root);
+
+        // Assemble.
+        let facility = match facility {
+            Some((
+                t,
+                _,
+                power_mw,
+                Some(pue),
+                Some(it_overhead),
+                load_factor,
+                price,
+                capex,
+                life,
+            )) if facility_ok => {
+                let opt_ok = |k: &str, p: &Option<Param>| t.get(k).is_none() || p.is_some();
+                (opt_ok("power_mw", &power_mw)
+                    && opt_ok("load_factor", &load_factor)
+                    && opt_ok("power_price_usd_per_kwh", &price)
+                    && opt_ok("datacenter_capex_usd_per_mw", &capex)
+                    && opt_ok("datacenter_life_years", &life))
+                .then_some(Facility {
+                    power_mw,
+                    pue,
+                    it_overhead,
+                    load_factor,
+                    power_price_usd_per_kwh: price,
+                    datacenter_capex_usd_per_mw: capex,
+                    datacenter_life_years: life,
+                })
+            }
+            _ => None,
+        };
+        let mut diags = self.diags;
+        let mut warnings = self.warnings;
+        sort_by_location(&mut diags);
+        sort_by_location(&mut warnings);
+        let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
+        let assembled = match (
+            name,
+            start_year,
+            years,
+            discount_rate,
+            facility,
+            procurement,
+            workload,
+            simulation,
+        ) {
+            (
+                Some(name),
+                Some(start_year),
+                Some(years),
+                Some(discount_rate),
+                Some(facility),
+                Some(procurement),
+                Some(workload),
+                Some(simulation),
+            ) if fleet_ok && systems_ok && inv_ok && !has_errors => Some(Scenario {
+                name,
+                description,
+                file,
+                sha256,
+                start_year,
+                years,
+                discount_rate,
+                facility,
+                procurement,
+                fleet,
+                investments,
+                workload,
+                systems,
+                correlations,
+                simulation,
+                warnings: warnings.clone(),
+            }),
+            _ => None,
+        };
+        match assembled {
+            Some(s) => Ok(s),
+            None => {
+                if !has_errors {
+                    diags.push(Diagnostic::error(
+                        Some(root_loc.clone()),
+                        None,
+                        "internal error: the scenario is incomplete but no problem was reported",
+                    ));
+                }
+                diags.extend(warnings);
+                Err(ScenarioError { diagnostics: diags })
+            }
+        }
+    }
+
+    fn merged_system(
+        &mut self,
+        key: &str,
+        cat: Option<&Node>,
+        over: Option<&Node>,
+    ) -> Option<System> {
+        let as_table = |b: &mut Self, n: &Node| -> Option<Table> {
+            match &n.kind {
+                Kind::Table(t) => Some(t.clone()),
+                k => {
+                    b.err(
+                        &n.loc,
+                        Some(&format!("systems.{key}")),
+                        format!("[systems.{key}] must be a table, not {}", k.type_name()),
+                    );
+                    None
+                }
+            }
+        };
+        let (mut merged, loc) = match cat {
+            Some(c) => (as_table(self, c)?, c.loc.clone()),
+            None => (Table::default(), over.map(|o| o.loc.clone())?),
+        };
+        let loc = match over {
+            Some(o) => {
+                let ot = as_table(self, o)?;
+                tree::merge(
+                    &mut merged,
+                    ot,
+                    &mut vec!["systems".to_string(), key.to_string()],
+                );
+                o.loc.clone()
+            }
+            None => loc,
+        };
+        self.system(key, &merged, &loc, cat.is_some())
+    }
+
+    fn procurement(
+        &mut self,
+        t: &Table,
+        loc: &Location,
+        used: &BTreeMap<String, Location>,
+        known: &[String],
+    ) -> (Option<Mode>, Option<Procurement>) {
+        self.check_keys(t, &PROCUREMENT_KEYS, "procurement");
+        let mode = match t.get("mode") {
+            Some(e) => match self.string(&e.value, "procurement.mode").as_deref() {
+                Some("cloud") => Some(Mode::Cloud),
+                Some("owned") => Some(Mode::Owned),
+                Some(other) => {
+                    let hint = suggest::hint(other, ["cloud", "owned"]);
+                    self.err(
+                        &e.value.loc,
+                        Some("procurement.mode"),
+                        format!("mode must be \"cloud\" or \"owned\", not \"{other}\"{hint}"),
+                    );
+                    None
+                }
+                None => None,
+            },
+            None => {
+                self.err(
+                    loc,
+                    Some("procurement.mode"),
+                    "missing required key 'mode' (\"cloud\" or \"owned\")",
+                );
+                None
+            }
+        };
+        let commitment = self.opt_param(t, "commitment_usd", "procurement", NONNEG);
+        let mut ok = t.get("commitment_usd").is_none() || commitment.is_some();
+        const PRICE: &str = "procurement.price_usd_per_gpu_hour";
+        let price = match t.get("price_usd_per_gpu_hour") {
+            Some(e) => match &e.value.kind {
+                Kind::Table(m) if !tree::is_value_table(m) => {
+                    let mut out = BTreeMap::new();
+                    for pe in &m.entries {
+                        let path = format!("{PRICE}.{}", pe.key);
+                        if !known.contains(&pe.key) {
+                            let hint = suggest::hint(&pe.key, known.iter().map(String::as_str));
+                            self.err(
+                                &pe.key_loc,
+                                Some(&path),
+                                format!("unknown system '{}'{hint}", pe.key),
+                            );
+                            ok = false;
+                            continue;
+                        }
+                        let was = self.discarding;
+                        self.discarding = !used.contains_key(&pe.key);
+                        let p = self.param(&pe.value, &path, NONNEG);
+                        self.discarding = was;
+                        match p {
+                            Some(p) if used.contains_key(&pe.key) => {
+                                out.insert(pe.key.clone(), p);
+                            }
+                            Some(_) => {
+                                self.unused.insert(path);
+                            }
+                            None => ok = false,
+                        }
+                    }
+                    Some((GpuHourPrice::BySystem(out), e.value.loc.clone()))
+                }
+                _ => match self.param(&e.value, PRICE, NONNEG) {
+                    Some(p) => Some((GpuHourPrice::All(p), e.value.loc.clone())),
+                    None => {
+                        ok = false;
+                        None
+                    }
+                },
+            },
+            None => None,
+        };
+        let hw_life = self.opt_param(t, "hardware_life_years", "procurement", POSITIVE);
+        ok &= t.get("hardware_life_years").is_none() || hw_life.is_some();
+        let maint = self.opt_param(t, "maintenance_pct_of_capex", "procurement", SHARE);
+        ok &= t.get("maintenance_pct_of_capex").is_none() || maint.is_some();
+        let Some(mode) = mode else {
+            return (None, None);
+        };
+        match mode {
+            Mode::Cloud => match &price {
+                None if ok && t.get("price_usd_per_gpu_hour").is_none() => {
+                    self.err(loc, Some(PRICE), "cloud mode needs 'price_usd_per_gpu_hour' in [procurement] (one value, or one per system)");
+                    ok = false;
+                }
+                Some((GpuHourPrice::BySystem(m), ploc)) => {
+                    for key in used.keys() {
+                        let path = format!("{PRICE}.{key}");
+                        if !m.contains_key(key) && !self.attempted.contains(&path) {
+                            self.err(ploc, Some(&path), format!("cloud mode needs a price per GPU-hour for '{key}', which the fleet uses"));
+                            ok = false;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Mode::Owned => {
+                if t.get("hardware_life_years").is_none() {
+                    self.attempted
+                        .insert("procurement.hardware_life_years".into());
+                    self.err(
+                        loc,
+                        Some("procurement.hardware_life_years"),
+                        "owned mode needs 'hardware_life_years' in [procurement]",
+                    );
+                    ok = false;
+                }
+            }
+        }
+        let maint = match (mode, maint) {
+            (Mode::Owned, None) if t.get("maintenance_pct_of_capex").is_none() => {
+                let p = fixed_default("procurement.maintenance_pct_of_capex", 0.0);
+                if let Some(p) = &p {
+                    self.registry.insert(p.path.clone(), false);
+                }
+                p
+            }
+            (_, m) => m,
+        };
+        let p = ok.then_some(Procurement {
+            mode,
+            commitment_usd: commitment,
+            price_usd_per_gpu_hour: price.map(|(p, _)| p),
+            hardware_life_years: hw_life,
+            maintenance_pct_of_capex: maint,
+        });
+        (Some(mode), p)
+    }
+
+    fn simulation(&mut self, t: &Table) -> Option<Simulation> {
+        self.check_keys(t, &SIMULATION_KEYS, "simulation");
+        let mut ok = true;
+        let samples = match t.get("samples") {
+            Some(e) => match self.integer(&e.value, "simulation.samples") {
+                Some(n) if (1..=MAX_SAMPLES).contains(&n) => n as u64,
+                Some(n) => {
+                    let msg = if n > MAX_SAMPLES {
+                        format!(
+                            "samples = {n} is more than the maximum of 1e9 (1,000,000,000); use fewer samples, or --precision to stop when the estimate is precise enough"
+                        )
+                    } else {
+                        format!("samples = {n}: at least 1 sample is needed")
+                    };
+                    self.err(&e.value.loc, Some("simulation.samples"), msg);
+                    ok = false;
+                    0
+                }
+                None => {
+                    ok = false;
+                    0
+                }
+            },
+            None => DEFAULT_SAMPLES,
+        };
+        let seed = match t.get("seed") {
+            Some(e) => match self.integer(&e.value, "simulation.seed") {
+                Some(n) if n >= 0 => n as u64,
+                Some(n) => {
+                    self.err(
+                        &e.value.loc,
+                        Some("simulation.seed"),
+                        format!("seed = {n}: must be a whole number ≥ 0"),
+                    );
+                    ok = false;
+                    0
+                }
+                None => {
+                    ok = false;
+                    0
+                }
+            },
+            None => DEFAULT_SEED,
+        };
+        let sampler = match t.get("sampler") {
+            Some(e) => {
+                match self.string(&e.value, "simulation.sampler").as_deref() {
+                    Some("mc") => SamplerKind::Mc,
+                    Some("lhs") => SamplerKind::Lhs,
+                    Some("sobol") => SamplerKind::Sobol,
+                    Some(other) => {
+                        let hint = suggest::hint(other, ["mc", "lhs", "sobol"]);
+                        self.err(&e.value.loc, Some("simulation.sampler"), format!("sampler must be \"mc\", \"lhs\" or \"sobol\", not \"{other}\"{hint}"));
+                        ok = false;
+                        SamplerKind::Lhs
+                    }
+                    None => {
+                        ok = false;
+                        SamplerKind::Lhs
+                    }
+                }
+            }
+            None => SamplerKind::Lhs,
+        };
+        ok.then_some(Simulation {
+            samples,
+            seed,
+            sampler,
+        })
+    }
+
+    fn correlations(&mut self, root: &Table) -> Vec<Correlation> {
+        let mut out: Vec<Correlation> = Vec::new();
+        let items = self.array_of_tables(root, "correlation");
+        let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for (i, (t, loc)) in items.into_iter().enumerate() {
+            let label = format!("correlation[{}]", i + 1);
+            self.check_keys(t, &CORRELATION_KEYS, &label);
+            for k in ["source", "note"] {
+                if let Some(e) = t.get(k) {
+                    self.string(&e.value, &format!("{label}.{k}"));
+                }
+            }
+            let between: Option<Vec<(String, Location)>> = match t.get("between") {
+                Some(e) => match &e.value.kind {
+                    Kind::Array(items) if items.len() == 2 => {
+                        let v: Vec<(String, Location)> = items
+                            .iter()
+                            .filter_map(|n| {
+                                self.string(n, &format!("{label}.between"))
+                                    .map(|s| (s, n.loc.clone()))
+                            })
+                            .collect();
+                        (v.len() == 2).then_some(v)
+                    }
+                    _ => {
+                        self.err(&e.value.loc, Some(&label), "'between' must be an array of two value paths, e.g. [\"facility.pue\", \"workload.mfu\"]");
+                        None
+                    }
+                },
+                None => {
+                    self.err(
+                        &loc,
+                        Some(&label),
+                        "missing required key 'between' (two value paths)",
+                    );
+                    None
+                }
+            };
+            let rank = match t.get("rank") {
+                Some(e) => match value::number(&e.value, &label, "rank", &mut self.sink()) {
+                    Some(r) if (-1.0..=1.0).contains(&r) => Some(r),
+                    Some(r) => {
+                        self.err(
+                            &e.value.loc,
+                            Some(&label),
+                            format!("rank = {r} must be within [-1, 1]"),
+                        );
+                        None
+                    }
+                    None => None,
+                },
+                None => {
+                    self.err(
+                        &loc,
+                        Some(&label),
+                        "missing required key 'rank' (a Spearman rank correlation in [-1, 1])",
+                    );
+                    None
+                }
+            };
+            let Some(between) = between else { continue };
+            let mut ok = true;
+            for (p, ploc) in &between {
+                match self.registry.get(p) {
+                    Some(true) => {}
+                    Some(false) => {
+                        self.err(
+                            ploc,
+                            Some(p),
+                            format!(
+                                "'{p}' is a fixed value; only uncertain values can be correlated"
+                            ),
+                        );
+                        ok = false;
+                    }
+                    None if self.attempted.contains(p) && !self.unused.contains(p) => ok = false,
+                    None if self.unused.contains(p) => {
+                        self.err(ploc, Some(p), format!("'{p}' belongs to a system the fleet does not use, so it is not sampled"));
+                        ok = false;
+                    }
+                    None => {
+                        let hint = suggest::hint(p, self.registry.keys().map(String::as_str));
+                        self.err(
+                            ploc,
+                            Some(p),
+                            format!("unknown value path '{p}' in [[correlation]]{hint}"),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            if ok && between[0].0 == between[1].0 {
+                self.err(
+                    &between[1].1,
+                    Some(&label),
+                    "a value cannot be correlated with itself",
+                );
+                ok = false;
+            }
+            let key = if between[0].0 <= between[1].0 {
+                (between[0].0.clone(), between[1].0.clone())
+            } else {
+                (between[1].0.clone(), between[0].0.clone())
+            };
+            if ok && let Some(first) = pairs.get(&key) {
+                self.err(
+                    &loc,
+                    Some(&label),
+                    format!(
+                        "'{}' and '{}' are already correlated by correlation[{first}]",
+                        key.0, key.1
+                    ),
+                );
+                ok = false;
+            }
+            pairs.entry(key).or_insert(i + 1);
+            if let (true, Some(rank)) = (ok, rank) {
+                out.push(Correlation {
+                    between: [between[0].0.clone(), between[1].0.clone()],
+                    rank,
+                    origin: Some(loc),
+                });
+            }
+        }
+        self.check_positive_definite(&out);
+        out
+    }
+
+    /// The normal-copula matrix (2 sin(πρ/6), 1 on the diagonal) of each group of correlated
+    /// values must be positive definite (MODEL.md, Sampling).
+    fn check_positive_definite(&mut self, cs: &[Correlation]) {
+        let mut paths: Vec<&str> = Vec::new();
+        for c in cs {
+            for p in &c.between {
+                if !paths.contains(&p.as_str()) {
+                    paths.push(p);
+                }
+            }
+        }
+        let idx = |p: &str, paths: &[&str]| paths.iter().position(|q| *q == p).unwrap_or(0);
+        // Connected components by union-find.
+        let mut parent: Vec<usize> = (0..paths.len()).collect();
+        fn find(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for c in cs {
+            let (a, b) = (idx(&c.between[0], &paths), idx(&c.between[1], &paths));
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            parent[ra] = rb;
+        }
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..paths.len() {
+            let r = find(&mut parent, i);
+            groups.entry(r).or_default().push(i);
+        }
+        for members in groups.values() {
+            let n = members.len();
+            let mut m = DMatrix::<f64>::identity(n, n);
+            let mut first_loc = None;
+            let mut has_one = false;
+            for c in cs {
+                let a = idx(&c.between[0], &paths);
+                let b = idx(&c.between[1], &paths);
+                let (Some(ia), Some(ib)) = (
+                    members.iter().position(|x| *x == a),
+                    members.iter().position(|x| *x == b),
+                ) else {
+                    continue;
+                };
+                let r = 2.0 * (std::f64::consts::PI * c.rank / 6.0).sin();
+                m[(ia, ib)] = r;
+                m[(ib, ia)] = r;
+                has_one |= c.rank.abs() >= 1.0;
+                if first_loc.is_none() {
+                    first_loc = c.origin.clone();
+                }
+            }
+            let pd = m
+                .cholesky()
+                .is_some_and(|ch| ch.l().diagonal().iter().all(|d| *d > 1e-10));
+            if !pd {
+                let names: Vec<String> =
+                    members.iter().map(|i| format!("'{}'", paths[*i])).collect();
+                let extra = if has_one {
+                    "; a rank of ±1 makes it singular, use ±0.99"
+                } else {
+                    ""
+                };
+                self.diags.push(Diagnostic::error(
+                    first_loc,
+                    Some("correlation".to_string()),
+                    format!(
+                        "the correlations between {} are inconsistent: their matrix is not positive definite{extra}",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn fixed_default(path: &str, x: f64) -> Option<Param> {
+    let marginal = Dist::fixed(x)
+        .and_then(|d| Marginal::new(d, None, None))
+        .ok()?;
+    Some(Param {
+        path: path.to_string(),
+        marginal,
+        source: None,
+        note: Some("default".to_string()),
+        origin: None,
+    })
+}
+
+/// Order diagnostics by file (in order of first appearance), line and column.
+pub(crate) fn sort_by_location(diags: &mut [Diagnostic]) {
+    let mut files: Vec<String> = Vec::new();
+    for d in diags.iter() {
+        if let Some(l) = &d.location
+            && !files.iter().any(|f| **f == *l.file)
+        {
+            files.push(l.file.to_string());
+        }
+    }
+    diags.sort_by_key(|d| match &d.location {
+        Some(l) => (
+            files
+                .iter()
+                .position(|f| **f == *l.file)
+                .unwrap_or(usize::MAX),
+            l.line,
+            l.column,
+        ),
+        None => (usize::MAX, 0, 0),
+    });
+}
