@@ -10,7 +10,10 @@ use gwsim::engine::{RunConfig, Silent, Simulation};
 use gwsim::scenario;
 
 fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok()).map_or(default, |v| v as u64)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .map_or(default, |v| v as u64)
 }
 
 fn peak_rss_mib() -> Option<f64> {
@@ -33,7 +36,11 @@ fn main() {
         s.simulation.sampler.as_str()
     );
     for threads in [1usize, 2] {
-        let cfg = RunConfig { samples: n, threads: Some(threads), ..RunConfig::from_scenario(&s) };
+        let cfg = RunConfig {
+            samples: n,
+            threads: Some(threads),
+            ..RunConfig::from_scenario(&s)
+        };
         let sim = Simulation::new(&s, &cfg).expect("simulation");
         let mut best = f64::INFINITY;
         for _ in 0..3 {
@@ -49,7 +56,11 @@ fn main() {
         );
     }
     if big > 0 {
-        let cfg = RunConfig { samples: big, threads: Some(2), ..RunConfig::from_scenario(&s) };
+        let cfg = RunConfig {
+            samples: big,
+            threads: Some(2),
+            ..RunConfig::from_scenario(&s)
+        };
         let sim = Simulation::new(&s, &cfg).expect("simulation");
         let t = Instant::now();
         let r = sim.run(&cfg, &mut Silent).expect("run");

@@ -35,11 +35,29 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(location: Option<Location>, path: Option<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, location, path, message: message.into() }
+    pub fn error(
+        location: Option<Location>,
+        path: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            location,
+            path,
+            message: message.into(),
+        }
     }
-    pub fn warning(location: Option<Location>, path: Option<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, location, path, message: message.into() }
+    pub fn warning(
+        location: Option<Location>,
+        path: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            location,
+            path,
+            message: message.into(),
+        }
     }
 }
 
@@ -68,7 +86,11 @@ pub struct ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let n = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         for (i, d) in self.diagnostics.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
@@ -90,7 +112,10 @@ pub enum Error {
     #[error("{0}")]
     Input(String),
     #[error("i/o error on {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }

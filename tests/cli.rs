@@ -8,7 +8,9 @@ use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -19,7 +21,11 @@ fn tmp(name: &str) -> PathBuf {
 
 fn run_json(args: &[&str]) -> serde_json::Value {
     let out = cargo_bin_cmd!("gwsim").args(args).output().expect("runs");
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
@@ -38,7 +44,12 @@ fn run_json_follows_the_model_schema() {
         "--out",
         out.to_str().expect("utf8"),
     ]);
-    let keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
+    let keys: Vec<&str> = v
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     for k in [
         "scenario",
         "file",
@@ -60,27 +71,50 @@ fn run_json_follows_the_model_schema() {
     assert_eq!(v["sampler"], "lhs");
     assert_eq!(v["scenario_sha256"].as_str().expect("hash").len(), 64);
     let m = &v["metrics"]["cost_per_mtok_usd"];
-    for f in ["unit", "mean", "sd", "se", "min", "p5", "p25", "p50", "p75", "p95", "max"] {
+    for f in [
+        "unit", "mean", "sd", "se", "min", "p5", "p25", "p50", "p75", "p95", "max",
+    ] {
         assert!(m.get(f).is_some(), "cost_per_mtok_usd lacks {f}");
     }
     assert_eq!(m["unit"], "USD per million tokens");
     // Every metric of MODEL.md is present for a scenario with commitment, investment and price.
     assert_eq!(v["metrics"].as_object().expect("map").len(), 22);
-    for p in ["fits_power_envelope", "npv_positive", "cost_per_mtok_below_price"] {
+    for p in [
+        "fits_power_envelope",
+        "npv_positive",
+        "cost_per_mtok_below_price",
+    ] {
         let x = v["probabilities"][p].as_f64().expect("probability");
         assert!((0.0..=1.0).contains(&x));
     }
     assert_eq!(v["series"]["years"], serde_json::json!([2026, 2027, 2028]));
-    for s in ["gpus_installed", "facility_mw", "tokens", "cost_usd", "revenue_usd", "cumulative_cash_usd"] {
-        assert_eq!(v["series"][s]["p50"].as_array().expect("band").len(), 3, "{s}");
+    for s in [
+        "gpus_installed",
+        "facility_mw",
+        "tokens",
+        "cost_usd",
+        "revenue_usd",
+        "cumulative_cash_usd",
+    ] {
+        assert_eq!(
+            v["series"][s]["p50"].as_array().expect("band").len(),
+            3,
+            "{s}"
+        );
     }
     let inputs = v["inputs"].as_array().expect("inputs");
-    let pue = inputs.iter().find(|i| i["path"] == "facility.pue").expect("pue input");
+    let pue = inputs
+        .iter()
+        .find(|i| i["path"] == "facility.pue")
+        .expect("pue input");
     assert_eq!(pue["source"], "test fixture");
     assert!(pue["p5"].as_f64().expect("p5") >= 1.10 && pue["p95"].as_f64().expect("p95") <= 1.35);
     let c = &v["correlations"][0];
     assert_eq!(c["target"], 0.7);
-    assert!((c["achieved"].as_f64().expect("achieved") - 0.7).abs() < 0.05, "{c}");
+    assert!(
+        (c["achieved"].as_f64().expect("achieved") - 0.7).abs() < 0.05,
+        "{c}"
+    );
     // The run also wrote its files.
     assert!(out.join("summary.json").is_file());
     assert!(out.join("summary.md").is_file());
@@ -120,7 +154,14 @@ fn absent_metrics_are_absent_not_zero() {
     assert!(v["probabilities"].as_object().expect("map").is_empty());
     assert!(v["series"].get("revenue_usd").is_none());
     assert!(v["series"].get("cumulative_cash_usd").is_none());
-    assert!(v["inputs"].as_array().expect("inputs").is_empty());
+    // The only uncertain values are the catalog's figures for the system used.
+    let inputs = v["inputs"].as_array().expect("inputs");
+    assert!(!inputs.is_empty());
+    for i in inputs {
+        let path = i["path"].as_str().expect("path");
+        assert!(path.starts_with("systems.gb200-nvl72."), "{path}");
+        assert!(i["source"].as_str().is_some_and(|s| !s.is_empty()), "{path} has no source");
+    }
     // 10 racks of 72 GPUs, fixed: every quantile is 720 GPUs; cost per GPU-hour is the price.
     assert_eq!(v["metrics"]["gpus"]["p5"], 720.0);
     assert_eq!(v["metrics"]["cost_per_gpu_hour_usd"]["p50"], 3.0);
@@ -134,8 +175,21 @@ fn same_seed_same_bits_on_any_thread_count() {
     for threads in ["1", "2", "3"] {
         let out = tmp(&format!("threads{threads}"));
         let o = cargo_bin_cmd!("gwsim")
-            .args(["run", f.to_str().expect("utf8"), "--samples", "70000", "--format", "json"])
-            .args(["--quiet", "--threads", threads, "--out", out.to_str().expect("utf8")])
+            .args([
+                "run",
+                f.to_str().expect("utf8"),
+                "--samples",
+                "70000",
+                "--format",
+                "json",
+            ])
+            .args([
+                "--quiet",
+                "--threads",
+                threads,
+                "--out",
+                out.to_str().expect("utf8"),
+            ])
             .output()
             .expect("runs");
         assert!(o.status.success());
@@ -166,9 +220,18 @@ fn missing_file_and_bad_flags_exit_1() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("no/such/file.toml"));
-    cargo_bin_cmd!("gwsim").args(["run", "--samples", "many"]).assert().code(1);
-    cargo_bin_cmd!("gwsim").args(["frobnicate"]).assert().code(1);
-    cargo_bin_cmd!("gwsim").args(["run", "--samples", "2e9"]).assert().code(1);
+    cargo_bin_cmd!("gwsim")
+        .args(["run", "--samples", "many"])
+        .assert()
+        .code(1);
+    cargo_bin_cmd!("gwsim")
+        .args(["frobnicate"])
+        .assert()
+        .code(1);
+    cargo_bin_cmd!("gwsim")
+        .args(["run", "--samples", "2e9"])
+        .assert()
+        .code(1);
 }
 
 #[test]
@@ -185,7 +248,14 @@ fn help_has_examples() {
 fn embedded_headline_runs_without_a_file() {
     let out = tmp("headline");
     cargo_bin_cmd!("gwsim")
-        .args(["run", "--samples", "3000", "--quiet", "--out", out.to_str().expect("utf8")])
+        .args([
+            "run",
+            "--samples",
+            "3000",
+            "--quiet",
+            "--out",
+            out.to_str().expect("utf8"),
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("gpus_per_gw"))
@@ -216,7 +286,14 @@ fn check_lists_every_value_with_its_source() {
 fn explain_shows_the_arithmetic() {
     let f = data("small-cloud.toml");
     cargo_bin_cmd!("gwsim")
-        .args(["explain", f.to_str().expect("utf8"), "--set", "facility.pue=1.2", "--set", "facility.it_overhead=0.1"])
+        .args([
+            "explain",
+            f.to_str().expect("utf8"),
+            "--set",
+            "facility.pue=1.2",
+            "--set",
+            "facility.it_overhead=0.1",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("blackwell: facility_kw_per_gpu ="))
@@ -231,8 +308,19 @@ fn samples_out_writes_every_sample() {
     let csv = out.join("s.csv");
     let f = data("small-cloud.toml");
     cargo_bin_cmd!("gwsim")
-        .args(["run", f.to_str().expect("utf8"), "--samples", "1234", "--quiet"])
-        .args(["--out", out.to_str().expect("utf8"), "--samples-out", csv.to_str().expect("utf8")])
+        .args([
+            "run",
+            f.to_str().expect("utf8"),
+            "--samples",
+            "1234",
+            "--quiet",
+        ])
+        .args([
+            "--out",
+            out.to_str().expect("utf8"),
+            "--samples-out",
+            csv.to_str().expect("utf8"),
+        ])
         .assert()
         .success();
     let text = std::fs::read_to_string(&csv).expect("csv");
@@ -255,7 +343,15 @@ fn a_closed_pipe_is_not_an_error() {
     let out = tmp("pipe");
     let f = data("small-cloud.toml");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("gwsim"))
-        .args(["run", f.to_str().expect("utf8"), "--samples", "2000", "--format", "csv", "--quiet"])
+        .args([
+            "run",
+            f.to_str().expect("utf8"),
+            "--samples",
+            "2000",
+            "--format",
+            "csv",
+            "--quiet",
+        ])
         .args(["--out", out.to_str().expect("utf8")])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -263,7 +359,12 @@ fn a_closed_pipe_is_not_an_error() {
         .expect("spawn");
     drop(child.stdout.take());
     let o = child.wait_with_output().expect("wait");
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let _ = std::fs::remove_dir_all(&out);
 }
 
@@ -272,19 +373,39 @@ fn formats_csv_and_markdown() {
     let out = tmp("formats");
     let f = data("small-cloud.toml");
     cargo_bin_cmd!("gwsim")
-        .args(["run", f.to_str().expect("utf8"), "--samples", "2000", "--quiet", "--format", "csv"])
+        .args([
+            "run",
+            f.to_str().expect("utf8"),
+            "--samples",
+            "2000",
+            "--quiet",
+            "--format",
+            "csv",
+        ])
         .args(["--out", out.to_str().expect("utf8")])
         .assert()
         .success()
         .stdout(predicate::str::starts_with("kind,name,year,unit,mean"))
-        .stdout(predicate::str::contains("metric,cost_per_gpu_hour_usd,,USD per GPU-hour,"))
+        .stdout(predicate::str::contains(
+            "metric,cost_per_gpu_hour_usd,,USD per GPU-hour,",
+        ))
         .stdout(predicate::str::contains("series,tokens,2027,"));
     cargo_bin_cmd!("gwsim")
-        .args(["run", f.to_str().expect("utf8"), "--samples", "2000", "--quiet", "--format", "markdown"])
+        .args([
+            "run",
+            f.to_str().expect("utf8"),
+            "--samples",
+            "2000",
+            "--quiet",
+            "--format",
+            "markdown",
+        ])
         .args(["--out", out.to_str().expect("utf8")])
         .assert()
         .success()
         .stdout(predicate::str::contains("# Small cloud test deal"))
-        .stdout(predicate::str::contains("| `facility.pue` | triangular(1.1, 1.18, 1.35) |"));
+        .stdout(predicate::str::contains(
+            "| `facility.pue` | triangular(1.1, 1.18, 1.35) |",
+        ));
     let _ = std::fs::remove_dir_all(&out);
 }

@@ -5,12 +5,12 @@ mod progress;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::{BatchView, Observer, RunConfig, Simulation};
 use crate::error::{Error, Severity};
-use crate::model::{self, METRICS, Metric, Outputs, Scratch, Step};
+use crate::model::{self, METRICS, Outputs, Scratch, Step};
 use crate::report::{self, Report, format, fsio};
 use crate::scenario::{self, SamplerKind, Scenario};
 
@@ -43,13 +43,19 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Simulate a scenario; print the summary; write output/<scenario>/summary.json and summary.md.
-    #[command(after_help = "Examples:\n  gwsim run\n  gwsim run scenarios/openai-aws-38b.toml --samples 1e6 --format markdown\n  gwsim run deal.toml --samples-out samples.csv --samples 10000")]
+    #[command(
+        after_help = "Examples:\n  gwsim run\n  gwsim run scenarios/openai-aws-38b.toml --samples 1e6 --format markdown\n  gwsim run deal.toml --samples-out samples.csv --samples 10000"
+    )]
     Run(RunArgs),
     /// Parse and validate a scenario; print every value with its distribution, p5/p50/p95 and source.
-    #[command(after_help = "Examples:\n  gwsim check deal.toml\n  gwsim check deal.toml --strict   # exit 1 when a value has no source")]
+    #[command(
+        after_help = "Examples:\n  gwsim check deal.toml\n  gwsim check deal.toml --strict   # exit 1 when a value has no source"
+    )]
     Check(CheckArgs),
     /// The chain of arithmetic at every input's median, step by step.
-    #[command(after_help = "Examples:\n  gwsim explain\n  gwsim explain deal.toml --set facility.pue=1.1")]
+    #[command(
+        after_help = "Examples:\n  gwsim explain\n  gwsim explain deal.toml --set facility.pue=1.1"
+    )]
     Explain(ExplainArgs),
     /// The system catalog, with sources.
     Systems,
@@ -154,7 +160,9 @@ fn parse_count(s: &str) -> std::result::Result<u64, String> {
     }
     match clean.parse::<f64>() {
         Ok(x) if x >= 0.0 && x.fract() == 0.0 && x <= 1e18 => Ok(x as u64),
-        _ => Err(format!("'{s}' is not a whole number (examples: 100000, 1e6, 100_000)")),
+        _ => Err(format!(
+            "'{s}' is not a whole number (examples: 100000, 1e6, 100_000)"
+        )),
     }
 }
 
@@ -200,12 +208,17 @@ pub fn main() -> i32 {
 }
 
 fn prefix_error(msg: &str) -> String {
-    if msg.contains("error: ") { msg.to_string() } else { format!("error: {msg}") }
+    if msg.contains("error: ") {
+        msg.to_string()
+    } else {
+        format!("error: {msg}")
+    }
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -231,7 +244,11 @@ fn print_warnings(s: &Scenario, quiet: bool) {
     if quiet {
         return;
     }
-    for w in s.warnings.iter().filter(|w| w.severity == Severity::Warning) {
+    for w in s
+        .warnings
+        .iter()
+        .filter(|w| w.severity == Severity::Warning)
+    {
         let _ = writeln!(std::io::stderr(), "{w}");
     }
 }
@@ -246,10 +263,19 @@ fn out_stdout(text: &str) -> Result<()> {
 /// The folder name of a scenario's outputs: its file stem, else a slug of its name.
 pub fn slug(s: &Scenario, file: Option<&Path>) -> String {
     let base = match file {
-        Some(f) => f.file_stem().map(|x| x.to_string_lossy().into_owned()).unwrap_or_default(),
-        None => scenario::HEADLINE_NAME.trim_end_matches(".toml").to_string(),
+        Some(f) => f
+            .file_stem()
+            .map(|x| x.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        None => scenario::HEADLINE_NAME
+            .trim_end_matches(".toml")
+            .to_string(),
     };
-    let base = if base.is_empty() { s.name.clone() } else { base };
+    let base = if base.is_empty() {
+        s.name.clone()
+    } else {
+        base
+    };
     let mut out = String::new();
     for c in base.chars() {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
@@ -259,7 +285,11 @@ pub fn slug(s: &Scenario, file: Option<&Path>) -> String {
         }
     }
     let out = out.trim_matches(['-', '.']).to_string();
-    if out.is_empty() { "scenario".into() } else { out }
+    if out.is_empty() {
+        "scenario".into()
+    } else {
+        out
+    }
 }
 
 fn cmd_run(a: RunArgs) -> Result<()> {
@@ -305,7 +335,10 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         csv.finish()?;
     }
     let report = Report::new(&s, &sim, &result, cfg.precision);
-    let dir = a.out.clone().unwrap_or_else(|| Path::new("output").join(slug(&s, a.file.as_deref())));
+    let dir = a
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(slug(&s, a.file.as_deref())));
     fsio::write_atomic(&dir.join("summary.json"), report.to_json().as_bytes())?;
     fsio::write_atomic(&dir.join("summary.md"), report.to_markdown().as_bytes())?;
     let text = match a.format {
@@ -350,15 +383,27 @@ struct SamplesCsv {
 
 impl SamplesCsv {
     fn new(path: &Path, sim: &Simulation) -> Result<SamplesCsv, Error> {
-        let io = |e: std::io::Error| Error::Io { path: path.display().to_string(), source: e };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let io = |e: std::io::Error| Error::Io {
+            path: path.display().to_string(),
+            source: e,
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(io)?;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let file = std::fs::File::create(&tmp).map_err(io)?;
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        let metrics: Vec<usize> =
-            METRICS.iter().filter(|&&m| sim.plan.has_metric(m)).map(|&m| m as usize).collect();
+        let metrics: Vec<usize> = METRICS
+            .iter()
+            .filter(|&&m| sim.plan.has_metric(m))
+            .map(|&m| m as usize)
+            .collect();
         let mut header = vec!["sample".to_string()];
         header.extend(sim.inputs.iter().map(|i| report::safe_cell(&i.path)));
         header.extend(metrics.iter().map(|&m| METRICS[m].name().to_string()));
@@ -366,7 +411,13 @@ impl SamplesCsv {
             path: path.display().to_string(),
             source: std::io::Error::other(e),
         })?;
-        Ok(SamplesCsv { path: path.to_path_buf(), tmp, writer, metrics, n_inputs: sim.inputs.len() })
+        Ok(SamplesCsv {
+            path: path.to_path_buf(),
+            tmp,
+            writer,
+            metrics,
+            n_inputs: sim.inputs.len(),
+        })
     }
 
     fn write(&mut self, v: &BatchView<'_>) -> Result<(), Error> {
@@ -380,7 +431,11 @@ impl SamplesCsv {
             }
             for &m in &self.metrics {
                 let x = v.metrics[m * n + i];
-                row.push(if x.is_nan() { String::new() } else { format!("{x}") });
+                row.push(if x.is_nan() {
+                    String::new()
+                } else {
+                    format!("{x}")
+                });
             }
             self.writer.write_record(&row).map_err(|e| Error::Io {
                 path: self.path.display().to_string(),
@@ -391,7 +446,10 @@ impl SamplesCsv {
     }
 
     fn finish(mut self) -> Result<(), Error> {
-        let io = |p: &Path, e: std::io::Error| Error::Io { path: p.display().to_string(), source: e };
+        let io = |p: &Path, e: std::io::Error| Error::Io {
+            path: p.display().to_string(),
+            source: e,
+        };
         self.writer.flush().map_err(|e| io(&self.path, e))?;
         std::fs::rename(&self.tmp, &self.path).map_err(|e| io(&self.path, e))
     }
@@ -438,7 +496,10 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
     if !s.correlations.is_empty() {
         out.push_str("\nRank correlations\n");
         for c in &s.correlations {
-            out.push_str(&format!("  {} ~ {}: {}\n", c.between[0], c.between[1], c.rank));
+            out.push_str(&format!(
+                "  {} ~ {}: {}\n",
+                c.between[0], c.between[1], c.rank
+            ));
         }
     }
     out.push_str(&format!("\n{}: ok\n", a.file.display()));
@@ -484,7 +545,10 @@ fn check_table(header: &[String; 6], rows: &[[String; 6]]) -> String {
 
 fn cmd_explain(a: ExplainArgs) -> Result<()> {
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
-    let cfg = RunConfig { samples: 1, ..RunConfig::from_scenario(&s) };
+    let cfg = RunConfig {
+        samples: 1,
+        ..RunConfig::from_scenario(&s)
+    };
     let sim = Simulation::new(&s, &cfg)?;
     let x = sim.medians();
     let mut steps: Vec<Step> = Vec::new();
@@ -496,11 +560,20 @@ fn cmd_explain(a: ExplainArgs) -> Result<()> {
         s.name
     );
     for i in &sim.inputs {
-        text.push_str(&format!("  {} = {}   [{}]\n", i.path, model::num(x[i.index]), i.marginal));
+        text.push_str(&format!(
+            "  {} = {}   [{}]\n",
+            i.path,
+            model::num(x[i.index]),
+            i.marginal
+        ));
     }
     text.push_str("\nSteps\n");
     for st in &steps {
-        let unit = if st.unit.is_empty() { String::new() } else { format!(" {}", st.unit) };
+        let unit = if st.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", st.unit)
+        };
         text.push_str(&format!(
             "  {} = {} = {}{}\n",
             st.name,
@@ -534,7 +607,10 @@ fn cmd_systems() -> Result<()> {
             "\n{}  —  {} GPUs per system{}\n",
             sys.key,
             sys.gpus,
-            sys.available.as_ref().map(|a| format!(", volume from {a}")).unwrap_or_default()
+            sys.available
+                .as_ref()
+                .map(|a| format!(", volume from {a}"))
+                .unwrap_or_default()
         ));
         if let Some(d) = &sys.description {
             text.push_str(&format!("  {d}\n"));
@@ -562,8 +638,6 @@ fn cmd_systems() -> Result<()> {
     }
     out_stdout(&text)
 }
-
-
 
 #[cfg(test)]
 mod tests {

@@ -24,7 +24,11 @@ impl Progress {
             }
             b
         });
-        Progress { bar, started: Instant::now(), shown: false }
+        Progress {
+            bar,
+            started: Instant::now(),
+            shown: false,
+        }
     }
 
     pub fn update(&mut self, done: u64, planned: u64) {

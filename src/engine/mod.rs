@@ -13,9 +13,7 @@ use rayon::prelude::*;
 
 use crate::dist::Marginal;
 use crate::error::Error;
-use crate::model::{
-    self, METRICS, Metric, Outputs, PROBABILITIES, Plan, SERIES, Scratch,
-};
+use crate::model::{self, METRICS, Metric, Outputs, PROBABILITIES, Plan, SERIES, Scratch};
 use crate::sampling::Design;
 use crate::scenario::{SamplerKind, Scenario};
 use crate::stats::{Accumulator, spearman};
@@ -145,7 +143,11 @@ impl Simulation {
                 Some(v) => template.push(v),
                 None => {
                     template.push(p.marginal.quantile(0.5));
-                    inputs.push(Input { index, path: p.path.clone(), marginal: p.marginal.clone() });
+                    inputs.push(Input {
+                        index,
+                        path: p.path.clone(),
+                        marginal: p.marginal.clone(),
+                    });
                 }
             }
         }
@@ -165,7 +167,14 @@ impl Simulation {
         let paths = inputs.iter().map(|i| i.path.clone()).collect();
         let design = Design::new(cfg.sampler, cfg.seed, paths, &correlations, BATCH_SIZE)
             .map_err(|e| Error::Input(e.to_string()))?;
-        Ok(Simulation { plan, template, inputs, correlations, design, seed: cfg.seed })
+        Ok(Simulation {
+            plan,
+            template,
+            inputs,
+            correlations,
+            design,
+            seed: cfg.seed,
+        })
     }
 
     /// Values of every input at its median (fixed values as they are).
@@ -223,7 +232,9 @@ impl Simulation {
     /// sampler — never on `cfg.threads`.
     pub fn run(&self, cfg: &RunConfig, observer: &mut dyn Observer) -> Result<RunResult, Error> {
         if cfg.samples == 0 {
-            return Err(Error::Input("the number of samples must be at least 1".into()));
+            return Err(Error::Input(
+                "the number of samples must be at least 1".into(),
+            ));
         }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(cfg.threads.unwrap_or(0))
@@ -236,14 +247,20 @@ impl Simulation {
             samples: 0,
             seed: self.seed,
             sampler: cfg.sampler,
-            metrics: METRICS.iter().map(|&m| plan.has_metric(m).then(Accumulator::new)).collect(),
+            metrics: METRICS
+                .iter()
+                .map(|&m| plan.has_metric(m).then(Accumulator::new))
+                .collect(),
             probabilities: PROBABILITIES
                 .iter()
                 .map(|&p| plan.has_probability(p).then_some(0))
                 .collect(),
             series: SERIES
                 .iter()
-                .map(|&s| plan.has_series(s).then(|| (0..years).map(|_| Accumulator::new()).collect()))
+                .map(|&s| {
+                    plan.has_series(s)
+                        .then(|| (0..years).map(|_| Accumulator::new()).collect())
+                })
                 .collect(),
             inputs: self.inputs.iter().map(|_| Accumulator::new()).collect(),
             correlations: Vec::new(),
@@ -255,7 +272,11 @@ impl Simulation {
             .collect();
 
         let mut target = cfg.samples;
-        let cap = if cfg.precision.is_some() { cfg.max_samples.max(cfg.samples) } else { cfg.samples };
+        let cap = if cfg.precision.is_some() {
+            cfg.max_samples.max(cfg.samples)
+        } else {
+            cfg.samples
+        };
         let window = (threads * 2) as u64;
         let mut next_batch = 0u64;
         let mut done = 0u64;
@@ -272,8 +293,11 @@ impl Simulation {
             if jobs.is_empty() {
                 break;
             }
-            let outs: Vec<BatchOut> =
-                pool.install(|| jobs.par_iter().map(|&(b, n)| self.run_batch(b, n)).collect());
+            let outs: Vec<BatchOut> = pool.install(|| {
+                jobs.par_iter()
+                    .map(|&(b, n)| self.run_batch(b, n))
+                    .collect()
+            });
             for b in outs {
                 self.merge(&mut result, &b, &mut corr_cols, &correlated);
                 done += b.n as u64;
@@ -352,11 +376,14 @@ impl Simulation {
 
 /// Whether every headline metric's mean is known to within `p` (relative 95% half-width).
 pub fn precision_met(result: &RunResult, p: f64) -> bool {
-    METRICS.iter().filter(|m| m.is_headline()).all(|&m| match result.metric(m) {
-        None => true,
-        Some(acc) => {
-            let half = 1.96 * acc.se();
-            half <= p * acc.mean().abs() || half == 0.0
-        }
-    })
+    METRICS
+        .iter()
+        .filter(|m| m.is_headline())
+        .all(|&m| match result.metric(m) {
+            None => true,
+            Some(acc) => {
+                let half = 1.96 * acc.se();
+                half <= p * acc.mean().abs() || half == 0.0
+            }
+        })
 }

@@ -128,10 +128,16 @@ impl Plan {
     pub fn new(s: &Scenario) -> Result<Plan, PlanError> {
         let params = s.params();
         let paths: Vec<String> = params.iter().map(|p| p.path.clone()).collect();
-        let index: HashMap<&str, usize> =
-            paths.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i))
+            .collect();
         let idx = |path: &str| -> Result<usize, PlanError> {
-            index.get(path).copied().ok_or_else(|| PlanError(format!("no value at '{path}'")))
+            index
+                .get(path)
+                .copied()
+                .ok_or_else(|| PlanError(format!("no value at '{path}'")))
         };
         let of = |p: &crate::scenario::Param| idx(&p.path);
         let opt = |p: &Option<crate::scenario::Param>| p.as_ref().map(&of).transpose();
@@ -178,9 +184,9 @@ impl Plan {
                 Size::PowerMw(p) => SizeIdx::PowerMw(of(p)?),
             };
             let price_usd_per_gpu_hour = match s.procurement.mode {
-                Mode::Cloud => Some(of(s.procurement.price_for(&t.system).ok_or_else(|| {
-                    PlanError(format!("no price per GPU-hour for system '{}'", t.system))
-                })?)?),
+                Mode::Cloud => Some(of(s.procurement.price_for(&t.system).ok_or_else(
+                    || PlanError(format!("no price per GPU-hour for system '{}'", t.system)),
+                )?)?),
                 Mode::Owned => None,
             };
             tranches.push(TranchePlan {
@@ -263,7 +269,9 @@ impl Plan {
 
     /// The calendar years of the term.
     pub fn calendar_years(&self) -> Vec<i32> {
-        (0..self.years as i32).map(|k| self.start_year + k).collect()
+        (0..self.years as i32)
+            .map(|k| self.start_year + k)
+            .collect()
     }
 }
 
@@ -439,12 +447,7 @@ pub fn evaluate_traced<T: Tracer>(
         let facility_kw_per_gpu = it_kw_per_gpu * pue;
         tr.step(|| Step {
             name: format!("{}: it_kw_per_gpu", t.name),
-            formula: format!(
-                "{} kW / {} × (1 + {})",
-                num(it_kw),
-                num(g),
-                num(overhead)
-            ),
+            formula: format!("{} kW / {} × (1 + {})", num(it_kw), num(g), num(overhead)),
             value: it_kw_per_gpu,
             unit: "kW",
         });
@@ -479,7 +482,12 @@ pub fn evaluate_traced<T: Tracer>(
         let facility_mw = it_mw * pue;
         tr.step(|| Step {
             name: format!("{}: facility_mw", t.name),
-            formula: format!("{} GPUs × {} kW / 1000 × PUE {}", num(gpus), num(it_kw_per_gpu), num(pue)),
+            formula: format!(
+                "{} GPUs × {} kW / 1000 × PUE {}",
+                num(gpus),
+                num(it_kw_per_gpu),
+                num(pue)
+            ),
             value: facility_mw,
             unit: "MW",
         });
@@ -635,18 +643,28 @@ pub fn evaluate_traced<T: Tracer>(
 
     use Probability as P;
     let p = &mut out.probabilities;
-    p[P::FitsPowerEnvelope as usize] =
-        plan.power_mw.is_some_and(|i| total_facility_mw <= x[i] * (1.0 + SIZING_SLACK));
+    p[P::FitsPowerEnvelope as usize] = plan
+        .power_mw
+        .is_some_and(|i| total_facility_mw <= x[i] * (1.0 + SIZING_SLACK));
     p[P::NpvPositive as usize] = price_mtok.is_some() && npv > 0.0;
     p[P::CostPerMtokBelowPrice as usize] = price_mtok.is_some_and(|pr| per_mtok < pr);
 
     if tr.enabled() {
         let steps: [(&str, String, f64, &'static str); 10] = [
             ("gpus", "Σ tranche GPUs".into(), total_gpus, "GPUs"),
-            ("facility_mw", "Σ tranche facility MW".into(), total_facility_mw, "MW"),
+            (
+                "facility_mw",
+                "Σ tranche facility MW".into(),
+                total_facility_mw,
+                "MW",
+            ),
             (
                 "gpus_per_gw",
-                format!("{} GPUs / {} MW × 1000", num(total_gpus), num(total_facility_mw)),
+                format!(
+                    "{} GPUs / {} MW × 1000",
+                    num(total_gpus),
+                    num(total_facility_mw)
+                ),
                 m[M::GpusPerGw as usize],
                 "GPUs per GW",
             ),
@@ -666,7 +684,12 @@ pub fn evaluate_traced<T: Tracer>(
                 tokens,
                 "tokens",
             ),
-            ("cost_usd", "Σ yearly cost, undiscounted".into(), cost_usd, "USD"),
+            (
+                "cost_usd",
+                "Σ yearly cost, undiscounted".into(),
+                cost_usd,
+                "USD",
+            ),
             (
                 "cost_per_gpu_hour_usd",
                 format!("${} / {} GPU-hours", num(cost_usd), num(gpu_hours)),
@@ -698,7 +721,12 @@ pub fn evaluate_traced<T: Tracer>(
             ),
         ];
         for (name, formula, value, unit) in steps {
-            tr.step(|| Step { name: name.into(), formula, value, unit });
+            tr.step(|| Step {
+                name: name.into(),
+                formula,
+                value,
+                unit,
+            });
         }
         if let Some(c) = commitment {
             tr.step(|| Step {

@@ -11,7 +11,10 @@ struct Builder {
 
 impl Builder {
     fn new() -> Self {
-        Builder { paths: vec![], x: vec![] }
+        Builder {
+            paths: vec![],
+            x: vec![],
+        }
     }
     fn v(&mut self, path: &str, value: f64) -> usize {
         self.paths.push(path.to_string());
@@ -118,12 +121,21 @@ fn power_sizing_keeps_an_exact_quotient() {
 #[test]
 fn ramp_integration_quarter_and_seven_eighths() {
     // online 2026.5, ramp 1 year: R(2027) = 0.5² / 2 = 0.125; R(2028) = 0.5 + 0.5 = 1.0.
-    assert_close!(installed_fraction(2026.0, 2026.5, 1.0, f64::INFINITY), 0.125);
-    assert_close!(installed_fraction(2027.0, 2026.5, 1.0, f64::INFINITY), 0.875);
+    assert_close!(
+        installed_fraction(2026.0, 2026.5, 1.0, f64::INFINITY),
+        0.125
+    );
+    assert_close!(
+        installed_fraction(2027.0, 2026.5, 1.0, f64::INFINITY),
+        0.875
+    );
     assert_close!(installed_fraction(2028.0, 2026.5, 1.0, f64::INFINITY), 1.0);
     assert_eq!(installed_fraction(2025.0, 2026.5, 1.0, f64::INFINITY), 0.0);
     // A step (ramp 0) at 2026.25 runs three quarters of 2026.
-    assert_close!(installed_fraction(2026.0, 2026.25, 0.0, f64::INFINITY), 0.75);
+    assert_close!(
+        installed_fraction(2026.0, 2026.25, 0.0, f64::INFINITY),
+        0.75
+    );
     // Retired at 2028.5: half of 2028, nothing after.
     assert_close!(installed_fraction(2028.0, 2026.5, 1.0, 2028.5), 0.5);
     assert_eq!(installed_fraction(2029.0, 2026.5, 1.0, 2028.5), 0.0);
@@ -149,9 +161,15 @@ fn ramp_feeds_gpu_hours_and_series() {
     // tokens = 1,262,304 × 3600 × 0.5 × 0.5 × 1000 tok/s = 1.1360736e12.
     assert_close!(out.metric(Metric::Tokens), 1.136_073_6e12);
     // cost per Mtok = 3,786,912 × 0.5 / 1.1360736e6 = $1.6667 (= 3 × 0.5 / (3600 × 0.25 × 1000 / 1e6)).
-    assert_close!(out.metric(Metric::CostPerMtokUsd), 3.0 * 0.5 / (3600.0 * 0.25 * 1000.0 / 1e6));
+    assert_close!(
+        out.metric(Metric::CostPerMtokUsd),
+        3.0 * 0.5 / (3600.0 * 0.25 * 1000.0 / 1e6)
+    );
     // training FLOP = 1,262,304 × 3600 × 0.5 × 5e15 × 0.4 = 4.5443e21.
-    assert_close!(out.metric(Metric::TrainFlop), 1_262_304.0 * 3600.0 * 0.5 * 5e15 * 0.4);
+    assert_close!(
+        out.metric(Metric::TrainFlop),
+        1_262_304.0 * 3600.0 * 0.5 * 5e15 * 0.4
+    );
     // tokens_per_day_peak = 144 × 86400 × 0.25 × 1000 = 3.1104e9.
     assert_close!(out.metric(Metric::TokensPerDayPeak), 3.1104e9);
     // MW-years: 0.34848 × 1.0; cost per MW-year = 3,786,912 / 0.34848.
@@ -203,17 +221,27 @@ fn commitment_investments_and_mid_year_discounting() {
     // cost per MW-year = 2 × 2,524,608 / (2 × 0.34848) = $7,244,628.1; commitment keeps
     // 4e6 / 7,244,628.1 / 2 years / 1000 = 0.000276 GW running on average.
     let per_mw_year = year_cost / 0.34848;
-    assert_close!(out.metric(Metric::CommitmentAvgGw), 4e6 / per_mw_year / 2.0 / 1000.0);
-    assert_close!(out.metric(Metric::CommitmentCoverage), 2.0 * year_cost / 4e6);
+    assert_close!(
+        out.metric(Metric::CommitmentAvgGw),
+        4e6 / per_mw_year / 2.0 / 1000.0
+    );
+    assert_close!(
+        out.metric(Metric::CommitmentCoverage),
+        2.0 * year_cost / 4e6
+    );
     assert_close!(out.metric(Metric::InvestmentUsd), 1e6);
     assert_close!(out.metric(Metric::NetCommitmentUsd), 3e6);
     assert_close!(out.metric(Metric::Circularity), 0.25);
     // revenue per year: 144 × 8766 × 3600 × 0.25 × 1000 / 1e6 × $1 = $1,136,073.6.
     let year_rev = 144.0 * 8766.0 * 3600.0 * 0.25 * 1000.0 / 1e6;
     assert_close!(out.metric(Metric::RevenueUsd), 2.0 * year_rev);
-    assert_close!(out.metric(Metric::Margin), (year_rev - year_cost) / year_rev);
+    assert_close!(
+        out.metric(Metric::Margin),
+        (year_rev - year_cost) / year_rev
+    );
     // NPV: year 0 cash (rev − cost) / 1.1^0.5; year 1 (rev − cost + 1e6) / 1.1^1.5.
-    let npv = (year_rev - year_cost) / 1.1f64.sqrt() + (year_rev - year_cost + 1e6) / 1.1f64.powf(1.5);
+    let npv =
+        (year_rev - year_cost) / 1.1f64.sqrt() + (year_rev - year_cost + 1e6) / 1.1f64.powf(1.5);
     assert_close!(out.metric(Metric::NpvUsd), npv);
     let cash = out.series(Series::CumulativeCashUsd, 2);
     assert_close!(cash[0], year_rev - year_cost);
@@ -256,7 +284,7 @@ fn owned_mode_capex_datacenter_energy_maintenance() {
     // maintenance: 3% × $7.2M = $216,000
     let maint = 0.03 * capex;
     assert_close!(out.metric(Metric::CostUsd), hw + dc + energy + maint, 1e-12);
-    assert_close!(energy, 183_286.5408, 1e-12);
+    assert_close!(energy, 183_286.540_8, 1e-12);
     assert_close!(maint, 216_000.0);
 }
 
@@ -290,10 +318,16 @@ fn explain_trace_reports_the_worked_check() {
     let mut scratch = Scratch::new(&base.plan);
     let mut steps: Vec<Step> = Vec::new();
     evaluate_traced(&base.plan, &base.b.x, &mut scratch, &mut out, &mut steps);
-    let f = steps.iter().find(|s| s.name == "blackwell: facility_kw_per_gpu").expect("step");
+    let f = steps
+        .iter()
+        .find(|s| s.name == "blackwell: facility_kw_per_gpu")
+        .expect("step");
     assert_close!(f.value, 2.42, 1e-12);
     assert_eq!(f.formula, "2.017 kW × PUE 1.2");
-    let g = steps.iter().find(|s| s.name == "gpus_per_gw").expect("step");
+    let g = steps
+        .iter()
+        .find(|s| s.name == "gpus_per_gw")
+        .expect("step");
     assert_eq!(g.value.round(), 413_223.0);
 }
 

@@ -3,7 +3,11 @@
 /// Scale a number with k / M / B / T suffixes and 3 significant digits.
 pub fn si(x: f64) -> String {
     if !x.is_finite() {
-        return if x.is_nan() { "n/a".into() } else { format!("{x}") };
+        return if x.is_nan() {
+            "n/a".into()
+        } else {
+            format!("{x}")
+        };
     }
     let a = x.abs();
     let (v, suffix) = if a >= 1e15 {
@@ -73,7 +77,14 @@ pub fn money(x: f64) -> String {
     let sign = if x < 0.0 { "-" } else { "" };
     let a = x.abs();
     if a < 1e4 {
-        format!("{sign}${}", if a < 100.0 { format!("{a:.2}") } else { format!("{a:.0}") })
+        format!(
+            "{sign}${}",
+            if a < 100.0 {
+                format!("{a:.2}")
+            } else {
+                format!("{a:.0}")
+            }
+        )
     } else {
         format!("{sign}${}", si(a))
     }

@@ -9,10 +9,19 @@ use crate::error::Error;
 
 /// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |e: std::io::Error| Error::Io { path: path.display().to_string(), source: e };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let io = |e: std::io::Error| Error::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
@@ -53,7 +62,10 @@ mod tests {
         let target = dir.join("taken");
         fs::create_dir_all(target.join("inner")).expect("mkdir");
         assert!(write_atomic(&target, b"x").is_err());
-        let names: Vec<_> = fs::read_dir(&dir).expect("list").map(|e| e.expect("e").file_name()).collect();
+        let names: Vec<_> = fs::read_dir(&dir)
+            .expect("list")
+            .map(|e| e.expect("e").file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("taken")]);
         let _ = fs::remove_dir_all(&dir);
     }

@@ -141,7 +141,13 @@ impl Report {
             .iter()
             .filter_map(|&m| {
                 result.metric(m).map(|acc| {
-                    (m.name(), MetricSummary { unit: m.unit(), summary: acc.summary() })
+                    (
+                        m.name(),
+                        MetricSummary {
+                            unit: m.unit(),
+                            summary: acc.summary(),
+                        },
+                    )
                 })
             })
             .collect();
@@ -156,19 +162,30 @@ impl Report {
             .zip(&result.series)
             .filter_map(|(s, accs)| {
                 accs.as_ref().map(|accs| {
-                    let qs: Vec<Vec<f64>> =
-                        accs.iter().map(|a| a.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95])).collect();
+                    let qs: Vec<Vec<f64>> = accs
+                        .iter()
+                        .map(|a| a.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95]))
+                        .collect();
                     let band = |i: usize| qs.iter().map(|q| q[i]).collect::<Vec<f64>>();
                     (
                         s.name(),
                         s.unit(),
-                        SeriesBands { p5: band(0), p25: band(1), p50: band(2), p75: band(3), p95: band(4) },
+                        SeriesBands {
+                            p5: band(0),
+                            p25: band(1),
+                            p50: band(2),
+                            p75: band(3),
+                            p95: band(4),
+                        },
                     )
                 })
             })
             .collect();
-        let sources: std::collections::HashMap<&str, &crate::scenario::Param> =
-            scenario.params().into_iter().map(|p| (p.path.as_str(), p)).collect();
+        let sources: std::collections::HashMap<&str, &crate::scenario::Param> = scenario
+            .params()
+            .into_iter()
+            .map(|p| (p.path.as_str(), p))
+            .collect();
         let inputs = sim
             .inputs
             .iter()
@@ -178,7 +195,9 @@ impl Report {
                 InputSummary {
                     path: input.path.clone(),
                     dist: input.marginal.to_string(),
-                    source: sources.get(input.path.as_str()).and_then(|p| p.source.clone()),
+                    source: sources
+                        .get(input.path.as_str())
+                        .and_then(|p| p.source.clone()),
                     mean: s.mean,
                     min: s.min,
                     max: s.max,
@@ -222,7 +241,10 @@ impl Report {
             sampler: result.sampler.as_str(),
             metrics,
             probabilities,
-            series: SeriesReport { years: sim.plan.calendar_years(), bands },
+            series: SeriesReport {
+                years: sim.plan.calendar_years(),
+                bands,
+            },
             inputs,
             correlations,
             precision: precision.map(|target| PrecisionSummary {
@@ -234,11 +256,15 @@ impl Report {
     }
 
     pub fn metric(&self, name: &str) -> Option<&MetricSummary> {
-        self.metrics.iter().find(|(n, _)| *n == name).map(|(_, m)| m)
+        self.metrics
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, m)| m)
     }
 
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        let mut s = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         s.push('\n');
         s
     }
@@ -257,13 +283,19 @@ impl Report {
                 out,
                 "precision target ±{}% on headline means: {}",
                 format::sig3(p.target * 100.0),
-                if p.converged { "met" } else { "NOT met (sample cap reached)" }
+                if p.converged {
+                    "met"
+                } else {
+                    "NOT met (sample cap reached)"
+                }
             );
         }
         let rows = |headline: bool| -> Vec<[String; 5]> {
             self.metrics
                 .iter()
-                .filter(|(name, _)| Metric::from_name(name).is_some_and(|m| m.is_headline() == headline))
+                .filter(|(name, _)| {
+                    Metric::from_name(name).is_some_and(|m| m.is_headline() == headline)
+                })
                 .map(|(name, m)| {
                     let s = &m.summary;
                     [
@@ -312,7 +344,13 @@ impl Report {
             "p95", "max",
         ];
         let _ = w.write_record(head);
-        let f = |x: f64| if x.is_nan() { String::new() } else { format!("{x}") };
+        let f = |x: f64| {
+            if x.is_nan() {
+                String::new()
+            } else {
+                format!("{x}")
+            }
+        };
         for (name, m) in &self.metrics {
             let s = &m.summary;
             let row = [
@@ -334,7 +372,13 @@ impl Report {
             let _ = w.write_record(&row);
         }
         for (name, p) in &self.probabilities {
-            let mut row = vec!["probability".to_string(), safe_cell(name), String::new(), "probability".into(), f(*p)];
+            let mut row = vec![
+                "probability".to_string(),
+                safe_cell(name),
+                String::new(),
+                "probability".into(),
+                f(*p),
+            ];
             row.resize(head.len(), String::new());
             let _ = w.write_record(&row);
         }
@@ -388,8 +432,16 @@ impl Report {
             let _ = writeln!(
                 out,
                 "| {}{name}{} | {} | {} | {} | {} | {} | {} |",
-                if Metric::from_name(name).is_some_and(|m| m.is_headline()) { "**" } else { "" },
-                if Metric::from_name(name).is_some_and(|m| m.is_headline()) { "**" } else { "" },
+                if Metric::from_name(name).is_some_and(|m| m.is_headline()) {
+                    "**"
+                } else {
+                    ""
+                },
+                if Metric::from_name(name).is_some_and(|m| m.is_headline()) {
+                    "**"
+                } else {
+                    ""
+                },
                 m.unit,
                 format::with_unit(s.p5, m.unit),
                 format::with_unit(s.p50, m.unit),
@@ -399,7 +451,10 @@ impl Report {
             );
         }
         if !self.probabilities.is_empty() {
-            let _ = writeln!(out, "\n## Probabilities\n\n| event | probability |\n|---|---:|");
+            let _ = writeln!(
+                out,
+                "\n## Probabilities\n\n| event | probability |\n|---|---:|"
+            );
             for (n, p) in &self.probabilities {
                 let _ = writeln!(out, "| {n} | {}% |", format::sig3(p * 100.0));
             }
@@ -427,7 +482,10 @@ impl Report {
             }
             out.push('\n');
         }
-        let _ = writeln!(out, "\n## Inputs\n\n| path | distribution | p5 | p50 | p95 | source |\n|---|---|---:|---:|---:|---|");
+        let _ = writeln!(
+            out,
+            "\n## Inputs\n\n| path | distribution | p5 | p50 | p95 | source |\n|---|---|---:|---:|---:|---|"
+        );
         for i in &self.inputs {
             let _ = writeln!(
                 out,
@@ -441,7 +499,10 @@ impl Report {
             );
         }
         if !self.correlations.is_empty() {
-            let _ = writeln!(out, "\n## Rank correlations\n\n| between | target | achieved |\n|---|---:|---:|");
+            let _ = writeln!(
+                out,
+                "\n## Rank correlations\n\n| between | target | achieved |\n|---|---:|---:|"
+            );
             for c in &self.correlations {
                 let _ = writeln!(
                     out,
@@ -461,7 +522,11 @@ impl Report {
 /// prefixing a single quote; numbers are left as they are.
 pub fn safe_cell(s: &str) -> String {
     let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() }
+    if risky && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
 }
 
 /// Escape text from a scenario for a Markdown table cell.
@@ -517,6 +582,9 @@ mod tests {
 
     #[test]
     fn markdown_escapes_scenario_text() {
-        assert_eq!(md_escape("<script>a|b</script>"), "&lt;script&gt;a\\|b&lt;/script&gt;");
+        assert_eq!(
+            md_escape("<script>a|b</script>"),
+            "&lt;script&gt;a\\|b&lt;/script&gt;"
+        );
     }
 }
