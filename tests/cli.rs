@@ -160,7 +160,10 @@ fn absent_metrics_are_absent_not_zero() {
     for i in inputs {
         let path = i["path"].as_str().expect("path");
         assert!(path.starts_with("systems.gb200-nvl72."), "{path}");
-        assert!(i["source"].as_str().is_some_and(|s| !s.is_empty()), "{path} has no source");
+        assert!(
+            i["source"].as_str().is_some_and(|s| !s.is_empty()),
+            "{path} has no source"
+        );
     }
     // 10 racks of 72 GPUs, fixed: every quantile is 720 GPUs; cost per GPU-hour is the price.
     assert_eq!(v["metrics"]["gpus"]["p5"], 720.0);
