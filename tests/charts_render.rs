@@ -497,6 +497,7 @@ fn html_is_self_contained_and_answers_first() {
     let inputs = html.find("<h2>Inputs</h2>").expect("inputs");
     assert!(answers < first_chart && first_chart < table && table < inputs);
     assert!(html.contains("90% interval"));
+    assert!(html.contains("GPUs: 410k GPUs (90% interval 381k–439k GPUs)"), "compact interval");
     assert!(html.contains("viewBox=\"0 0 1100 650\""));
     for needle in [
         "triangular(1.1, 1.2, 1.4)",
@@ -525,7 +526,8 @@ fn demo_charts_for_review() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join("chart-demo");
-    let r = report("anthropic-azure-nvidia-1gw");
+    // Not a real run's numbers (the engine is not on this branch): say so in every title.
+    let r = report("Illustrative data, not a gwsim run");
     let mut out = render_run_charts(&r, &dir);
     for (c, stem) in [(tornado(), "tornado_demo"), (overlay(), "overlay_demo")] {
         let o = write_chart(&c, &dir, stem);

@@ -44,14 +44,21 @@ pub fn headline_sentences(report: &Report) -> Vec<String> {
         .map(|(name, m)| {
             let s = &m.summary;
             format!(
-                "{}: {} (90% interval {}–{})",
+                "{}: {} (90% interval {})",
                 labels::metric_label(name),
                 format::with_unit(s.p50, m.unit),
-                labels::value(s.p5, m.unit),
-                labels::value(s.p95, m.unit)
+                interval(labels::value(s.p5, m.unit), labels::value(s.p95, m.unit))
             )
         })
         .collect()
+}
+
+/// `381k GPUs`, `439k GPUs` → `381k–439k GPUs`; `$0.20`, `$0.62` → `$0.20–$0.62`.
+fn interval(lo: String, hi: String) -> String {
+    match (lo.split_once(' '), hi.split_once(' ')) {
+        (Some((a, ua)), Some((b, ub))) if ua == ub => format!("{a}–{b} {ua}"),
+        _ => format!("{lo}–{hi}"),
+    }
 }
 
 /// The report as one HTML page. `charts_svg` holds `(title, svg text)` pairs as produced by

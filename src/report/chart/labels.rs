@@ -121,7 +121,7 @@ pub fn tick(x: f64, unit: &str, span: f64) -> String {
 }
 
 /// `25000.4` → `25,000`.
-fn thousands(x: f64) -> String {
+pub fn thousands(x: f64) -> String {
     let digits = format!("{:.0}", x.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

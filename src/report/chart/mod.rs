@@ -340,7 +340,7 @@ pub fn histogram_of(report: &Report, d: &Distribution) -> Result<Histogram, Char
             v(p5),
             v(p50),
             v(p95),
-            report.samples
+            labels::thousands(report.samples as f64)
         ),
         x_desc: label,
         unit: d.unit.to_string(),
@@ -378,7 +378,7 @@ pub fn fan_of(
         title: chart_title(&report.scenario, &label),
         subtitle: format!(
             "median line, p25–p75 and p5–p95 bands by calendar year · {} samples",
-            report.samples
+            labels::thousands(report.samples as f64)
         ),
         y_desc: label,
         unit: unit.to_string(),
