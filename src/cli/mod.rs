@@ -341,6 +341,14 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         .unwrap_or_else(|| Path::new("output").join(slug(&s, a.file.as_deref())));
     fsio::write_atomic(&dir.join("summary.json"), report.to_json().as_bytes())?;
     fsio::write_atomic(&dir.join("summary.md"), report.to_markdown().as_bytes())?;
+    if !a.no_charts {
+        let charts = report::chart::render_run_charts(&report, &dir);
+        for w in &charts.warnings {
+            let _ = writeln!(std::io::stderr(), "warning: {w}");
+        }
+        let html = report::html::render_html(&report, &charts.svgs);
+        fsio::write_atomic(&dir.join("report.html"), html.as_bytes())?;
+    }
     let text = match a.format {
         Format::Table => {
             let mut t = report.to_table();

@@ -2,8 +2,10 @@
 //! of the same numbers. Output types are the schema: stable snake_case names; a metric the
 //! scenario cannot compute is absent, never 0.
 
+pub mod chart;
 pub mod format;
 pub mod fsio;
+pub mod html;
 
 use std::fmt::Write as _;
 

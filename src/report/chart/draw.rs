@@ -1,0 +1,583 @@
+//! The drawing code for each chart kind, generic over the plotters backend (SVG, PNG file,
+//! in-memory bitmap). Every plotters error is returned with `?`.
+
+use std::ops::Range;
+
+use plotters::coord::Shift;
+use plotters::element::{Polygon, Rectangle, Text};
+use plotters::prelude::{
+    ChartBuilder, Circle, DashedLineSeries, DrawingArea, DrawingBackend, IntoFont, LineSeries,
+    PathElement, SeriesLabelPosition,
+};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{Color, RGBColor, ShapeStyle, TextStyle};
+
+use super::style::*;
+use super::{ChartError, Fan, Histogram, Overlay, Tornado, bin_shares, check_quantiles, labels};
+
+fn text(px: u32, color: &'static RGBColor) -> TextStyle<'static> {
+    (FONT, px).into_font().color(color)
+}
+
+fn anchored(px: u32, color: &'static RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
+    text(px, color).pos(Pos::new(h, v))
+}
+
+/// White background, title and subtitle; returns the area below them.
+fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+) -> Result<DrawingArea<DB, Shift>, ChartError> {
+    root.fill(&BACKGROUND)?;
+    let (top, rest) = root.split_vertically(HEADER_PX);
+    let x = MARGIN as i32;
+    top.draw(&Text::new(
+        title.to_string(),
+        (x, MARGIN as i32),
+        text(TITLE_PX, &INK),
+    ))?;
+    let sub = labels::truncate(subtitle, 130);
+    top.draw(&Text::new(
+        sub,
+        (x, (MARGIN + TITLE_PX + 10) as i32),
+        text(SUBTITLE_PX, &MUTED),
+    ))?;
+    Ok(rest)
+}
+
+/// `[lo, hi]` widened when empty so that an axis can be drawn around a single value.
+fn padded(lo: f64, hi: f64, frac: f64) -> Range<f64> {
+    if hi > lo {
+        let pad = (hi - lo) * frac;
+        lo - pad..hi + pad
+    } else {
+        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.05 };
+        lo - pad..hi + pad
+    }
+}
+
+fn span(r: &Range<f64>) -> f64 {
+    r.start.abs().max(r.end.abs())
+}
+
+pub(super) fn histogram<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &Histogram,
+) -> Result<(), ChartError> {
+    check_quantiles(&c.quantiles)?;
+    let q = &c.quantiles;
+    let n = q.len();
+    // The central 99%: p0.5 to p99.5 on the usual 201-point grid.
+    let cut = ((n - 1) / 200).max(if n > 4 { 1 } else { 0 });
+    let (mut lo, mut hi) = (q[cut], q[n - 1 - cut]);
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
+        let r = padded(lo, hi, 0.0);
+        (lo, hi) = (r.start, r.end);
+    }
+    let shares: Vec<f64> = bin_shares(q, lo, hi, HIST_BINS)
+        .iter()
+        .map(|s| s * 100.0)
+        .collect();
+    let top = shares.iter().cloned().fold(0.0, f64::max).max(1e-9) * 1.22;
+    let x = padded(lo, hi, 0.03);
+    let xs = span(&x);
+
+    let area = header(root, &c.title, &c.subtitle)?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin(MARGIN)
+        .margin_top(4)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(Y_LABEL_AREA)
+        .right_y_label_area_size(Y_LABEL_AREA)
+        .build_cartesian_2d(x.clone(), 0.0..top)?
+        .set_secondary_coord(x.clone(), 0.0..1.22);
+    let unit = c.unit.clone();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .x_desc(labels::axis_desc(&c.x_desc, &c.unit, xs))
+        .y_desc("share of samples per bin")
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|v| labels::tick(*v, &unit, xs))
+        .y_label_formatter(&|v| format!("{}%", trim_float(*v)))
+        .label_style(text(TICK_PX, &INK))
+        .axis_desc_style(text(AXIS_DESC_PX, &INK))
+        .draw()?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("cumulative probability")
+        .y_labels(7)
+        .y_label_formatter(&|v| {
+            if *v <= 1.0 + 1e-9 {
+                format!("{:.0}%", v * 100.0)
+            } else {
+                String::new()
+            }
+        })
+        .label_style(text(TICK_PX, &INK))
+        .axis_desc_style(text(AXIS_DESC_PX, &INK))
+        .draw()?;
+
+    let w = (hi - lo) / HIST_BINS as f64;
+    chart.draw_series(
+        shares
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s > 0.0)
+            .map(|(k, s)| {
+                let x0 = lo + k as f64 * w;
+                let mut r = Rectangle::new([(x0, 0.0), (x0 + w, *s)], BAR.filled());
+                r.set_margin(0, 0, 1, 1);
+                r
+            }),
+    )?;
+
+    let cdf: Vec<(f64, f64)> = q
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (*v, i as f64 / (n - 1) as f64))
+        .filter(|(v, _)| *v >= x.start && *v <= x.end)
+        .collect();
+    chart.draw_secondary_series(LineSeries::new(cdf, CDF.stroke_width(LINE_WIDTH)))?;
+
+    for (k, (label, v)) in c.marks.iter().enumerate() {
+        if !v.is_finite() || *v < x.start || *v > x.end {
+            continue;
+        }
+        let line_top = top * 0.86;
+        chart.draw_series(DashedLineSeries::new(
+            [(*v, 0.0), (*v, line_top)],
+            8,
+            5,
+            MARKER.stroke_width(2),
+        ))?;
+        let s = format!("{label} {}", labels::value(*v, &c.unit));
+        // The median's label above its line; p5 to the left of its line, p95 to the right.
+        let (pos, y) = match k {
+            0 => (
+                anchored(ANNOTATION_PX, &MARKER, HPos::Right, VPos::Center),
+                top * 0.82,
+            ),
+            1 => (
+                anchored(ANNOTATION_PX, &MARKER, HPos::Center, VPos::Bottom),
+                top * 0.88,
+            ),
+            _ => (
+                anchored(ANNOTATION_PX, &MARKER, HPos::Left, VPos::Center),
+                top * 0.82,
+            ),
+        };
+        let (px, py) = chart.backend_coord(&(*v, y));
+        let dx = match k {
+            0 => -6,
+            1 => 0,
+            _ => 6,
+        };
+        root.draw(&Text::new(s, (px + dx, py), pos))?;
+    }
+    Ok(())
+}
+
+pub(super) fn fan<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &Fan,
+) -> Result<(), ChartError> {
+    let b = &c.bands;
+    let n = c.years.len();
+    if n == 0
+        || [&b.p5, &b.p25, &b.p50, &b.p75, &b.p95]
+            .iter()
+            .any(|v| v.len() != n)
+    {
+        return Err(ChartError("series bands do not match the years".into()));
+    }
+    let all =
+        b.p5.iter()
+            .chain(&b.p25)
+            .chain(&b.p50)
+            .chain(&b.p75)
+            .chain(&b.p95);
+    if all.clone().any(|v| !v.is_finite()) {
+        return Err(ChartError("series has values that are not finite".into()));
+    }
+    let (mut lo, mut hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(*v), h.max(*v))
+    });
+    lo = lo.min(0.0);
+    hi = hi.max(0.0);
+    let y = if hi > lo {
+        lo - (hi - lo) * if lo < 0.0 { 0.06 } else { 0.0 }..hi + (hi - lo) * 0.08
+    } else {
+        padded(lo, hi, 0.0)
+    };
+    let ys = span(&y);
+    let x0 = c.years[0] as f64;
+    let x1 = c.years[n - 1] as f64;
+    let x = x0 - 0.35..x1 + 0.35;
+    let year = |k: usize| c.years[k] as f64;
+
+    let area = header(root, &c.title, &c.subtitle)?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin(MARGIN)
+        .margin_top(4)
+        .margin_right(MARGIN * 2)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(Y_LABEL_AREA)
+        .build_cartesian_2d(x.clone(), y.clone())?;
+    let unit = c.unit.clone();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .x_desc("calendar year")
+        .y_desc(labels::axis_desc(&c.y_desc, &c.unit, ys))
+        .x_labels(n.clamp(2, 16))
+        .y_labels(7)
+        .x_label_formatter(&|v| {
+            if (v - v.round()).abs() < 1e-6 {
+                format!("{}", v.round() as i64)
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|v| labels::tick(*v, &unit, ys))
+        .label_style(text(TICK_PX, &INK))
+        .axis_desc_style(text(AXIS_DESC_PX, &INK))
+        .draw()?;
+
+    if y.start < 0.0 {
+        chart.draw_series(LineSeries::new(
+            [(x0 - 0.35, 0.0), (x1 + 0.35, 0.0)],
+            MUTED.stroke_width(1),
+        ))?;
+    }
+    let band = |lower: &[f64], upper: &[f64]| -> Vec<(f64, f64)> {
+        let mut pts: Vec<(f64, f64)> = (0..n).map(|k| (year(k), upper[k])).collect();
+        pts.extend((0..n).rev().map(|k| (year(k), lower[k])));
+        pts
+    };
+    let outer = BAND.mix(BAND_OUTER_ALPHA).filled();
+    let inner = BAND.mix(BAND_INNER_ALPHA).filled();
+    chart
+        .draw_series(std::iter::once(Polygon::new(band(&b.p5, &b.p95), outer)))?
+        .label("p5–p95 (90% of samples)")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], outer));
+    chart
+        .draw_series(std::iter::once(Polygon::new(band(&b.p25, &b.p75), inner)))?
+        .label("p25–p75 (50% of samples)")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], inner));
+    let median: Vec<(f64, f64)> = (0..n).map(|k| (year(k), b.p50[k])).collect();
+    chart
+        .draw_series(LineSeries::new(
+            median.clone(),
+            MEDIAN.stroke_width(LINE_WIDTH),
+        ))?
+        .label("median")
+        .legend(|(x, y)| {
+            PathElement::new(vec![(x, y), (x + 22, y)], MEDIAN.stroke_width(LINE_WIDTH))
+        });
+    chart.draw_series(median.iter().map(|p| Circle::new(*p, 4, MEDIAN.filled())))?;
+
+    // The legend goes in the corner the bands leave most free.
+    let position = legend_corner(&c.years, &b.p5, &b.p95, &x, &y);
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(12)
+        .label_font(text(LEGEND_PX, &INK))
+        .background_style(BACKGROUND.mix(0.9))
+        .border_style(GRID)
+        .draw()?;
+    Ok(())
+}
+
+pub(super) fn tornado<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &Tornado,
+) -> Result<(), ChartError> {
+    if c.bars.is_empty() {
+        return Err(ChartError("no bars".into()));
+    }
+    if !c.base.is_finite()
+        || c.bars
+            .iter()
+            .any(|b| !b.low.is_finite() || !b.high.is_finite())
+    {
+        return Err(ChartError("tornado values are not all finite".into()));
+    }
+    let mut bars: Vec<&super::TornadoBar> = c.bars.iter().collect();
+    // Widest swing first; drawn at the top.
+    bars.sort_by(|a, b| (b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()));
+    let n = bars.len();
+    let (lo, hi) = bars.iter().fold((c.base, c.base), |(l, h), b| {
+        (l.min(b.low).min(b.high), h.max(b.low).max(b.high))
+    });
+    let x = padded(lo, hi, 0.12);
+    let xs = span(&x);
+    let names: Vec<String> = bars
+        .iter()
+        .map(|b| labels::truncate(&b.label, 42))
+        .collect();
+    let longest = names.iter().map(|s| s.chars().count()).max().unwrap_or(0) as u32;
+    let label_area = (longest * TICK_PX * 6 / 10 + 24).clamp(60, SIZE.0 * 2 / 5);
+
+    let area = header(root, &c.title, &c.subtitle)?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin(MARGIN)
+        .margin_top(28)
+        .margin_right(MARGIN * 2)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(label_area)
+        .build_cartesian_2d(x.clone(), -0.5..n as f64 - 0.5)?;
+    let unit = c.unit.clone();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .x_desc(labels::axis_desc(&c.x_desc, &c.unit, xs))
+        .x_labels(8)
+        .y_labels(0)
+        .x_label_formatter(&|v| labels::tick(*v, &unit, xs))
+        .label_style(text(TICK_PX, &INK))
+        .axis_desc_style(text(AXIS_DESC_PX, &INK))
+        .draw()?;
+
+    let row = |k: usize| (n - 1 - k) as f64;
+    let half = 0.34;
+    let low_style = LOW.filled();
+    let high_style = HIGH.filled();
+    chart
+        .draw_series(bars.iter().enumerate().map(|(k, b)| {
+            Rectangle::new([(c.base, row(k) - half), (b.low, row(k) + half)], low_style)
+        }))?
+        .label(c.low_label.as_str())
+        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], low_style));
+    chart
+        .draw_series(bars.iter().enumerate().map(|(k, b)| {
+            Rectangle::new(
+                [(c.base, row(k) - half), (b.high, row(k) + half)],
+                high_style,
+            )
+        }))?
+        .label(c.high_label.as_str())
+        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], high_style));
+    chart.draw_series(LineSeries::new(
+        [(c.base, -0.5), (c.base, n as f64 - 0.5)],
+        INK.stroke_width(2),
+    ))?;
+
+    for (k, (b, name)) in bars.iter().zip(&names).enumerate() {
+        let (px, py) = chart.backend_coord(&(x.start, row(k)));
+        root.draw(&Text::new(
+            name.clone(),
+            (px - 10, py),
+            anchored(TICK_PX, &INK, HPos::Right, VPos::Center),
+        ))?;
+        for v in [b.low, b.high] {
+            let (vx, vy) = chart.backend_coord(&(v, row(k)));
+            let (h, dx) = if v < c.base {
+                (HPos::Right, -6)
+            } else {
+                (HPos::Left, 6)
+            };
+            root.draw(&Text::new(
+                labels::value(v, &c.unit),
+                (vx + dx, vy),
+                anchored(ANNOTATION_PX, &MUTED, h, VPos::Center),
+            ))?;
+        }
+    }
+    let (bx, by) = chart.backend_coord(&(c.base, n as f64 - 0.5));
+    root.draw(&Text::new(
+        format!("base {}", labels::value(c.base, &c.unit)),
+        (bx, by - 4),
+        anchored(ANNOTATION_PX, &INK, HPos::Center, VPos::Bottom),
+    ))?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .margin(12)
+        .label_font(text(LEGEND_PX, &INK))
+        .background_style(BACKGROUND.mix(0.9))
+        .border_style(GRID)
+        .draw()?;
+    Ok(())
+}
+
+pub(super) fn overlay<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &Overlay,
+) -> Result<(), ChartError> {
+    if c.series.is_empty() {
+        return Err(ChartError("no distributions to overlay".into()));
+    }
+    for (name, q) in &c.series {
+        check_quantiles(q).map_err(|e| ChartError(format!("{name}: {e}")))?;
+    }
+    let cut = |q: &[f64]| ((q.len() - 1) / 200).max(if q.len() > 4 { 1 } else { 0 });
+    let (mut lo, mut hi) =
+        c.series
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), (_, q)| {
+                let k = cut(q);
+                (l.min(q[k]), h.max(q[q.len() - 1 - k]))
+            });
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
+        let r = padded(lo, hi, 0.0);
+        (lo, hi) = (r.start, r.end);
+    }
+    let bins = HIST_BINS + 10;
+    let w = (hi - lo) / bins as f64;
+    let curves: Vec<Vec<(f64, f64)>> = c
+        .series
+        .iter()
+        .map(|(_, q)| {
+            bin_shares(q, lo, hi, bins)
+                .iter()
+                .enumerate()
+                .map(|(k, s)| (lo + (k as f64 + 0.5) * w, s * 100.0))
+                .collect()
+        })
+        .collect();
+    let top = curves
+        .iter()
+        .flatten()
+        .map(|p| p.1)
+        .fold(0.0, f64::max)
+        .max(1e-9)
+        * 1.12;
+    let x = padded(lo, hi, 0.03);
+    let xs = span(&x);
+
+    let area = header(root, &c.title, &c.subtitle)?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin(MARGIN)
+        .margin_top(4)
+        .margin_right(MARGIN * 2)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(Y_LABEL_AREA)
+        .build_cartesian_2d(x.clone(), 0.0..top)?;
+    let unit = c.unit.clone();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .x_desc(labels::axis_desc(&c.x_desc, &c.unit, xs))
+        .y_desc("share of samples per bin")
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|v| labels::tick(*v, &unit, xs))
+        .y_label_formatter(&|v| format!("{}%", trim_float(*v)))
+        .label_style(text(TICK_PX, &INK))
+        .axis_desc_style(text(AXIS_DESC_PX, &INK))
+        .draw()?;
+    for (k, ((name, q), curve)) in c.series.iter().zip(&curves).enumerate() {
+        let color = PALETTE[k % PALETTE.len()];
+        let fill: ShapeStyle = color.mix(0.12).filled();
+        let (first, last) = (lo + 0.5 * w, hi - 0.5 * w);
+        let mut area_pts = vec![(first, 0.0)];
+        area_pts.extend(curve.iter().cloned());
+        area_pts.push((last, 0.0));
+        chart.draw_series(std::iter::once(Polygon::new(area_pts, fill)))?;
+        let median = super::grid_quantile(q, 0.5);
+        chart
+            .draw_series(LineSeries::new(
+                curve.clone(),
+                color.stroke_width(LINE_WIDTH),
+            ))?
+            .label(format!(
+                "{} (median {})",
+                labels::truncate(name, 40),
+                labels::value(median, &c.unit)
+            ))
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(LINE_WIDTH))
+            });
+        if median >= x.start && median <= x.end {
+            chart.draw_series(DashedLineSeries::new(
+                [(median, 0.0), (median, top * 0.95)],
+                8,
+                5,
+                color.stroke_width(2),
+            ))?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .margin(12)
+        .label_font(text(LEGEND_PX, &INK))
+        .background_style(BACKGROUND.mix(0.9))
+        .border_style(GRID)
+        .draw()?;
+    Ok(())
+}
+
+/// Of the four corners of a fan chart, the one where a legend box (about a quarter of the width,
+/// a fifth of the height) hides the least of the p5–p95 band.
+fn legend_corner(
+    years: &[i32],
+    p5: &[f64],
+    p95: &[f64],
+    x: &Range<f64>,
+    y: &Range<f64>,
+) -> SeriesLabelPosition {
+    const BOX_W: f64 = 0.3;
+    const BOX_H: f64 = 0.22;
+    let rel_y = |v: f64| (v - y.start) / (y.end - y.start);
+    let at = |vals: &[f64], xr: f64| -> f64 {
+        let xv = x.start + xr * (x.end - x.start);
+        let k = years.iter().rposition(|&yr| yr as f64 <= xv);
+        match k {
+            None => vals[0],
+            Some(k) if k + 1 >= years.len() => vals[k],
+            Some(k) => {
+                let t = (xv - years[k] as f64) / (years[k + 1] - years[k]) as f64;
+                vals[k] + (vals[k + 1] - vals[k]) * t
+            }
+        }
+    };
+    let intrusion = |left: bool, upper: bool| -> f64 {
+        (0..=20)
+            .map(|i| {
+                let xr = if left {
+                    i as f64 / 20.0 * BOX_W
+                } else {
+                    1.0 - i as f64 / 20.0 * BOX_W
+                };
+                if upper {
+                    (rel_y(at(p95, xr)) - (1.0 - BOX_H)).max(0.0)
+                } else {
+                    (BOX_H - rel_y(at(p5, xr))).max(0.0)
+                }
+            })
+            .fold(0.0, f64::max)
+    };
+    let corners = [
+        (SeriesLabelPosition::UpperLeft, true, true),
+        (SeriesLabelPosition::UpperRight, false, true),
+        (SeriesLabelPosition::LowerRight, false, false),
+        (SeriesLabelPosition::LowerLeft, true, false),
+    ];
+    let mut best = (SeriesLabelPosition::UpperLeft, f64::INFINITY);
+    for (pos, left, upper) in corners {
+        let v = intrusion(left, upper);
+        if v < best.1 - 1e-9 {
+            best = (pos, v);
+        }
+    }
+    best.0
+}
+
+/// `2.50` → `2.5`, `3.00` → `3` (for percentages on an axis).
+fn trim_float(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}

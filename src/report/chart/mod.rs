@@ -1,0 +1,472 @@
+//! Charts of a run, as SVG and PNG, drawn with plotters: a histogram with its CDF for each
+//! headline metric, fan charts of the yearly series, and (for later callers) tornado and
+//! overlay charts.
+//!
+//! Charts never abort a run (ARCHITECTURE habit 7): every plotters error is returned as a
+//! [`ChartError`], a failed chart becomes a warning in [`ChartOutcome::warnings`], and the
+//! others continue. Text is drawn with DejaVu Sans embedded in the binary and registered once
+//! ([`ensure_font`]), so PNGs render on a machine with no fonts installed (DEPENDENCIES.md,
+//! "Charts without system fonts"). Style constants live in [`style`].
+//!
+//! Files are written atomically: SVG is rendered to a string and written with
+//! [`crate::report::fsio::write_atomic`]; plotters exposes no in-memory PNG encoder, so a PNG
+//! is rendered to a temporary file in the same folder, synced, then renamed into place.
+
+mod draw;
+pub mod labels;
+pub mod style;
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::drawing::DrawingAreaErrorKind;
+use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
+use plotters::style::FontStyle;
+
+use crate::report::{Distribution, Report, SeriesBands, fsio};
+
+/// DejaVu Sans (Bitstream Vera licence, DejaVu changes public domain; see
+/// `assets/DejaVuSans-LICENSE.txt`).
+static FONT_TTF: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
+
+/// The yearly series that get a fan chart, in this order, when the run has them.
+pub const FAN_SERIES: [&str; 5] = [
+    "gpus_installed",
+    "facility_mw",
+    "tokens",
+    "cost_usd",
+    "cumulative_cash_usd",
+];
+
+/// Why one chart could not be drawn or written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartError(pub String);
+
+impl fmt::Display for ChartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ChartError {}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        ChartError(format!("drawing failed: {e}"))
+    }
+}
+
+impl From<std::io::Error> for ChartError {
+    fn from(e: std::io::Error) -> Self {
+        ChartError(e.to_string())
+    }
+}
+
+impl From<crate::error::Error> for ChartError {
+    fn from(e: crate::error::Error) -> Self {
+        ChartError(e.to_string())
+    }
+}
+
+/// What [`render_run_charts`] (or [`write_chart`]) did.
+#[derive(Debug, Default)]
+pub struct ChartOutcome {
+    /// Every file written (an SVG and a PNG per chart).
+    pub written: Vec<PathBuf>,
+    /// One line per chart that failed; the run goes on.
+    pub warnings: Vec<String>,
+    /// `(title, svg text)` of each chart drawn, for [`crate::report::html::render_html`].
+    pub svgs: Vec<(String, String)>,
+}
+
+impl ChartOutcome {
+    fn absorb(&mut self, other: ChartOutcome) {
+        self.written.extend(other.written);
+        self.warnings.extend(other.warnings);
+        self.svgs.extend(other.svgs);
+    }
+}
+
+/// Register the embedded font under [`style::FONT`], once per process.
+pub fn ensure_font() -> Result<(), ChartError> {
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            for s in [FontStyle::Normal, FontStyle::Bold] {
+                plotters::style::register_font(style::FONT, s, FONT_TTF)
+                    .map_err(|_| "the embedded font could not be loaded".to_string())?;
+            }
+            Ok(())
+        })
+        .clone()
+        .map_err(ChartError)
+}
+
+/// A histogram of one metric with its CDF and p5/p50/p95 marked.
+#[derive(Debug, Clone)]
+pub struct Histogram {
+    pub title: String,
+    pub subtitle: String,
+    /// Axis description without the unit ([`labels::axis_desc`] adds it as the ticks show it).
+    pub x_desc: String,
+    pub unit: String,
+    /// Quantiles at equally spaced probabilities, first the minimum, last the maximum.
+    pub quantiles: Vec<f64>,
+    /// `(label, value)` of the marked quantiles, e.g. `("p5", 1.2e9)`.
+    pub marks: Vec<(String, f64)>,
+}
+
+/// A fan chart of one yearly series: p5–p95 and p25–p75 bands and the median.
+#[derive(Debug, Clone)]
+pub struct Fan {
+    pub title: String,
+    pub subtitle: String,
+    /// Axis description without the unit ([`labels::axis_desc`] adds it as the ticks show it).
+    pub y_desc: String,
+    pub unit: String,
+    pub years: Vec<i32>,
+    pub bands: SeriesBands,
+}
+
+/// One bar of a tornado: the output with one input at its low and at its high value.
+#[derive(Debug, Clone)]
+pub struct TornadoBar {
+    pub label: String,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// A tornado chart: bars around a base value, the widest swing on top.
+#[derive(Debug, Clone)]
+pub struct Tornado {
+    pub title: String,
+    pub subtitle: String,
+    /// Axis description without the unit ([`labels::axis_desc`] adds it as the ticks show it).
+    pub x_desc: String,
+    pub unit: String,
+    pub base: f64,
+    pub bars: Vec<TornadoBar>,
+    /// Legend for the low and high ends, e.g. `"input at p5"`, `"input at p95"`.
+    pub low_label: String,
+    pub high_label: String,
+}
+
+/// Several distributions of the same metric on one axis, one colour each.
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    pub title: String,
+    pub subtitle: String,
+    /// Axis description without the unit ([`labels::axis_desc`] adds it as the ticks show it).
+    pub x_desc: String,
+    pub unit: String,
+    /// `(name, quantiles at equally spaced probabilities)` per distribution.
+    pub series: Vec<(String, Vec<f64>)>,
+}
+
+/// Any chart gwsim draws.
+#[derive(Debug, Clone)]
+pub enum Chart {
+    Histogram(Histogram),
+    Fan(Fan),
+    Tornado(Tornado),
+    Overlay(Overlay),
+}
+
+impl Chart {
+    pub fn title(&self) -> &str {
+        match self {
+            Chart::Histogram(c) => &c.title,
+            Chart::Fan(c) => &c.title,
+            Chart::Tornado(c) => &c.title,
+            Chart::Overlay(c) => &c.title,
+        }
+    }
+
+    /// Draw onto any plotters backend.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), ChartError> {
+        ensure_font()?;
+        match self {
+            Chart::Histogram(c) => draw::histogram(root, c),
+            Chart::Fan(c) => draw::fan(root, c),
+            Chart::Tornado(c) => draw::tornado(root, c),
+            Chart::Overlay(c) => draw::overlay(root, c),
+        }
+    }
+
+    /// The chart as SVG text.
+    pub fn to_svg(&self) -> Result<String, ChartError> {
+        let mut s = String::new();
+        {
+            let root = SVGBackend::with_string(&mut s, style::SIZE).into_drawing_area();
+            self.draw(&root)?;
+            root.present()?;
+        }
+        Ok(s)
+    }
+
+    /// The chart as RGB pixels, `style::SIZE`, row by row (for tests and embedding).
+    pub fn to_rgb(&self) -> Result<Vec<u8>, ChartError> {
+        let (w, h) = style::SIZE;
+        let mut buf = vec![0u8; w as usize * h as usize * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, style::SIZE).into_drawing_area();
+            self.draw(&root)?;
+            root.present()?;
+        }
+        Ok(buf)
+    }
+
+    /// Write the chart as PNG to `path`: rendered to a temporary file beside it, synced, then
+    /// renamed, so a failure leaves no half-written file.
+    pub fn write_png(&self, path: &Path) -> Result<(), ChartError> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(dir)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.tmp.png", std::process::id()));
+        let result = (|| {
+            {
+                let root = BitMapBackend::new(&tmp, style::SIZE).into_drawing_area();
+                self.draw(&root)?;
+                root.present()?;
+            }
+            fs::File::open(&tmp)?.sync_all()?;
+            fs::rename(&tmp, path)?;
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+/// Draw `chart` and write `<dir>/<stem>.svg` and `<dir>/<stem>.png`. Never panics on bad data:
+/// a failure (including a panic inside plotters) becomes one warning.
+pub fn write_chart(chart: &Chart, dir: &Path, stem: &str) -> ChartOutcome {
+    let mut out = ChartOutcome::default();
+    let stem = safe_stem(stem);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let svg = chart.to_svg()?;
+        let svg_path = dir.join(format!("{stem}.svg"));
+        fsio::write_atomic(&svg_path, svg.as_bytes())?;
+        let png_path = dir.join(format!("{stem}.png"));
+        chart.write_png(&png_path)?;
+        Ok::<_, ChartError>((svg, svg_path, png_path))
+    }));
+    match result {
+        Ok(Ok((svg, svg_path, png_path))) => {
+            out.written.push(svg_path);
+            out.written.push(png_path);
+            out.svgs.push((chart.title().to_string(), svg));
+        }
+        Ok(Err(e)) => out.warnings.push(format!("chart {stem} skipped: {e}")),
+        Err(_) => out.warnings.push(format!(
+            "chart {stem} skipped: the plotting library panicked"
+        )),
+    }
+    out
+}
+
+/// Every chart of a run: a histogram per headline metric, a fan chart per yearly series of
+/// [`FAN_SERIES`] the run has. Failures are warnings; the other charts are still written.
+pub fn render_run_charts(report: &Report, dir: &Path) -> ChartOutcome {
+    let mut out = ChartOutcome::default();
+    for d in report.distributions.iter().filter(|d| d.headline) {
+        match histogram_of(report, d) {
+            Ok(c) => out.absorb(write_chart(
+                &Chart::Histogram(c),
+                dir,
+                &format!("hist_{}", d.metric),
+            )),
+            Err(e) => out
+                .warnings
+                .push(format!("chart hist_{} skipped: {e}", d.metric)),
+        }
+    }
+    for name in FAN_SERIES {
+        if let Some((_, unit, bands)) = report.series.bands.iter().find(|(n, _, _)| *n == name) {
+            match fan_of(report, name, unit, bands) {
+                Ok(c) => out.absorb(write_chart(&Chart::Fan(c), dir, &format!("fan_{name}"))),
+                Err(e) => out.warnings.push(format!("chart fan_{name} skipped: {e}")),
+            }
+        }
+    }
+    out
+}
+
+/// `Scenario name: Metric` with a long scenario name cut short.
+pub fn chart_title(scenario: &str, what: &str) -> String {
+    format!(
+        "{}: {what}",
+        labels::truncate(scenario, style::MAX_TITLE_CHARS)
+    )
+}
+
+/// The histogram of a headline metric, checked: every quantile finite, at least two.
+pub fn histogram_of(report: &Report, d: &Distribution) -> Result<Histogram, ChartError> {
+    check_quantiles(&d.quantiles)?;
+    let label = labels::metric_label(d.metric);
+    let (p5, p50, p95) = match report.metric(d.metric) {
+        Some(m)
+            if [m.summary.p5, m.summary.p50, m.summary.p95]
+                .iter()
+                .all(|x| x.is_finite()) =>
+        {
+            (m.summary.p5, m.summary.p50, m.summary.p95)
+        }
+        _ => (
+            grid_quantile(&d.quantiles, 0.05),
+            grid_quantile(&d.quantiles, 0.5),
+            grid_quantile(&d.quantiles, 0.95),
+        ),
+    };
+    let v = |x| labels::value(x, d.unit);
+    Ok(Histogram {
+        title: chart_title(&report.scenario, &label),
+        subtitle: format!(
+            "p5 {} · median {} · p95 {} · central 99% of {} samples · bars: share of samples, line: cumulative",
+            v(p5),
+            v(p50),
+            v(p95),
+            labels::thousands(report.samples as f64)
+        ),
+        x_desc: label,
+        unit: d.unit.to_string(),
+        quantiles: d.quantiles.clone(),
+        marks: vec![
+            ("p5".into(), p5),
+            ("median".into(), p50),
+            ("p95".into(), p95),
+        ],
+    })
+}
+
+/// The fan chart of a yearly series, checked: bands as long as the years, all finite.
+pub fn fan_of(
+    report: &Report,
+    name: &str,
+    unit: &str,
+    bands: &SeriesBands,
+) -> Result<Fan, ChartError> {
+    let n = report.series.years.len();
+    let all = [&bands.p5, &bands.p25, &bands.p50, &bands.p75, &bands.p95];
+    if n == 0 {
+        return Err(ChartError("no years in the series".into()));
+    }
+    if all.iter().any(|b| b.len() != n) {
+        return Err(ChartError(format!(
+            "series bands do not match the {n} years"
+        )));
+    }
+    if all.iter().any(|b| b.iter().any(|x| !x.is_finite())) {
+        return Err(ChartError("series has values that are not finite".into()));
+    }
+    let label = labels::series_label(name);
+    Ok(Fan {
+        title: chart_title(&report.scenario, &label),
+        subtitle: format!(
+            "median line, p25–p75 and p5–p95 bands by calendar year · {} samples",
+            labels::thousands(report.samples as f64)
+        ),
+        y_desc: label,
+        unit: unit.to_string(),
+        years: report.series.years.clone(),
+        bands: bands.clone(),
+    })
+}
+
+/// Quantiles fit for a chart: at least two, all finite, non-decreasing.
+pub fn check_quantiles(q: &[f64]) -> Result<(), ChartError> {
+    if q.len() < 2 {
+        return Err(ChartError(format!(
+            "{} quantiles, need at least 2",
+            q.len()
+        )));
+    }
+    if q.iter().any(|x| !x.is_finite()) {
+        return Err(ChartError("quantiles are not all finite".into()));
+    }
+    if q.windows(2).any(|w| w[1] < w[0]) {
+        return Err(ChartError("quantiles are not sorted".into()));
+    }
+    Ok(())
+}
+
+/// Quantile `p` of a grid of quantiles at equally spaced probabilities (linear in between).
+pub fn grid_quantile(q: &[f64], p: f64) -> f64 {
+    if q.is_empty() {
+        return f64::NAN;
+    }
+    let pos = p.clamp(0.0, 1.0) * (q.len() - 1) as f64;
+    let i = (pos.floor() as usize).min(q.len() - 1);
+    let j = (i + 1).min(q.len() - 1);
+    q[i] + (q[j] - q[i]) * (pos - i as f64)
+}
+
+/// Share of the probability mass in each of `bins` equal bins on `[lo, hi]`, from quantiles at
+/// equally spaced probabilities: segment `i` (between `q[i]` and `q[i+1]`) holds `1/(n−1)` of
+/// the mass, spread evenly over its span (a point mass goes to its bin). Mass outside
+/// `[lo, hi]` is left out.
+pub fn bin_shares(q: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
+    let mut shares = vec![0.0; bins];
+    if q.len() < 2 || bins == 0 || hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
+        return shares;
+    }
+    let w = (hi - lo) / bins as f64;
+    let mass = 1.0 / (q.len() - 1) as f64;
+    let bin_of = |x: f64| (((x - lo) / w).floor().max(0.0) as usize).min(bins - 1);
+    for s in q.windows(2) {
+        let (a, b) = (s[0], s[1]);
+        if b <= lo || a >= hi {
+            if a == b && a >= lo && a <= hi {
+                shares[bin_of(a)] += mass;
+            }
+            continue;
+        }
+        if b - a <= 0.0 {
+            shares[bin_of(a)] += mass;
+            continue;
+        }
+        let (ca, cb) = (a.max(lo), b.min(hi));
+        let density = mass / (b - a);
+        let (first, last) = (bin_of(ca), bin_of(cb));
+        for (k, share) in shares.iter_mut().enumerate().take(last + 1).skip(first) {
+            let x0 = (lo + k as f64 * w).max(ca);
+            let x1 = (lo + (k + 1) as f64 * w).min(cb);
+            if x1 > x0 {
+                *share += density * (x1 - x0);
+            }
+        }
+    }
+    shares
+}
+
+/// A file name stem with only `[A-Za-z0-9_-]`.
+fn safe_stem(s: &str) -> String {
+    let t: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if t.is_empty() { "chart".into() } else { t }
+}
+
+#[cfg(test)]
+mod tests;
