@@ -497,7 +497,10 @@ fn html_is_self_contained_and_answers_first() {
     let inputs = html.find("<h2>Inputs</h2>").expect("inputs");
     assert!(answers < first_chart && first_chart < table && table < inputs);
     assert!(html.contains("90% interval"));
-    assert!(html.contains("GPUs: 410k GPUs (90% interval 381k–439k GPUs)"), "compact interval");
+    assert!(
+        html.contains("GPUs: 410k GPUs (90% interval 381k–439k GPUs)"),
+        "compact interval"
+    );
     assert!(html.contains("viewBox=\"0 0 1100 650\""));
     for needle in [
         "triangular(1.1, 1.2, 1.4)",
