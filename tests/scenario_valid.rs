@@ -349,10 +349,10 @@ fn catalog_gpus_are_sourced_in_the_file() {
     }
 }
 
-/// The examples of docs/scenario-reference.md stay valid.
+/// The examples of the README's scenario-file reference stay valid.
 #[test]
 fn reference_examples_are_valid() {
-    let doc = include_str!("../docs/scenario-reference.md");
+    let doc = include_str!("../README.md");
     let block = |title: &str| -> String {
         let at = doc.find(title).unwrap_or_else(|| panic!("{title}"));
         let rest = &doc[at..];

@@ -42,7 +42,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Simulate a scenario; print the summary; write output/<scenario>/summary.json and summary.md.
+    /// Simulate a scenario; print the summary; write output/SCENARIO/summary.json, summary.md, charts and report.html.
     #[command(
         after_help = "Examples:\n  gwsim run\n  gwsim run scenarios/openai-aws-38b.toml --samples 1e6 --format markdown\n  gwsim run deal.toml --samples-out samples.csv --samples 10000"
     )]
@@ -99,13 +99,13 @@ pub struct RunArgs {
     pub file: Option<PathBuf>,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Number of samples (overrides [simulation].samples; 1e5 style accepted).
+    /// Number of samples (overrides simulation.samples; 1e5 style accepted).
     #[arg(long, value_parser = parse_count)]
     pub samples: Option<u64>,
-    /// Seed (overrides [simulation].seed).
+    /// Seed (overrides simulation.seed).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Sampler (overrides [simulation].sampler).
+    /// Sampler (overrides simulation.sampler).
     #[arg(long, value_enum)]
     pub sampler: Option<SamplerArg>,
     /// Worker threads (default: every core). Results do not depend on it.
@@ -120,7 +120,7 @@ pub struct RunArgs {
     /// Output on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
-    /// Folder for the run's files (default: output/<scenario>).
+    /// Folder for the run's files (default: output/SCENARIO).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Skip charts.

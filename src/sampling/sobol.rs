@@ -1,5 +1,5 @@
 //! Sobol' sequences in base 2 with Joe–Kuo direction numbers (`new-joe-kuo-6.21201`, see
-//! [`joe_kuo`](super::joe_kuo)), 32-bit, in Gray-code order (as Joe and Kuo's `sobol.cc` and
+//! `joe_kuo`), 32-bit, in Gray-code order (as Joe and Kuo's `sobol.cc` and
 //! SciPy), and their randomisation by a random linear matrix scramble plus a digital shift
 //! (Matoušek 1998; Owen 2003).
 //!
