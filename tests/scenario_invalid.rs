@@ -767,3 +767,42 @@ fn not_utf8_file() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Through the binary: `gwsim check` exits 1 on every invalid scenario, and its message names
+/// the file, the line and the path.
+#[test]
+fn every_invalid_scenario_exits_1_from_the_binary() {
+    let dir = std::env::temp_dir().join(format!("gwsim-invalid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut failures = Vec::new();
+    for (i, case) in CASES.iter().enumerate() {
+        let text = edited(case);
+        let name = format!("case{i}.toml");
+        let file = dir.join(&name);
+        std::fs::write(&file, &text).expect("write case");
+        let out = assert_cmd::cargo::cargo_bin_cmd!("gwsim")
+            .arg("check")
+            .arg(&file)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let (line, _) = position(&text, case.at);
+        if out.status.code() != Some(1) {
+            failures.push(format!("{}: exit {:?}", case.name, out.status.code()));
+        }
+        if !stderr.contains(&format!("{name}:{line}:")) {
+            failures.push(format!(
+                "{}: stderr lacks {name}:{line}: — {stderr}",
+                case.name
+            ));
+        }
+        if !case.path.is_empty() && !stderr.contains(case.path) {
+            failures.push(format!(
+                "{}: stderr lacks path {} — {stderr}",
+                case.name, case.path
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
