@@ -395,16 +395,7 @@ impl SamplesCsv {
             path: path.display().to_string(),
             source: e,
         };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(io)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let tmp = fsio::prepare_temp(path).map_err(io)?;
         let file = std::fs::File::create(&tmp).map_err(io)?;
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
         let metrics: Vec<usize> = METRICS

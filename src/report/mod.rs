@@ -431,19 +431,14 @@ impl Report {
         ordered.sort_by_key(|(n, _)| !Metric::from_name(n).is_some_and(|m| m.is_headline()));
         for (name, m) in ordered {
             let s = &m.summary;
+            let bold = if Metric::from_name(name).is_some_and(|m| m.is_headline()) {
+                "**"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "| {}{name}{} | {} | {} | {} | {} | {} | {} |",
-                if Metric::from_name(name).is_some_and(|m| m.is_headline()) {
-                    "**"
-                } else {
-                    ""
-                },
-                if Metric::from_name(name).is_some_and(|m| m.is_headline()) {
-                    "**"
-                } else {
-                    ""
-                },
+                "| {bold}{name}{bold} | {} | {} | {} | {} | {} | {} |",
                 m.unit,
                 format::with_unit(s.p5, m.unit),
                 format::with_unit(s.p50, m.unit),
