@@ -123,13 +123,21 @@ impl RunResult {
     }
 }
 
-struct BatchOut {
-    first: u64,
-    n: usize,
-    inputs: Vec<f64>,
-    metrics: Vec<f64>,
-    series: Vec<f64>,
-    prob_counts: [u64; PROBABILITIES.len()],
+/// One evaluated batch: every sample's inputs and outputs, column-major.
+#[derive(Debug, Clone)]
+pub struct BatchOut {
+    /// Global index of the first sample.
+    pub first: u64,
+    pub n: usize,
+    /// Input `p` (in [`Simulation::inputs`] order), sample `i` at `inputs[p * n + i]`.
+    pub inputs: Vec<f64>,
+    /// Metric `m` (in [`METRICS`] order), sample `i` at `metrics[m * n + i]`; NaN where the
+    /// sample's metric is undefined, and for metrics the scenario lacks.
+    pub metrics: Vec<f64>,
+    /// Series `s`, year `k`, sample `i` at `series[(s * years + k) * n + i]`.
+    pub series: Vec<f64>,
+    /// Samples in which each probability's event held.
+    pub prob_counts: [u64; PROBABILITIES.len()],
 }
 
 impl Simulation {
@@ -182,7 +190,11 @@ impl Simulation {
         self.template.clone()
     }
 
-    fn run_batch(&self, batch: u64, n: usize) -> BatchOut {
+    /// Draw and evaluate batch `batch` (samples `batch × BATCH_SIZE ..`, `n ≤ BATCH_SIZE` of
+    /// them). The same batch of the same scenario and seed always gives the same bits; two
+    /// scenarios that share an input path (and sampler `mc` or `lhs`, no correlations on it)
+    /// draw the same values for it: common random numbers.
+    pub fn run_batch(&self, batch: u64, n: usize) -> BatchOut {
         let plan = &self.plan;
         let k = self.inputs.len();
         let mut u = vec![0.0; k * n];
