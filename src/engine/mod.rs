@@ -124,7 +124,7 @@ impl RunResult {
 }
 
 /// One evaluated batch: every sample's inputs and outputs, column-major.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BatchOut {
     /// Global index of the first sample.
     pub first: u64,
@@ -195,11 +195,22 @@ impl Simulation {
     /// scenarios that share an input path (and sampler `mc` or `lhs`, no correlations on it)
     /// draw the same values for it: common random numbers.
     pub fn run_batch(&self, batch: u64, n: usize) -> BatchOut {
+        let mut out = BatchOut::default();
+        self.run_batch_into(batch, n, &mut out);
+        out
+    }
+
+    /// [`Simulation::run_batch`] into a reused buffer (every field is overwritten).
+    pub fn run_batch_into(&self, batch: u64, n: usize, b: &mut BatchOut) {
         let plan = &self.plan;
         let k = self.inputs.len();
-        let mut u = vec![0.0; k * n];
+        b.first = batch * BATCH_SIZE as u64;
+        b.n = n;
+        let u = &mut b.inputs;
+        u.clear();
+        u.resize(k * n, 0.0);
         if k > 0 {
-            self.design.fill_batch(batch, n, &mut u);
+            self.design.fill_batch(batch, n, u);
         }
         for (p, input) in self.inputs.iter().enumerate() {
             for v in &mut u[p * n..(p + 1) * n] {
@@ -209,8 +220,10 @@ impl Simulation {
         let nm = METRICS.len();
         let years = plan.years;
         let ns = SERIES.len() * years;
-        let mut metrics = vec![0.0; nm * n];
-        let mut series = vec![0.0; ns * n];
+        // Every element is written below; resizing only sets the length.
+        b.metrics.resize(nm * n, 0.0);
+        b.series.resize(ns * n, 0.0);
+        let (metrics, series) = (&mut b.metrics, &mut b.series);
         let mut prob_counts = [0u64; PROBABILITIES.len()];
         let mut x = self.template.clone();
         let mut out = Outputs::new(plan);
@@ -226,18 +239,11 @@ impl Simulation {
             for (s, v) in out.series.iter().enumerate() {
                 series[s * n + i] = *v;
             }
-            for (c, &b) in prob_counts.iter_mut().zip(out.probabilities.iter()) {
-                *c += u64::from(b);
+            for (c, &hit) in prob_counts.iter_mut().zip(out.probabilities.iter()) {
+                *c += u64::from(hit);
             }
         }
-        BatchOut {
-            first: batch * BATCH_SIZE as u64,
-            n,
-            inputs: u,
-            metrics,
-            series,
-            prob_counts,
-        }
+        b.prob_counts = prob_counts;
     }
 
     /// Run the simulation. Results depend only on the scenario and `cfg`'s samples, seed and
@@ -278,6 +284,9 @@ impl Simulation {
             correlations: Vec::new(),
             converged: None,
         };
+        for acc in result.accumulators_mut() {
+            acc.reserve(cfg.samples.min(usize::MAX as u64) as usize);
+        }
         let mut corr_cols: Vec<Vec<f64>> = vec![Vec::new(); self.inputs.len()];
         let correlated: Vec<bool> = (0..self.inputs.len())
             .map(|p| self.correlations.iter().any(|&(i, j, _)| i == p || j == p))
@@ -290,6 +299,8 @@ impl Simulation {
             cfg.samples
         };
         let window = (threads * 2) as u64;
+        // Batch buffers are reused from window to window (no page faults for fresh memory).
+        let mut spare: Vec<BatchOut> = Vec::new();
         let mut next_batch = 0u64;
         let mut done = 0u64;
         loop {
@@ -305,13 +316,22 @@ impl Simulation {
             if jobs.is_empty() {
                 break;
             }
+            let bufs: Vec<BatchOut> = jobs
+                .iter()
+                .map(|_| spare.pop().unwrap_or_default())
+                .collect();
             let outs: Vec<BatchOut> = pool.install(|| {
                 jobs.par_iter()
-                    .map(|&(b, n)| self.run_batch(b, n))
+                    .zip(bufs)
+                    .map(|(&(b, n), mut buf)| {
+                        self.run_batch_into(b, n, &mut buf);
+                        buf
+                    })
                     .collect()
             });
-            for b in outs {
-                self.merge(&mut result, &b, &mut corr_cols, &correlated);
+            pool.install(|| self.merge_window(&mut result, &outs));
+            for b in &outs {
+                self.merge_serial(&mut result, b, &mut corr_cols, &correlated);
                 done += b.n as u64;
                 observer.batch(&BatchView {
                     first: b.first,
@@ -321,6 +341,7 @@ impl Simulation {
                 })?;
                 observer.progress(done, target);
             }
+            spare = outs;
             if done >= target {
                 if let Some(p) = cfg.precision {
                     if precision_met(&result, p) {
@@ -339,6 +360,10 @@ impl Simulation {
             }
         }
         result.samples = done;
+        pool.install(|| {
+            let mut accs = result.accumulators_mut();
+            accs.par_iter_mut().for_each(|a| a.finish());
+        });
         result.correlations = self
             .correlations
             .iter()
@@ -347,7 +372,45 @@ impl Simulation {
         Ok(result)
     }
 
-    fn merge(
+    /// Fold a window of batches into the accumulators: in parallel over accumulators (each is
+    /// independent), and within each strictly in batch order, so the bits do not depend on the
+    /// number of threads.
+    fn merge_window(&self, result: &mut RunResult, outs: &[BatchOut]) {
+        let years = self.plan.years;
+        // (accumulator, which column of a batch).
+        let mut tasks: Vec<(&mut Accumulator, Column)> = Vec::new();
+        for (m, acc) in result.metrics.iter_mut().enumerate() {
+            if let Some(acc) = acc {
+                tasks.push((acc, Column::Metric(m)));
+            }
+        }
+        for (s, accs) in result.series.iter_mut().enumerate() {
+            if let Some(accs) = accs {
+                for (k, acc) in accs.iter_mut().enumerate() {
+                    tasks.push((acc, Column::Series(s * years + k)));
+                }
+            }
+        }
+        for (p, acc) in result.inputs.iter_mut().enumerate() {
+            tasks.push((acc, Column::Input(p)));
+        }
+        tasks.par_iter_mut().for_each(|(acc, col)| {
+            for b in outs {
+                let n = b.n;
+                let (data, i) = match *col {
+                    Column::Metric(i) => (&b.metrics, i),
+                    Column::Series(i) => (&b.series, i),
+                    Column::Input(i) => (&b.inputs, i),
+                };
+                // NaN (a zero denominator) is skipped and counted by the accumulator.
+                acc.push_batch(&data[i * n..(i + 1) * n]);
+            }
+        });
+    }
+
+    /// The cheap, order-dependent part of merging one batch: probability counts and the
+    /// columns kept to measure achieved correlations.
+    fn merge_serial(
         &self,
         result: &mut RunResult,
         b: &BatchOut,
@@ -355,34 +418,37 @@ impl Simulation {
         correlated: &[bool],
     ) {
         let n = b.n;
-        let years = self.plan.years;
-        for (m, acc) in result.metrics.iter_mut().enumerate() {
-            if let Some(acc) = acc {
-                // NaN (a zero denominator) is skipped and counted by the accumulator.
-                acc.push_batch(&b.metrics[m * n..(m + 1) * n]);
-            }
-        }
-        for (s, accs) in result.series.iter_mut().enumerate() {
-            if let Some(accs) = accs {
-                for (k, acc) in accs.iter_mut().enumerate() {
-                    let row = (s * years + k) * n;
-                    acc.push_batch(&b.series[row..row + n]);
-                }
-            }
-        }
         for (c, count) in result.probabilities.iter_mut().zip(b.prob_counts) {
             if let Some(c) = c {
                 *c += count;
             }
         }
-        for (p, acc) in result.inputs.iter_mut().enumerate() {
-            let col = &b.inputs[p * n..(p + 1) * n];
-            acc.push_batch(col);
+        for (p, col) in corr_cols.iter_mut().enumerate() {
             if correlated[p] {
-                let room = CORRELATION_CHECK_SAMPLES.saturating_sub(corr_cols[p].len());
-                corr_cols[p].extend_from_slice(&col[..room.min(n)]);
+                let room = CORRELATION_CHECK_SAMPLES.saturating_sub(col.len());
+                col.extend_from_slice(&b.inputs[p * n..p * n + room.min(n)]);
             }
         }
+    }
+}
+
+/// Where an accumulator's values sit in a [`BatchOut`].
+#[derive(Debug, Clone, Copy)]
+enum Column {
+    Metric(usize),
+    /// `series * years + year`
+    Series(usize),
+    Input(usize),
+}
+
+impl RunResult {
+    /// Every accumulator of the result (metrics, series, inputs).
+    fn accumulators_mut(&mut self) -> Vec<&mut Accumulator> {
+        let mut v: Vec<&mut Accumulator> = Vec::new();
+        v.extend(self.metrics.iter_mut().flatten());
+        v.extend(self.series.iter_mut().flatten().flatten());
+        v.extend(self.inputs.iter_mut());
+        v
     }
 }
 

@@ -588,8 +588,13 @@ pub fn evaluate_traced<T: Tracer>(
     let mut revenue = 0.0;
     let mut npv = 0.0;
     let mut cumulative = 0.0;
+    // Mid-year discounting: (1 + r)^(k + 0.5), by one square root and repeated products.
+    let growth = 1.0 + dr;
+    let mut disc = growth.sqrt();
     for k in 0..years {
-        let disc = (1.0 + dr).powf(k as f64 + 0.5);
+        if k > 0 {
+            disc *= growth;
+        }
         let c = scratch.cost[k];
         let r = scratch.revenue[k];
         let cash = r - c + scratch.investments[k];

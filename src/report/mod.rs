@@ -9,6 +9,7 @@ pub mod html;
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -139,18 +140,30 @@ impl Report {
         result: &RunResult,
         precision: Option<f64>,
     ) -> Report {
-        let metrics = METRICS
-            .iter()
+        // Every accumulator's quantiles, in parallel (each is independent of the others):
+        // a metric's summary and its quantile grid come from one pass over its values.
+        let grid: Vec<f64> = (0..=QUANTILE_GRID)
+            .map(|i| i as f64 / QUANTILE_GRID as f64)
+            .collect();
+        let per_metric: Vec<(Metric, Summary, Vec<f64>)> = METRICS
+            .par_iter()
             .filter_map(|&m| {
                 result.metric(m).map(|acc| {
-                    (
-                        m.name(),
-                        MetricSummary {
-                            unit: m.unit(),
-                            summary: acc.summary(),
-                        },
-                    )
+                    let (summary, quantiles) = acc.summary_with(&grid);
+                    (m, summary, quantiles)
                 })
+            })
+            .collect();
+        let metrics = per_metric
+            .iter()
+            .map(|(m, summary, _)| {
+                (
+                    m.name(),
+                    MetricSummary {
+                        unit: m.unit(),
+                        summary: *summary,
+                    },
+                )
             })
             .collect();
         let n = result.samples.max(1) as f64;
@@ -165,7 +178,7 @@ impl Report {
             .filter_map(|(s, accs)| {
                 accs.as_ref().map(|accs| {
                     let qs: Vec<Vec<f64>> = accs
-                        .iter()
+                        .par_iter()
                         .map(|a| a.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95]))
                         .collect();
                     let band = |i: usize| qs.iter().map(|q| q[i]).collect::<Vec<f64>>();
@@ -188,25 +201,23 @@ impl Report {
             .into_iter()
             .map(|p| (p.path.as_str(), p))
             .collect();
+        let input_summaries: Vec<Summary> = result.inputs.par_iter().map(|a| a.summary()).collect();
         let inputs = sim
             .inputs
             .iter()
-            .zip(&result.inputs)
-            .map(|(input, acc)| {
-                let s = acc.summary();
-                InputSummary {
-                    path: input.path.clone(),
-                    dist: input.marginal.to_string(),
-                    source: sources
-                        .get(input.path.as_str())
-                        .and_then(|p| p.source.clone()),
-                    mean: s.mean,
-                    min: s.min,
-                    max: s.max,
-                    p5: s.p5,
-                    p50: s.p50,
-                    p95: s.p95,
-                }
+            .zip(&input_summaries)
+            .map(|(input, s)| InputSummary {
+                path: input.path.clone(),
+                dist: input.marginal.to_string(),
+                source: sources
+                    .get(input.path.as_str())
+                    .and_then(|p| p.source.clone()),
+                mean: s.mean,
+                min: s.min,
+                max: s.max,
+                p5: s.p5,
+                p50: s.p50,
+                p95: s.p95,
             })
             .collect();
         let correlations = result
@@ -218,19 +229,13 @@ impl Report {
                 achieved,
             })
             .collect();
-        let distributions = METRICS
-            .iter()
-            .filter_map(|&m| {
-                result.metric(m).map(|acc| Distribution {
-                    metric: m.name(),
-                    unit: m.unit(),
-                    headline: m.is_headline(),
-                    quantiles: acc.quantiles(
-                        &(0..=QUANTILE_GRID)
-                            .map(|i| i as f64 / QUANTILE_GRID as f64)
-                            .collect::<Vec<f64>>(),
-                    ),
-                })
+        let distributions = per_metric
+            .into_iter()
+            .map(|(m, _, quantiles)| Distribution {
+                metric: m.name(),
+                unit: m.unit(),
+                headline: m.is_headline(),
+                quantiles,
             })
             .collect();
         Report {

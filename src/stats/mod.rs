@@ -8,8 +8,9 @@
 //!   formula, so results match `numpy.quantile` to the last bit on the same data.
 //! - [`spearman`]: Pearson correlation of average ranks; NaN for fewer than two points, unequal
 //!   lengths, a constant side, or any NaN in the data.
-//! - [`Accumulator`]: per batch a Welford pass, then Chan's pairwise update into the running
-//!   moments, in push order (deterministic for a fixed batch order); exact min and max; a
+//! - [`Accumulator`]: per batch a two-pass [`BatchMoments`] (sum, then squared deviations from
+//!   the batch mean), then Chan's pairwise update into the running moments, in push order
+//!   (deterministic for a fixed batch order); exact min and max; a
 //!   [`QuantileSketch`] for quantiles (exact up to 2^20 values, rank error ≤ 16/65,536 ≈ 0.024%
 //!   beyond).
 //! - **NaN policy**: metrics should never be NaN, so a NaN is treated as a bug upstream: it is
@@ -68,6 +69,164 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     lerp(sorted[i], sorted[i + 1], h - lo)
 }
 
+/// Sort `f64` values ascending in [`f64::total_cmp`] order (the order of
+/// `sort_unstable_by(f64::total_cmp)`, bit for bit). Large slices use an LSD radix sort on the
+/// order-preserving integer image of each value (8 passes of 8 bits, a pass skipped when every
+/// value shares its byte), several times faster than a comparison sort on the millions of values
+/// a run keeps; short slices use the comparison sort.
+pub fn sort_f64(v: &mut [f64]) {
+    const RADIX_MIN: usize = 1 << 12;
+    if v.len() < RADIX_MIN {
+        v.sort_unstable_by(f64::total_cmp);
+        return;
+    }
+    let key = order_key;
+    let unkey = |k: u64| {
+        let b = if k >> 63 == 1 { k ^ (1 << 63) } else { !k };
+        f64::from_bits(b)
+    };
+    let mut a: Vec<u64> = v.iter().map(|&x| key(x)).collect();
+    let mut b = vec![0u64; a.len()];
+    let mut counts = [[0usize; 256]; 8];
+    for &k in &a {
+        for (d, c) in counts.iter_mut().enumerate() {
+            c[((k >> (8 * d)) & 0xff) as usize] += 1;
+        }
+    }
+    let n = a.len();
+    for (d, c) in counts.iter().enumerate() {
+        if c.contains(&n) {
+            continue; // every value has the same byte here
+        }
+        let mut offsets = [0usize; 256];
+        let mut total = 0;
+        for (o, &cnt) in offsets.iter_mut().zip(c) {
+            *o = total;
+            total += cnt;
+        }
+        for &k in &a {
+            let digit = ((k >> (8 * d)) & 0xff) as usize;
+            b[offsets[digit]] = k;
+            offsets[digit] += 1;
+        }
+        std::mem::swap(&mut a, &mut b);
+    }
+    for (x, &k) in v.iter_mut().zip(&a) {
+        *x = unkey(k);
+    }
+}
+
+/// The order-preserving integer image of an `f64` under [`f64::total_cmp`].
+#[inline]
+fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    b ^ ((((b as i64) >> 63) as u64) | (1 << 63))
+}
+
+/// Quantiles of unsorted data, bit for bit equal to [`quantile_sorted`] on the sorted data, but
+/// without sorting it: one pass counts the values into 65,536 buckets of their order-preserving
+/// integer image (spanning the data's own range), a second pass gathers only the buckets that
+/// hold the order statistics the quantiles need, and those few values are sorted. About two
+/// linear passes instead of an `n log n` sort. NaN values must have been removed by the caller
+/// (they would be ordered, not skipped).
+pub fn quantiles_unsorted(values: &[f64], qs: &[f64]) -> Vec<f64> {
+    quantiles_unsorted_within(values, None, qs)
+}
+
+/// [`quantiles_unsorted`] when the smallest and largest values are already known (saves a pass).
+/// `range` must be the exact minimum and maximum of `values` in [`f64::total_cmp`] order.
+pub fn quantiles_unsorted_within(
+    values: &[f64],
+    range: Option<(f64, f64)>,
+    qs: &[f64],
+) -> Vec<f64> {
+    const SMALL: usize = 1 << 12;
+    const BUCKETS: usize = 1 << 16;
+    let n = values.len();
+    if n == 0 {
+        return vec![f64::NAN; qs.len()];
+    }
+    if n <= SMALL {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        return qs.iter().map(|&q| quantile_sorted(&sorted, q)).collect();
+    }
+    // The order statistics needed: (n − 1) q's floor and the one after it.
+    let ranks: Vec<Option<(usize, f64)>> = qs
+        .iter()
+        .map(|&q| {
+            if q.is_nan() {
+                return None;
+            }
+            let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+            let lo = h.floor();
+            Some((lo as usize, h - lo))
+        })
+        .collect();
+    let (kmin, kmax) = match range {
+        Some((lo, hi)) => (order_key(lo), order_key(hi)),
+        None => {
+            let (mut kmin, mut kmax) = (u64::MAX, 0u64);
+            for &v in values {
+                let k = order_key(v);
+                kmin = kmin.min(k);
+                kmax = kmax.max(k);
+            }
+            (kmin, kmax)
+        }
+    };
+    let span = kmax - kmin;
+    let shift = (64 - span.leading_zeros()).saturating_sub(BUCKETS.trailing_zeros());
+    let bucket = |v: f64| ((order_key(v) - kmin) >> shift) as usize;
+    let mut counts = vec![0u32; BUCKETS];
+    for &v in values {
+        counts[bucket(v)] += 1;
+    }
+    // starts[b]: values in buckets before b.
+    let mut starts = vec![0usize; BUCKETS + 1];
+    for b in 0..BUCKETS {
+        starts[b + 1] = starts[b] + counts[b] as usize;
+    }
+    let bucket_of_rank = |r: usize| starts.partition_point(|&s| s <= r) - 1;
+    const NONE: u32 = u32::MAX;
+    let mut slot = vec![NONE; BUCKETS];
+    let mut wanted: Vec<usize> = Vec::new();
+    for &(i, _) in ranks.iter().flatten() {
+        for r in [i, (i + 1).min(n - 1)] {
+            let b = bucket_of_rank(r);
+            if slot[b] == NONE {
+                slot[b] = wanted.len() as u32;
+                wanted.push(b);
+            }
+        }
+    }
+    let mut gathered: Vec<Vec<f64>> = wanted
+        .iter()
+        .map(|&b| Vec::with_capacity(counts[b] as usize))
+        .collect();
+    for &v in values {
+        let s = slot[bucket(v)];
+        if s != NONE {
+            gathered[s as usize].push(v);
+        }
+    }
+    for g in &mut gathered {
+        g.sort_unstable_by(f64::total_cmp);
+    }
+    let order_stat = |r: usize| {
+        let b = bucket_of_rank(r);
+        gathered[slot[b] as usize][r - starts[b]]
+    };
+    ranks
+        .iter()
+        .map(|r| match *r {
+            None => f64::NAN,
+            Some((i, _)) if i + 1 >= n => order_stat(n - 1),
+            Some((i, t)) => lerp(order_stat(i), order_stat(i + 1), t),
+        })
+        .collect()
+}
+
 /// Average ranks (1-based) of `x`, ties sharing the mean of their positions.
 fn average_ranks(x: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..x.len()).collect();
@@ -115,6 +274,89 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
     sxy / (sxx * syy).sqrt()
 }
 
+/// Moments of one batch: count, mean, sum of squared deviations, min and max, NaN skipped and
+/// counted. Two passes (sum, then squared deviations from the batch mean) over four independent
+/// lanes, so the work vectorises and has no division per value; the result depends only on the
+/// values and their order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchMoments {
+    pub n: u64,
+    pub nan: u64,
+    pub mean: f64,
+    pub m2: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl BatchMoments {
+    pub fn of(values: &[f64]) -> BatchMoments {
+        const L: usize = 4;
+        let mut sum = [0.0f64; L];
+        let mut cnt = [0u64; L];
+        let mut min = [f64::INFINITY; L];
+        let mut max = [f64::NEG_INFINITY; L];
+        let chunks = values.chunks_exact(L);
+        let tail = chunks.remainder();
+        for c in chunks {
+            for l in 0..L {
+                let v = c[l];
+                let ok = !v.is_nan();
+                sum[l] += if ok { v } else { 0.0 };
+                cnt[l] += u64::from(ok);
+                // f64::min/max ignore a NaN operand.
+                min[l] = min[l].min(v);
+                max[l] = max[l].max(v);
+            }
+        }
+        for (l, &v) in tail.iter().enumerate() {
+            let ok = !v.is_nan();
+            sum[l] += if ok { v } else { 0.0 };
+            cnt[l] += u64::from(ok);
+            min[l] = min[l].min(v);
+            max[l] = max[l].max(v);
+        }
+        let n: u64 = cnt.iter().sum();
+        let nan = values.len() as u64 - n;
+        if n == 0 {
+            return BatchMoments {
+                n,
+                nan,
+                mean: 0.0,
+                m2: 0.0,
+                min: f64::INFINITY,
+                max: f64::NEG_INFINITY,
+            };
+        }
+        let mean = ((sum[0] + sum[1]) + (sum[2] + sum[3])) / n as f64;
+        let mut sq = [0.0f64; L];
+        let chunks = values.chunks_exact(L);
+        let tail = chunks.remainder();
+        for c in chunks {
+            for l in 0..L {
+                let d = c[l] - mean;
+                sq[l] += if d.is_nan() { 0.0 } else { d * d };
+            }
+        }
+        for (l, &v) in tail.iter().enumerate() {
+            let d = v - mean;
+            sq[l] += if d.is_nan() { 0.0 } else { d * d };
+        }
+        let fold = |a: [f64; L]| (a[0] + a[1]) + (a[2] + a[3]);
+        BatchMoments {
+            n,
+            nan,
+            mean,
+            m2: fold(sq),
+            min: fold_min(min),
+            max: -fold_min(max.map(|v| -v)),
+        }
+    }
+}
+
+fn fold_min<const L: usize>(a: [f64; L]) -> f64 {
+    a.into_iter().fold(f64::INFINITY, f64::min)
+}
+
 /// Accumulates one metric batch by batch: exact moments (Chan's parallel update, in batch order)
 /// and a quantile sketch.
 #[derive(Debug, Clone)]
@@ -154,40 +396,49 @@ impl Accumulator {
 
     /// Add one batch of values (in sample order).
     pub fn push_batch(&mut self, values: &[f64]) {
-        // Welford over the batch.
-        let (mut nb, mut mean_b, mut m2_b) = (0u64, 0.0f64, 0.0f64);
-        for &v in values {
-            if v.is_nan() {
-                self.nan += 1;
-                continue;
-            }
-            nb += 1;
-            let d = v - mean_b;
-            mean_b += d / nb as f64;
-            m2_b += d * (v - mean_b);
-            if v < self.min {
-                self.min = v;
-            }
-            if v > self.max {
-                self.max = v;
-            }
-        }
-        if nb > 0 {
-            // Chan, Golub and LeVeque's pairwise update.
-            let na = self.n as f64;
-            let nbf = nb as f64;
-            let n = na + nbf;
-            let delta = mean_b - self.mean;
-            if self.n == 0 {
-                self.mean = mean_b;
-                self.m2 = m2_b;
-            } else {
-                self.mean += delta * (nbf / n);
-                self.m2 += m2_b + delta * delta * (na * nbf / n);
-            }
-            self.n += nb;
-        }
+        let b = BatchMoments::of(values);
+        self.merge_moments(&b);
         self.sketch.push(values);
+    }
+
+    /// Fold in the moments of one batch (Chan, Golub and LeVeque's pairwise update). The
+    /// batch's values must reach the sketch separately, through [`Accumulator::push_values`].
+    pub fn merge_moments(&mut self, b: &BatchMoments) {
+        self.nan += b.nan;
+        if b.n == 0 {
+            return;
+        }
+        self.min = self.min.min(b.min);
+        self.max = self.max.max(b.max);
+        if self.n == 0 {
+            self.mean = b.mean;
+            self.m2 = b.m2;
+        } else {
+            let na = self.n as f64;
+            let nb = b.n as f64;
+            let n = na + nb;
+            let delta = b.mean - self.mean;
+            self.mean += delta * (nb / n);
+            self.m2 += b.m2 + delta * delta * (na * nb / n);
+        }
+        self.n += b.n;
+    }
+
+    /// Add one batch's values to the quantile sketch only (their moments go through
+    /// [`Accumulator::merge_moments`]).
+    pub fn push_values(&mut self, values: &[f64]) {
+        self.sketch.push(values);
+    }
+
+    /// Make room for `additional` more values (see [`QuantileSketch::reserve`]).
+    pub fn reserve(&mut self, additional: usize) {
+        self.sketch.reserve(additional);
+    }
+
+    /// Prepare for reading quantiles: sort the kept values once, so that every later quantile
+    /// query is a lookup. Pushing more values afterwards is allowed (they undo the preparation).
+    pub fn finish(&mut self) {
+        self.sketch.finish();
     }
 
     pub fn count(&self) -> u64 {
@@ -231,8 +482,16 @@ impl Accumulator {
     }
 
     pub fn summary(&self) -> Summary {
-        let q = self.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95]);
-        Summary {
+        self.summary_with(&[]).0
+    }
+
+    /// The summary and the quantiles `extra`, from one pass over the kept values.
+    pub fn summary_with(&self, extra: &[f64]) -> (Summary, Vec<f64>) {
+        let mut qs = vec![0.05, 0.25, 0.5, 0.75, 0.95];
+        qs.extend_from_slice(extra);
+        let mut q = self.quantiles(&qs);
+        let rest = q.split_off(5);
+        let summary = Summary {
             mean: self.mean(),
             sd: self.sd(),
             se: self.se(),
@@ -243,7 +502,8 @@ impl Accumulator {
             p75: q[3],
             p95: q[4],
             max: self.max(),
-        }
+        };
+        (summary, rest)
     }
 
     /// Quantile from the sketch.
@@ -253,7 +513,11 @@ impl Accumulator {
 
     /// Several quantiles with one sort; `q ≤ 0` and `q ≥ 1` give the exact min and max.
     pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
-        let mut out = self.sketch.quantiles(qs);
+        // min and max are exact, and ±0 compare equal to f64::min/max but not to total_cmp:
+        // the known range is only handed over when it cannot mislead the bucketing.
+        let range =
+            (self.n > 0 && self.min != 0.0 && self.max != 0.0).then_some((self.min, self.max));
+        let mut out = self.sketch.quantiles_within(range, qs);
         for (o, &q) in out.iter_mut().zip(qs) {
             if self.n > 0 && q <= 0.0 {
                 *o = self.min;

@@ -28,8 +28,6 @@
 //! **NaN.** Metrics should never be NaN; a NaN is a bug upstream. The sketch skips NaN values and
 //! counts them ([`QuantileSketch::nan_count`]) so the caller can report it; they do not enter `N`.
 
-use super::quantile_sorted;
-
 /// Default exactness threshold (values).
 pub const DEFAULT_EXACT_THRESHOLD: usize = 1 << 20;
 /// Default block size `B`.
@@ -55,6 +53,9 @@ pub struct QuantileSketch {
     pending: Vec<f64>,
     count: u64,
     nan: u64,
+    /// Set by [`QuantileSketch::finish`] in the compacting phase: the sorted, weighted view of
+    /// the kept values. Cleared by any push.
+    finished: Option<Weighted>,
 }
 
 impl Default for QuantileSketch {
@@ -76,6 +77,7 @@ impl QuantileSketch {
             pending: Vec::new(),
             count: 0,
             nan: 0,
+            finished: None,
         }
     }
 
@@ -134,8 +136,19 @@ impl QuantileSketch {
             + std::mem::size_of::<Box<[f64]>>() * self.blocks.capacity()
     }
 
+    /// Make room for `additional` more values in the exact phase (never beyond the exactness
+    /// threshold), so that a run of known length grows its store once.
+    pub fn reserve(&mut self, additional: usize) {
+        if !self.compacting {
+            let target = (self.exact.len() + additional).min(self.exact_threshold);
+            self.exact
+                .reserve_exact(target.saturating_sub(self.exact.len()));
+        }
+    }
+
     /// Add values in order; NaN values are skipped and counted.
     pub fn push(&mut self, values: &[f64]) {
+        self.finished = None;
         let nans = values.iter().filter(|v| v.is_nan()).count();
         self.nan += nans as u64;
         let added = values.len() - nans;
@@ -182,7 +195,7 @@ impl QuantileSketch {
     }
 
     fn compact_pending(&mut self) {
-        self.pending.sort_unstable_by(f64::total_cmp);
+        super::sort_f64(&mut self.pending);
         let k = self.keep_every;
         let kept: Box<[f64]> = self
             .pending
@@ -201,15 +214,35 @@ impl QuantileSketch {
         self.quantiles(&[q])[0]
     }
 
-    /// Several quantiles at once (one sort of the kept values).
+    /// In the compacting phase, sort the kept values once into the weighted view, so that later
+    /// quantile queries need no sort (the exact phase needs none: it selects, see
+    /// [`super::quantiles_unsorted`]). Any push undoes it.
+    pub fn finish(&mut self) {
+        if self.finished.is_some() {
+            return;
+        }
+        if self.compacting {
+            self.finished = Some(self.weighted_sorted());
+        }
+    }
+
+    /// Several quantiles at once (one sort of the kept values, none after
+    /// [`QuantileSketch::finish`]).
     pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
+        self.quantiles_within(None, qs)
+    }
+
+    /// [`QuantileSketch::quantiles`] with the exact minimum and maximum of the values (in
+    /// [`f64::total_cmp`] order) when the caller knows them: one pass less in the exact phase.
+    pub fn quantiles_within(&self, range: Option<(f64, f64)>, qs: &[f64]) -> Vec<f64> {
         if self.count == 0 {
             return vec![f64::NAN; qs.len()];
         }
+        if let Some(w) = &self.finished {
+            return qs.iter().map(|&q| w.quantile(q)).collect();
+        }
         if !self.compacting {
-            let mut sorted = self.exact.clone();
-            sorted.sort_unstable_by(f64::total_cmp);
-            return qs.iter().map(|&q| quantile_sorted(&sorted, q)).collect();
+            return super::quantiles_unsorted_within(&self.exact, range, qs);
         }
         let weighted = self.weighted_sorted();
         qs.iter().map(|&q| weighted.quantile(q)).collect()
@@ -240,6 +273,7 @@ impl QuantileSketch {
 }
 
 /// Sorted kept values with the centre rank of each.
+#[derive(Debug, Clone)]
 struct Weighted {
     values: Vec<f64>,
     centres: Vec<f64>,
