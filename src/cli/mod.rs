@@ -1,5 +1,6 @@
 //! The command line: the only home of clap, anyhow, indicatif and terminal concerns.
 
+mod compare;
 mod progress;
 
 use std::io::{IsTerminal, Write};
@@ -57,6 +58,8 @@ pub enum Command {
         after_help = "Examples:\n  gwsim explain\n  gwsim explain deal.toml --set facility.pue=1.1"
     )]
     Explain(ExplainArgs),
+    /// Scenarios side by side on common random numbers: each metric, the paired difference and P(< first).
+    Compare(compare::CompareArgs),
     /// The system catalog, with sources.
     Systems,
 }
@@ -227,6 +230,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(a) => cmd_run(a),
         Command::Check(a) => cmd_check(a),
         Command::Explain(a) => cmd_explain(a),
+        Command::Compare(a) => compare::cmd_compare(a),
         Command::Systems => cmd_systems(),
     }
 }

@@ -3,6 +3,7 @@
 //! scenario cannot compute is absent, never 0.
 
 pub mod chart;
+pub mod compare;
 pub mod format;
 pub mod fsio;
 pub mod html;
