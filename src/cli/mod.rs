@@ -2,6 +2,7 @@
 
 mod compare;
 mod progress;
+mod sweep;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -60,6 +61,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Scenarios side by side on common random numbers: each metric, the paired difference and P(< first).
     Compare(compare::CompareArgs),
+    /// A metric's percentiles as one value moves across a range.
+    Sweep(sweep::SweepArgs),
     /// The system catalog, with sources.
     Systems,
 }
@@ -231,6 +234,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(a) => cmd_check(a),
         Command::Explain(a) => cmd_explain(a),
         Command::Compare(a) => compare::cmd_compare(a),
+        Command::Sweep(a) => sweep::cmd_sweep(a),
         Command::Systems => cmd_systems(),
     }
 }

@@ -10,6 +10,7 @@
 //! mean of every headline metric is within `P × |mean|`, or the sample cap is reached.
 
 pub mod compare;
+pub mod sweep;
 
 use rayon::prelude::*;
 

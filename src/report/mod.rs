@@ -7,6 +7,7 @@ pub mod compare;
 pub mod format;
 pub mod fsio;
 pub mod html;
+pub mod sweep;
 
 use std::fmt::Write as _;
 
