@@ -1,6 +1,8 @@
 //! The command line: the only home of clap, anyhow, indicatif and terminal concerns.
 
+mod compare;
 mod progress;
+mod sweep;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -57,6 +59,10 @@ pub enum Command {
         after_help = "Examples:\n  gwsim explain\n  gwsim explain deal.toml --set facility.pue=1.1"
     )]
     Explain(ExplainArgs),
+    /// Scenarios side by side on common random numbers: each metric, the paired difference and P(< first).
+    Compare(compare::CompareArgs),
+    /// A metric's percentiles as one value moves across a range.
+    Sweep(sweep::SweepArgs),
     /// The system catalog, with sources.
     Systems,
 }
@@ -227,6 +233,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(a) => cmd_run(a),
         Command::Check(a) => cmd_check(a),
         Command::Explain(a) => cmd_explain(a),
+        Command::Compare(a) => compare::cmd_compare(a),
+        Command::Sweep(a) => sweep::cmd_sweep(a),
         Command::Systems => cmd_systems(),
     }
 }

@@ -3,9 +3,11 @@
 //! scenario cannot compute is absent, never 0.
 
 pub mod chart;
+pub mod compare;
 pub mod format;
 pub mod fsio;
 pub mod html;
+pub mod sweep;
 
 use std::fmt::Write as _;
 

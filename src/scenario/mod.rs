@@ -9,7 +9,7 @@
 
 mod build;
 mod sha256;
-mod suggest;
+pub(crate) mod suggest;
 mod tree;
 mod types;
 mod value;

@@ -19,8 +19,10 @@
 //! - [`Proportion`] for probabilities (fraction of `true`) and [`SeriesAccumulator`] for yearly
 //!   series (one [`Accumulator`] per year).
 
+pub mod paired;
 mod sketch;
 
+pub use paired::{Band, Paired, paired};
 pub use sketch::{DEFAULT_BLOCK, DEFAULT_EXACT_THRESHOLD, DEFAULT_KEEP_EVERY, QuantileSketch};
 
 use serde::Serialize;

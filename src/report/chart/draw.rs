@@ -13,7 +13,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor, ShapeStyle, TextStyle};
 
 use super::style::*;
-use super::{ChartError, Fan, Histogram, Overlay, Tornado, bin_shares, check_quantiles, labels};
+use super::{
+    ChartError, Fan, FanAxis, Histogram, Overlay, Tornado, bin_shares, check_quantiles, labels,
+};
 
 fn text(px: u32, color: &'static RGBColor) -> TextStyle<'static> {
     (FONT, px).into_font().color(color)
@@ -187,13 +189,16 @@ pub(super) fn fan<DB: DrawingBackend>(
     c: &Fan,
 ) -> Result<(), ChartError> {
     let b = &c.bands;
-    let n = c.years.len();
+    let n = c.x.len();
     if n == 0
         || [&b.p5, &b.p25, &b.p50, &b.p75, &b.p95]
             .iter()
             .any(|v| v.len() != n)
     {
-        return Err(ChartError("series bands do not match the years".into()));
+        return Err(ChartError("series bands do not match the x values".into()));
+    }
+    if c.x.iter().any(|v| !v.is_finite()) || c.x.windows(2).any(|w| w[1] <= w[0]) {
+        return Err(ChartError("x values are not finite and increasing".into()));
     }
     let all =
         b.p5.iter()
@@ -215,10 +220,35 @@ pub(super) fn fan<DB: DrawingBackend>(
         padded(lo, hi, 0.0)
     };
     let ys = span(&y);
-    let x0 = c.years[0] as f64;
-    let x1 = c.years[n - 1] as f64;
-    let x = x0 - 0.35..x1 + 0.35;
-    let year = |k: usize| c.years[k] as f64;
+    let x0 = c.x[0];
+    let x1 = c.x[n - 1];
+    let pad = match c.x_axis {
+        FanAxis::Years => 0.35,
+        FanAxis::Value { .. } => (x1 - x0) * 0.04,
+    };
+    let x = if x1 > x0 {
+        x0 - pad..x1 + pad
+    } else {
+        padded(x0, x1, 0.0)
+    };
+    let xs = span(&x);
+    let year = |k: usize| c.x[k];
+    let (x_desc, x_unit, x_labels) = match &c.x_axis {
+        FanAxis::Years => ("calendar year".to_string(), String::new(), n.clamp(2, 16)),
+        FanAxis::Value { desc, unit } => (labels::axis_desc(desc, unit, xs), unit.clone(), 8),
+    };
+    let is_years = c.x_axis == FanAxis::Years;
+    let x_fmt = move |v: &f64| {
+        if is_years {
+            if (v - v.round()).abs() < 1e-6 {
+                format!("{}", v.round() as i64)
+            } else {
+                String::new()
+            }
+        } else {
+            labels::tick(*v, &x_unit, xs)
+        }
+    };
 
     let area = header(root, &c.title, &c.subtitle)?;
     let mut chart = ChartBuilder::on(&area)
@@ -234,17 +264,11 @@ pub(super) fn fan<DB: DrawingBackend>(
         .disable_x_mesh()
         .light_line_style(GRID.mix(0.0))
         .bold_line_style(GRID)
-        .x_desc("calendar year")
+        .x_desc(x_desc)
         .y_desc(labels::axis_desc(&c.y_desc, &c.unit, ys))
-        .x_labels(n.clamp(2, 16))
+        .x_labels(x_labels)
         .y_labels(7)
-        .x_label_formatter(&|v| {
-            if (v - v.round()).abs() < 1e-6 {
-                format!("{}", v.round() as i64)
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&x_fmt)
         .y_label_formatter(&|v| labels::tick(*v, &unit, ys))
         .label_style(text(TICK_PX, &INK))
         .axis_desc_style(text(AXIS_DESC_PX, &INK))
@@ -252,7 +276,7 @@ pub(super) fn fan<DB: DrawingBackend>(
 
     if y.start < 0.0 {
         chart.draw_series(LineSeries::new(
-            [(x0 - 0.35, 0.0), (x1 + 0.35, 0.0)],
+            [(x.start, 0.0), (x.end, 0.0)],
             MUTED.stroke_width(1),
         ))?;
     }
@@ -284,7 +308,7 @@ pub(super) fn fan<DB: DrawingBackend>(
     chart.draw_series(median.iter().map(|p| Circle::new(*p, 4, MEDIAN.filled())))?;
 
     // The legend goes in the corner the bands leave most free.
-    let position = legend_corner(&c.years, &b.p5, &b.p95, &x, &y);
+    let position = legend_corner(&c.x, &b.p5, &b.p95, &x, &y);
     chart
         .configure_series_labels()
         .position(position)
@@ -523,7 +547,7 @@ pub(super) fn overlay<DB: DrawingBackend>(
 /// Of the four corners of a fan chart, the one where a legend box (about a quarter of the width,
 /// a fifth of the height) hides the least of the p5–p95 band.
 fn legend_corner(
-    years: &[i32],
+    years: &[f64],
     p5: &[f64],
     p95: &[f64],
     x: &Range<f64>,
@@ -534,12 +558,12 @@ fn legend_corner(
     let rel_y = |v: f64| (v - y.start) / (y.end - y.start);
     let at = |vals: &[f64], xr: f64| -> f64 {
         let xv = x.start + xr * (x.end - x.start);
-        let k = years.iter().rposition(|&yr| yr as f64 <= xv);
+        let k = years.iter().rposition(|&yr| yr <= xv);
         match k {
             None => vals[0],
             Some(k) if k + 1 >= years.len() => vals[k],
             Some(k) => {
-                let t = (xv - years[k] as f64) / (years[k + 1] - years[k]) as f64;
+                let t = (xv - years[k]) / (years[k + 1] - years[k]);
                 vals[k] + (vals[k + 1] - vals[k]) * t
             }
         }

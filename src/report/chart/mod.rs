@@ -119,7 +119,8 @@ pub struct Histogram {
     pub marks: Vec<(String, f64)>,
 }
 
-/// A fan chart of one yearly series: p5–p95 and p25–p75 bands and the median.
+/// A fan chart: p5–p95 and p25–p75 bands and the median against an x axis — calendar years
+/// for a yearly series, or the values a swept input takes.
 #[derive(Debug, Clone)]
 pub struct Fan {
     pub title: String,
@@ -127,8 +128,20 @@ pub struct Fan {
     /// Axis description without the unit ([`labels::axis_desc`] adds it as the ticks show it).
     pub y_desc: String,
     pub unit: String,
-    pub years: Vec<i32>,
+    /// Positions on the x axis, increasing: years (as numbers) or values.
+    pub x: Vec<f64>,
+    pub x_axis: FanAxis,
+    /// One entry per position of `x` in each band.
     pub bands: SeriesBands,
+}
+
+/// What the x axis of a [`Fan`] shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FanAxis {
+    /// Calendar years: whole-number ticks, labelled "calendar year".
+    Years,
+    /// An input's values: ticks in its unit (`""` for a plain number).
+    Value { desc: String, unit: String },
 }
 
 /// One bar of a tornado: the output with one input at its low and at its high value.
@@ -382,7 +395,8 @@ pub fn fan_of(
         ),
         y_desc: label,
         unit: unit.to_string(),
-        years: report.series.years.clone(),
+        x: report.series.years.iter().map(|&y| f64::from(y)).collect(),
+        x_axis: FanAxis::Years,
         bands: bands.clone(),
     })
 }

@@ -1,0 +1,184 @@
+//! `gwsim compare A.toml B.toml [C.toml …]`: scenarios side by side on common random numbers.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use super::{Format, SamplerArg, ScenarioArgs, out_stdout, parse_count, print_warnings, progress};
+use crate::engine::compare::{CompareConfig, Comparison};
+use crate::error::{Error, ScenarioError};
+use crate::report::compare::CompareReport;
+use crate::report::fsio;
+use crate::scenario::{self, Scenario};
+
+pub const AFTER_HELP: &str = "\
+Every scenario runs on the same samples with one seed: a value that two scenarios share (same \
+path) draws the same random numbers in both (common random numbers), so the paired difference \
+shows what the scenarios do differently, not sampling noise. Differences and P(< A) are against \
+the first scenario. The first scenario's [simulation] settings apply unless flags override them; \
+--set applies to every scenario.
+
+Examples:
+  gwsim compare deal.toml deal-owned.toml
+  gwsim compare a.toml b.toml c.toml --samples 1e5 --seed 7 --format markdown
+  gwsim compare a.toml b.toml --set facility.pue=1.2 --format json > compare.json
+  gwsim compare a.toml b.toml --independent      # no common random numbers, for reference";
+
+#[derive(Args, Debug)]
+#[command(after_help = AFTER_HELP)]
+pub struct CompareArgs {
+    /// Scenario files (TOML), at least two; the first is the reference.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Number of samples (overrides the first scenario's simulation.samples; 1e5 style accepted).
+    #[arg(long, value_parser = parse_count)]
+    pub samples: Option<u64>,
+    /// Seed (overrides the first scenario's simulation.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Sampler (overrides the first scenario's simulation.sampler).
+    #[arg(long, value_enum)]
+    pub sampler: Option<SamplerArg>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run each scenario on its own random numbers (a seed derived per scenario) instead of
+    /// common random numbers.
+    #[arg(long)]
+    pub independent: bool,
+    /// Output on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Folder for the comparison's files (default: output/compare-A-vs-B…).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Skip charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No progress bar, no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn cmd_compare(a: CompareArgs) -> Result<()> {
+    if a.files.len() < 2 {
+        return Err(Error::Input(format!(
+            "compare needs at least two scenario files (got {}: {})",
+            a.files.len(),
+            a.files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .into());
+    }
+    // Every file is read; the problems of all of them are reported at once.
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    let mut diagnostics = Vec::new();
+    for f in &a.files {
+        match scenario::load(f, &a.scenario.set) {
+            Ok(s) => scenarios.push(s),
+            Err(e) => diagnostics.extend(e.diagnostics),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(Error::Scenario(ScenarioError { diagnostics }).into());
+    }
+    for s in &scenarios {
+        print_warnings(s, a.quiet);
+    }
+    let mut cfg = CompareConfig::from_scenario(&scenarios[0]);
+    if let Some(n) = a.samples {
+        cfg.samples = n;
+    }
+    if cfg.samples == 0 || cfg.samples > 1_000_000_000 {
+        return Err(Error::Input(format!(
+            "--samples must be between 1 and 1e9 (got {})",
+            cfg.samples
+        ))
+        .into());
+    }
+    if let Some(seed) = a.seed {
+        cfg.seed = seed;
+    }
+    if let Some(sm) = a.sampler {
+        cfg.sampler = sm.into();
+    }
+    if a.threads == Some(0) {
+        return Err(Error::Input("--threads must be at least 1".into()).into());
+    }
+    cfg.threads = a.threads;
+    cfg.common_random_numbers = !a.independent;
+    if !a.quiet {
+        for (s, f) in scenarios.iter().zip(&a.files).skip(1) {
+            let (x, y) = (&s.simulation, &scenarios[0].simulation);
+            if (x.samples, x.seed, x.sampler) != (y.samples, y.seed, y.sampler) {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: {}: its [simulation] settings differ from the first scenario's; the \
+                     comparison uses one setting for all ({} samples, seed {}, sampler {})",
+                    f.display(),
+                    cfg.samples,
+                    cfg.seed,
+                    cfg.sampler.as_str()
+                );
+            }
+        }
+    }
+
+    let cmp = Comparison::new(&scenarios, &cfg)?;
+    let show_progress = !a.quiet && std::io::stderr().is_terminal();
+    let mut bar = progress::Progress::new(show_progress);
+    let result = cmp.run(&mut |done, planned| bar.update(done, planned))?;
+    bar.finish();
+    let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
+    let report = CompareReport::new(&cmp.names, &files, &result);
+    if !a.quiet {
+        for w in &report.warnings {
+            let _ = writeln!(std::io::stderr(), "warning: {w}");
+        }
+    }
+    let dir = a
+        .out
+        .clone()
+        .unwrap_or_else(|| default_dir(&scenarios, &a.files));
+    fsio::write_atomic(&dir.join("compare.json"), report.to_json().as_bytes())?;
+    fsio::write_atomic(&dir.join("compare.md"), report.to_markdown().as_bytes())?;
+    if !a.no_charts {
+        let charts = report.render_charts(&dir);
+        for w in &charts.warnings {
+            let _ = writeln!(std::io::stderr(), "warning: {w}");
+        }
+    }
+    let text = match a.format {
+        Format::Table => {
+            let mut t = report.to_table();
+            t.push_str(&format!("\nWrote {}\n", dir.display()));
+            t
+        }
+        Format::Json => report.to_json(),
+        Format::Csv => report.to_csv(),
+        Format::Markdown => report.to_markdown(),
+    };
+    out_stdout(&text)
+}
+
+/// `output/compare-<stem1>-vs-<stem2>…`, cut short for many or long names.
+fn default_dir(scenarios: &[Scenario], files: &[PathBuf]) -> PathBuf {
+    let stems: Vec<String> = scenarios
+        .iter()
+        .zip(files)
+        .map(|(s, f)| super::slug(s, Some(f.as_path())))
+        .collect();
+    let mut name = format!("compare-{}", stems.join("-vs-"));
+    if name.chars().count() > 120 {
+        name = name.chars().take(120).collect::<String>();
+        name = name.trim_end_matches(['-', '.']).to_string();
+    }
+    Path::new("output").join(name)
+}

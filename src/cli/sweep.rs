@@ -1,0 +1,218 @@
+//! `gwsim sweep FILE --set-range PATH=LO:HI:N --metric M`: a metric's percentiles as one value
+//! moves.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use super::{Format, SamplerArg, ScenarioArgs, out_stdout, parse_count, print_warnings, progress};
+use crate::engine::RunConfig;
+use crate::engine::sweep::{SweepRange, run_sweep};
+use crate::error::{Error, Location, ScenarioError};
+use crate::model::{METRICS, Metric};
+use crate::report::fsio;
+use crate::report::sweep::SweepReport;
+use crate::scenario::{self, Scenario};
+
+pub const AFTER_HELP: &str = "\
+The scenario runs once per value, with PATH fixed at that value (as --set PATH=VALUE would) and \
+the same seed at every point, so the points share their random numbers. PATH is any value path \
+(facility.pue, procurement.price_usd_per_gpu_hour.gb200-nvl72, fleet.rubin.online, …).
+
+Examples:
+  gwsim sweep deal.toml --set-range facility.pue=1.1:1.5:9 --metric gpus_per_gw
+  gwsim sweep deal.toml --set-range procurement.price_usd_per_gpu_hour=2:6:5 --metric cost_per_mtok_usd
+  gwsim sweep deal.toml --set-range workload.utilization=0.3:0.9:7 --metric npv_usd --format csv";
+
+#[derive(Args, Debug)]
+#[command(after_help = AFTER_HELP)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// The value to move: PATH=LO:HI:N, N ≥ 2 evenly spaced values from LO to HI.
+    #[arg(long = "set-range", value_name = "PATH=LO:HI:N")]
+    pub set_range: String,
+    /// The metric to report (e.g. cost_per_mtok_usd, gpus_per_gw, npv_usd).
+    #[arg(long)]
+    pub metric: String,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Samples per point (overrides simulation.samples; 1e5 style accepted).
+    #[arg(long, value_parser = parse_count)]
+    pub samples: Option<u64>,
+    /// Seed (overrides simulation.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Sampler (overrides simulation.sampler).
+    #[arg(long, value_enum)]
+    pub sampler: Option<SamplerArg>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Folder for the sweep's files (default: output/sweep-SCENARIO-PATH).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Skip the chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No progress bar, no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// A metric by name, or an error with the closest name.
+pub fn metric_by_name(name: &str) -> Result<Metric, Error> {
+    Metric::from_name(name).ok_or_else(|| {
+        let hint = scenario::suggest::hint(name, METRICS.iter().map(|m| m.name()));
+        Error::Input(format!(
+            "--metric: unknown metric '{name}'{hint} (metrics: {})",
+            METRICS.map(|m| m.name()).join(", ")
+        ))
+    })
+}
+
+pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
+    let range = SweepRange::parse(&a.set_range)?;
+    let metric = metric_by_name(&a.metric)?;
+    let sets = a.scenario.set.clone();
+    let set_index = sets.len() + 1;
+    let load = |value: f64| -> Result<Scenario, Error> {
+        let mut all = sets.clone();
+        all.push(range.set_arg(value));
+        scenario::load(&a.file, &all)
+            .map_err(|e| Error::Scenario(relabel(e, set_index, &range.path)))
+    };
+    // The first point settles the run's configuration (and reports bad paths before any run).
+    let first = load(range.lo)?;
+    print_warnings(&first, a.quiet);
+    let name = first.name.clone();
+    let mut cfg = RunConfig::from_scenario(&first);
+    if let Some(n) = a.samples {
+        cfg.samples = n;
+    }
+    if cfg.samples == 0 || cfg.samples > 1_000_000_000 {
+        return Err(Error::Input(format!(
+            "--samples must be between 1 and 1e9 (got {})",
+            cfg.samples
+        ))
+        .into());
+    }
+    if let Some(seed) = a.seed {
+        cfg.seed = seed;
+    }
+    if let Some(sm) = a.sampler {
+        cfg.sampler = sm.into();
+    }
+    if a.threads == Some(0) {
+        return Err(Error::Input("--threads must be at least 1".into()).into());
+    }
+    cfg.threads = a.threads;
+
+    let show_progress = !a.quiet && std::io::stderr().is_terminal();
+    let mut bar = progress::Progress::new(show_progress);
+    let mut first = Some(first);
+    let mut loader = |v: f64| match first.take() {
+        Some(s) if v == range.lo => Ok(s),
+        _ => load(v),
+    };
+    let points = run_sweep(&range, metric, &cfg, &mut loader, &mut |d, p| {
+        bar.update(d, p)
+    })?;
+    bar.finish();
+    let report = SweepReport::new(&range.path, metric, &name, cfg.samples, cfg.seed, &points);
+    let dir = a.out.clone().unwrap_or_else(|| {
+        let stem = a
+            .file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+        Path::new("output").join(slugify(&format!("sweep-{stem}-{}", range.path)))
+    });
+    fsio::write_atomic(&dir.join("sweep.json"), report.to_json().as_bytes())?;
+    fsio::write_atomic(&dir.join("sweep.csv"), report.to_csv().as_bytes())?;
+    if !a.no_charts {
+        let charts = report.render_chart(&dir);
+        for w in &charts.warnings {
+            let _ = writeln!(std::io::stderr(), "warning: {w}");
+        }
+    }
+    let text = match a.format {
+        Format::Table => {
+            let mut t = report.to_table();
+            t.push_str(&format!("\nWrote {}\n", dir.display()));
+            t
+        }
+        Format::Json => report.to_json(),
+        Format::Csv => report.to_csv(),
+        Format::Markdown => to_markdown(&report),
+    };
+    out_stdout(&text)
+}
+
+/// Problems of the override that fixes the swept value point at `--set-range`, not at a
+/// `--set` the user did not write.
+fn relabel(mut e: ScenarioError, set_index: usize, path: &str) -> ScenarioError {
+    for d in &mut e.diagnostics {
+        if d.path.as_deref() == Some(path)
+            && d.message
+                .contains("only uncertain values can be correlated")
+        {
+            d.message.push_str(
+                "; a swept value is fixed at each point, so it cannot stay in a [[correlation]]: \
+                 sweep a copy of the scenario (extends) without that correlation",
+            );
+        }
+        if let Some(loc) = &d.location
+            && &*loc.file == "--set"
+            && loc.line == set_index
+        {
+            d.location = Some(Location {
+                file: "--set-range".into(),
+                line: 1,
+                column: loc.column,
+            });
+        }
+    }
+    e
+}
+
+fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches(['-', '.']).to_string()
+}
+
+fn to_markdown(r: &SweepReport) -> String {
+    use crate::report::format::with_unit;
+    let mut out = format!(
+        "# {}: {} as `{}` moves\n\n{} samples per point · seed {}\n\n| {} | p5 | p50 | p95 | mean |\n|---:|---:|---:|---:|---:|\n",
+        crate::report::md_escape(&r.scenario),
+        r.metric,
+        r.path,
+        r.samples,
+        r.seed,
+        r.path
+    );
+    for p in &r.points {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            crate::report::format::sig3(p.value),
+            with_unit(p.p5, r.unit),
+            with_unit(p.p50, r.unit),
+            with_unit(p.p95, r.unit),
+            with_unit(p.mean, r.unit)
+        ));
+    }
+    out
+}

@@ -1,0 +1,277 @@
+//! Several scenarios walked in lockstep on common random numbers (MODEL.md, "Sampling").
+//!
+//! Every scenario runs batch `b` of the same size at the same time, with one seed. A value's
+//! stream is keyed by `(seed, path, batch)`, so under `mc` and `lhs` a path that two scenarios
+//! share draws the same uniforms in both: sample `i` of scenario A and sample `i` of scenario B
+//! differ only through what the scenarios do differently, and the paired difference `B − A` has
+//! far less noise than the difference of two independent runs.
+//!
+//! Where common random numbers do not hold for a shared path, and why:
+//! - **`sobol`**: a value's Sobol' dimension is its position among the scenario's uncertain
+//!   values (the scramble is keyed by seed and path). A shared path at the same position draws
+//!   the same points; at another position (a value added or removed before it) it does not.
+//! - **Correlations**: the Gaussian copula mixes the streams of a correlated group, so a
+//!   correlated value's draws depend on its partners and on the correlation matrix. They match
+//!   only when both scenarios correlate the same values (in the same order) with the same ranks.
+//!
+//! Rather than predict this from the rules, [`crn_warnings`] checks it: it draws the first
+//! uniforms of every shared path in both designs and compares their bits. A path that differs
+//! gets a warning that names it and the likely cause. Shared paths that match are exact common
+//! random numbers, whatever their marginals (a scenario may change a value's distribution and
+//! keep its random numbers).
+//!
+//! With `common_random_numbers` off, scenario `k ≥ 1` runs with a seed derived from the seed
+//! and `k` ([`derived_seed`]): independent runs, for reference.
+//!
+//! Results are bit-identical on any thread count: batches run in parallel in windows, and are
+//! merged into the accumulators strictly in batch order (as in [`Simulation::run`]).
+
+use rayon::prelude::*;
+
+use super::{BATCH_SIZE, BatchOut, RunConfig, Simulation};
+use crate::error::Error;
+use crate::model::{METRICS, Metric};
+use crate::sampling::splitmix64_mix;
+use crate::scenario::{SamplerKind, Scenario};
+use crate::stats::{Accumulator, Paired};
+
+/// How to run a comparison.
+#[derive(Debug, Clone)]
+pub struct CompareConfig {
+    pub samples: u64,
+    pub seed: u64,
+    pub sampler: SamplerKind,
+    /// Worker threads; `None` uses every core. Results do not depend on it.
+    pub threads: Option<usize>,
+    /// Common random numbers (the default). Off: scenario `k ≥ 1` uses [`derived_seed`].
+    pub common_random_numbers: bool,
+}
+
+impl CompareConfig {
+    /// The first scenario's `[simulation]` settings, with common random numbers.
+    pub fn from_scenario(s: &Scenario) -> CompareConfig {
+        CompareConfig {
+            samples: s.simulation.samples,
+            seed: s.simulation.seed,
+            sampler: s.simulation.sampler,
+            threads: None,
+            common_random_numbers: true,
+        }
+    }
+
+    /// The seed scenario `k` runs with.
+    pub fn seed_of(&self, k: usize) -> u64 {
+        if self.common_random_numbers || k == 0 {
+            self.seed
+        } else {
+            derived_seed(self.seed, k)
+        }
+    }
+}
+
+/// The seed of scenario `k` in an independent comparison: a SplitMix64 mix of the seed and `k`.
+pub fn derived_seed(seed: u64, k: usize) -> u64 {
+    splitmix64_mix(seed ^ splitmix64_mix(0x636f_6d70_6172_6500 ^ k as u64))
+}
+
+/// One metric compared across scenarios.
+#[derive(Debug, Clone)]
+pub struct MetricComparison {
+    pub metric: Metric,
+    /// One accumulator per scenario, in the order given.
+    pub per_scenario: Vec<Accumulator>,
+    /// `differences[k − 1]`: scenario `k` minus the first, for `k ≥ 1`.
+    pub differences: Vec<Paired>,
+}
+
+/// What a comparison produced.
+#[derive(Debug, Clone)]
+pub struct CompareResult {
+    pub samples: u64,
+    pub seed: u64,
+    pub sampler: SamplerKind,
+    pub common_random_numbers: bool,
+    /// The metrics every scenario computes, in [`METRICS`] order.
+    pub metrics: Vec<MetricComparison>,
+    /// Shared paths whose random numbers differ between scenarios (see [`crn_warnings`]).
+    pub warnings: Vec<String>,
+}
+
+/// Prepared scenarios, ready to run in lockstep.
+pub struct Comparison {
+    pub sims: Vec<Simulation>,
+    pub names: Vec<String>,
+    cfg: CompareConfig,
+}
+
+impl Comparison {
+    /// Build a simulation per scenario (at least two) with the comparison's seed and sampler.
+    pub fn new(scenarios: &[Scenario], cfg: &CompareConfig) -> Result<Comparison, Error> {
+        if scenarios.len() < 2 {
+            return Err(Error::Input(format!(
+                "a comparison needs at least two scenarios (got {})",
+                scenarios.len()
+            )));
+        }
+        let mut sims = Vec::with_capacity(scenarios.len());
+        for (k, s) in scenarios.iter().enumerate() {
+            let rc = RunConfig {
+                samples: cfg.samples,
+                seed: cfg.seed_of(k),
+                sampler: cfg.sampler,
+                threads: cfg.threads,
+                precision: None,
+                max_samples: cfg.samples,
+            };
+            sims.push(Simulation::new(s, &rc)?);
+        }
+        Ok(Comparison {
+            sims,
+            names: scenarios.iter().map(|s| s.name.clone()).collect(),
+            cfg: cfg.clone(),
+        })
+    }
+
+    /// Run every scenario on the same batches; `progress(done, planned)` after each batch.
+    pub fn run(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<CompareResult, Error> {
+        let cfg = &self.cfg;
+        if cfg.samples == 0 {
+            return Err(Error::Input(
+                "the number of samples must be at least 1".into(),
+            ));
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.threads.unwrap_or(0))
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?;
+        let threads = pool.current_num_threads().max(1);
+        let common: Vec<Metric> = METRICS
+            .iter()
+            .copied()
+            .filter(|&m| self.sims.iter().all(|s| s.plan.has_metric(m)))
+            .collect();
+        let k = self.sims.len();
+        let mut metrics: Vec<MetricComparison> = common
+            .iter()
+            .map(|&metric| MetricComparison {
+                metric,
+                per_scenario: (0..k).map(|_| Accumulator::new()).collect(),
+                differences: (1..k).map(|_| Paired::new()).collect(),
+            })
+            .collect();
+        let window = (threads * 2) as u64;
+        let (mut next_batch, mut done) = (0u64, 0u64);
+        while done < cfg.samples {
+            let mut jobs = Vec::new();
+            let mut planned = done;
+            while (jobs.len() as u64) < window && planned < cfg.samples {
+                let n = (cfg.samples - planned).min(BATCH_SIZE as u64) as usize;
+                jobs.push((next_batch, n));
+                next_batch += 1;
+                planned += n as u64;
+            }
+            let outs: Vec<Vec<BatchOut>> = pool.install(|| {
+                jobs.par_iter()
+                    .map(|&(b, n)| self.sims.iter().map(|s| s.run_batch(b, n)).collect())
+                    .collect()
+            });
+            for batch in outs {
+                let n = batch[0].n;
+                for mc in &mut metrics {
+                    let m = mc.metric as usize;
+                    fn col(o: &BatchOut, m: usize, n: usize) -> &[f64] {
+                        &o.metrics[m * n..(m + 1) * n]
+                    }
+                    for (acc, o) in mc.per_scenario.iter_mut().zip(&batch) {
+                        acc.push_batch(col(o, m, n));
+                    }
+                    let base = col(&batch[0], m, n);
+                    for (p, o) in mc.differences.iter_mut().zip(&batch[1..]) {
+                        p.push_batch(base, col(o, m, n));
+                    }
+                }
+                done += n as u64;
+                progress(done, cfg.samples);
+            }
+        }
+        let warnings = if cfg.common_random_numbers {
+            crn_warnings(&self.sims, &self.names, cfg.sampler, cfg.samples)
+        } else {
+            Vec::new()
+        };
+        Ok(CompareResult {
+            samples: done,
+            seed: cfg.seed,
+            sampler: cfg.sampler,
+            common_random_numbers: cfg.common_random_numbers,
+            metrics,
+            warnings,
+        })
+    }
+}
+
+/// Samples of the first batch drawn to check that shared paths share their random numbers.
+const CRN_CHECK_SAMPLES: usize = 256;
+
+/// For every scenario after the first, the paths it shares with the first (uncertain in both)
+/// whose uniforms differ: one warning each, naming the path, both scenarios and the likely
+/// cause. The check draws the first samples of batch 0 of both designs and compares bits.
+pub fn crn_warnings(
+    sims: &[Simulation],
+    names: &[String],
+    sampler: SamplerKind,
+    samples: u64,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(first) = sims.first() else {
+        return out;
+    };
+    let n = (samples.max(1) as usize).min(CRN_CHECK_SAMPLES);
+    let draw = |s: &Simulation| {
+        let mut u = vec![0.0; s.inputs.len() * n];
+        if !s.inputs.is_empty() {
+            s.design.fill_batch(0, n, &mut u);
+        }
+        u
+    };
+    let u0 = draw(first);
+    let correlated =
+        |s: &Simulation, p: usize| s.correlations.iter().any(|&(i, j, _)| i == p || j == p);
+    for (k, sim) in sims.iter().enumerate().skip(1) {
+        let uk = draw(sim);
+        for (p0, input) in first.inputs.iter().enumerate() {
+            let Some(pk) = sim.inputs.iter().position(|i| i.path == input.path) else {
+                continue;
+            };
+            let a = &u0[p0 * n..(p0 + 1) * n];
+            let b = &uk[pk * n..(pk + 1) * n];
+            if a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()) {
+                continue;
+            }
+            let cause = if correlated(first, p0) || correlated(sim, pk) {
+                "it is correlated, and its correlation group (partners, ranks or their order) \
+                 differs between the two"
+                    .to_string()
+            } else if sampler == SamplerKind::Sobol {
+                format!(
+                    "under the sobol sampler a value's draws follow its position among the \
+                     uncertain values: {} of {} in the first, {} of {} in the other",
+                    p0 + 1,
+                    first.inputs.len(),
+                    pk + 1,
+                    sim.inputs.len()
+                )
+            } else {
+                "its random stream differs".to_string()
+            };
+            out.push(format!(
+                "{}: shared by '{}' and '{}' but not drawn from the same random numbers ({cause}); \
+                 differences that depend on it carry its full sampling noise",
+                input.path,
+                names.first().map(String::as_str).unwrap_or("first"),
+                names.get(k).map(String::as_str).unwrap_or("other"),
+            ));
+        }
+    }
+    out
+}

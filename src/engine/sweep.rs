@@ -1,0 +1,213 @@
+//! One value moved across a range: the scenario run once per point with that value fixed.
+//!
+//! Every point runs with the same seed, sample count and sampler, so the points share their
+//! random numbers (common random numbers, as in a comparison): the change from one point to
+//! the next is the effect of the swept value, not sampling noise. The scenario of each point is
+//! built by the caller (through `--set`, so an unknown path gets the usual "did you mean"
+//! error); this module owns the range and the loop.
+
+use super::{Observer, RunConfig, Simulation};
+use crate::error::Error;
+use crate::model::Metric;
+use crate::scenario::Scenario;
+
+/// Most points a sweep may have.
+pub const MAX_POINTS: usize = 1000;
+
+/// `PATH=LO:HI:N`: `N ≥ 2` evenly spaced values from `LO` to `HI` (both included, `LO < HI`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepRange {
+    pub path: String,
+    pub lo: f64,
+    pub hi: f64,
+    pub n: usize,
+}
+
+impl SweepRange {
+    /// Parse `PATH=LO:HI:N`. The message of an error says what is wrong and shows the form.
+    pub fn parse(spec: &str) -> Result<SweepRange, Error> {
+        let form = "expected PATH=LO:HI:N, e.g. facility.pue=1.1:1.5:9";
+        let bad = |what: String| Error::Input(format!("--set-range '{spec}': {what}"));
+        let Some((path, range)) = spec.split_once('=') else {
+            return Err(bad(format!("no '=' ({form})")));
+        };
+        let path = path.trim();
+        if path.is_empty() {
+            return Err(bad(format!("no value path before '=' ({form})")));
+        }
+        let parts: Vec<&str> = range.split(':').map(str::trim).collect();
+        let [lo, hi, n] = parts.as_slice() else {
+            return Err(bad(format!(
+                "'{range}' has {} part(s) separated by ':', not 3 ({form})",
+                parts.len()
+            )));
+        };
+        let num = |name: &str, s: &str| -> Result<f64, Error> {
+            match s.replace('_', "").parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(x),
+                _ => Err(bad(format!("{name} '{s}' is not a finite number ({form})"))),
+            }
+        };
+        let (lo, hi) = (num("LO", lo)?, num("HI", hi)?);
+        let n = match n.replace('_', "").parse::<usize>() {
+            Ok(n) => n,
+            Err(_) => {
+                return Err(bad(format!(
+                    "N '{n}' is not a whole number of points ({form})"
+                )));
+            }
+        };
+        if n < 2 {
+            return Err(bad(format!("N = {n}: a sweep needs at least 2 points")));
+        }
+        if n > MAX_POINTS {
+            return Err(bad(format!("N = {n}: at most {MAX_POINTS} points")));
+        }
+        if lo >= hi {
+            return Err(bad(format!("LO ({lo}) must be below HI ({hi})")));
+        }
+        if path.starts_with("simulation.") {
+            return Err(bad(format!(
+                "'{path}' sets how the simulation runs, not the deal; sweep a value of the \
+                 scenario (use --samples, --seed, --sampler for the run)"
+            )));
+        }
+        Ok(SweepRange {
+            path: path.to_string(),
+            lo,
+            hi,
+            n,
+        })
+    }
+
+    /// The `n` values, evenly spaced; the first is exactly `lo` and the last exactly `hi`.
+    pub fn values(&self) -> Vec<f64> {
+        let last = (self.n - 1) as f64;
+        (0..self.n)
+            .map(|i| {
+                if i + 1 == self.n {
+                    self.hi
+                } else {
+                    self.lo + (self.hi - self.lo) * (i as f64 / last)
+                }
+            })
+            .collect()
+    }
+
+    /// The `--set` argument that fixes the path at `value` (TOML float syntax).
+    pub fn set_arg(&self, value: f64) -> String {
+        format!("{}={value:?}", self.path)
+    }
+}
+
+/// One point of a sweep: the value and the metric's summary there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepPoint {
+    pub value: f64,
+    pub p5: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+    pub mean: f64,
+}
+
+/// Run the sweep: for each value of `range`, `load(value)` builds the scenario with the path
+/// fixed at it, which runs with `cfg` (same seed every point). `progress(done, planned)` counts
+/// samples over the whole sweep. An error if a point's scenario does not compute `metric`.
+pub fn run_sweep(
+    range: &SweepRange,
+    metric: Metric,
+    cfg: &RunConfig,
+    load: &mut dyn FnMut(f64) -> Result<Scenario, Error>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<SweepPoint>, Error> {
+    let values = range.values();
+    let planned = cfg.samples.saturating_mul(values.len() as u64);
+    let mut points = Vec::with_capacity(values.len());
+    for (k, &value) in values.iter().enumerate() {
+        let s = load(value)?;
+        let sim = Simulation::new(&s, cfg)?;
+        if !sim.plan.has_metric(metric) {
+            return Err(Error::Input(format!(
+                "metric {} is not computed for '{}' with {} (it needs inputs the scenario \
+                 lacks, e.g. a commitment, an investment or a price per million tokens)",
+                metric.name(),
+                s.name,
+                range.set_arg(value)
+            )));
+        }
+        let offset = cfg.samples * k as u64;
+        let mut obs = Offset {
+            offset,
+            planned,
+            progress: &mut *progress,
+        };
+        let result = sim.run(cfg, &mut obs)?;
+        let acc = result.metric(metric).ok_or_else(|| {
+            Error::Internal(format!("metric {} was not accumulated", metric.name()))
+        })?;
+        let q = acc.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95]);
+        points.push(SweepPoint {
+            value,
+            p5: q[0],
+            p25: q[1],
+            p50: q[2],
+            p75: q[3],
+            p95: q[4],
+            mean: acc.mean(),
+        });
+    }
+    Ok(points)
+}
+
+/// Progress of one point reported as progress of the whole sweep.
+struct Offset<'a> {
+    offset: u64,
+    planned: u64,
+    progress: &'a mut dyn FnMut(u64, u64),
+}
+
+impl Observer for Offset<'_> {
+    fn batch(&mut self, _view: &super::BatchView<'_>) -> Result<(), Error> {
+        Ok(())
+    }
+    fn progress(&mut self, done: u64, _planned: u64) {
+        (self.progress)(self.offset + done, self.planned);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse_and_space_evenly() {
+        let r = SweepRange::parse("facility.pue=1.1:1.5:5").expect("valid");
+        assert_eq!(r.path, "facility.pue");
+        let v = r.values();
+        assert_eq!(v.len(), 5);
+        assert_eq!(v[0], 1.1);
+        assert_eq!(v[4], 1.5);
+        assert!((v[2] - 1.3).abs() < 1e-12);
+        assert_eq!(r.set_arg(2.0), "facility.pue=2.0");
+        assert_eq!(r.set_arg(1e20), "facility.pue=1e20");
+        let neg = SweepRange::parse("fleet.a.online=-1e-3:2e3:2").expect("valid");
+        assert_eq!(neg.values(), vec![-1e-3, 2e3]);
+    }
+
+    #[test]
+    fn bad_ranges_say_what_is_wrong() {
+        let msg = |s: &str| SweepRange::parse(s).expect_err(s).to_string();
+        assert!(msg("facility.pue").contains("no '='"));
+        assert!(msg("facility.pue=1:2").contains("2 part(s)"));
+        assert!(msg("facility.pue=a:2:3").contains("LO 'a'"));
+        assert!(msg("facility.pue=1:2:x").contains("N 'x'"));
+        assert!(msg("facility.pue=1:2:1").contains("at least 2 points"));
+        assert!(msg("facility.pue=2:1:3").contains("must be below HI"));
+        assert!(msg("facility.pue=1:1:3").contains("must be below HI"));
+        assert!(msg("=1:2:3").contains("no value path"));
+        assert!(msg("simulation.seed=1:2:3").contains("--seed"));
+        assert!(msg("facility.pue=1:inf:3").contains("not a finite number"));
+    }
+}

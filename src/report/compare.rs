@@ -1,0 +1,392 @@
+//! The report of `gwsim compare`: MODEL.md's JSON ("Other commands' JSON"), a table for the
+//! terminal, Markdown, CSV, and an overlay chart per headline metric.
+//!
+//! Differences and probabilities are against the first scenario: `difference[k]` is the
+//! distribution of the paired difference `scenario k − first`, `p_lower[k]` the share of
+//! samples in which scenario `k` is below the first (pairs with an undefined side left out);
+//! both are `null` for the first scenario itself.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::chart::{self, Chart, ChartOutcome, Overlay, labels};
+use super::{QUANTILE_GRID, VERSION, format, md_escape, ordered_map, safe_cell, text_table};
+use crate::engine::compare::CompareResult;
+use crate::model::Metric;
+use crate::stats::Band;
+
+/// One metric across the scenarios.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricCompare {
+    pub unit: &'static str,
+    pub per_scenario: Vec<Band>,
+    /// `None` for the first scenario; then `scenario k − first`.
+    pub difference: Vec<Option<Band>>,
+    /// `None` for the first scenario; then P(scenario k < first).
+    pub p_lower: Vec<Option<f64>>,
+    /// Pairs behind each difference (both sides defined); `None` for the first.
+    pub pairs: Vec<Option<u64>>,
+}
+
+/// `gwsim compare A B … --format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareReport {
+    pub seed: u64,
+    pub samples: u64,
+    pub scenarios: Vec<String>,
+    #[serde(serialize_with = "ordered_map")]
+    pub metrics: Vec<(&'static str, MetricCompare)>,
+    pub files: Vec<String>,
+    pub sampler: &'static str,
+    pub common_random_numbers: bool,
+    pub version: &'static str,
+    pub warnings: Vec<String>,
+    /// For charts: each metric's quantiles at `i / QUANTILE_GRID`, per scenario (not in the JSON).
+    #[serde(skip)]
+    pub distributions: Vec<(&'static str, Vec<Vec<f64>>)>,
+}
+
+impl CompareReport {
+    pub fn new(names: &[String], files: &[String], r: &CompareResult) -> CompareReport {
+        let grid: Vec<f64> = (0..=QUANTILE_GRID)
+            .map(|i| i as f64 / QUANTILE_GRID as f64)
+            .collect();
+        let metrics = r
+            .metrics
+            .iter()
+            .map(|mc| {
+                (
+                    mc.metric.name(),
+                    MetricCompare {
+                        unit: mc.metric.unit(),
+                        per_scenario: mc.per_scenario.iter().map(Band::of).collect(),
+                        difference: after_first(mc.differences.iter().map(|p| p.band())),
+                        p_lower: after_first(mc.differences.iter().map(|p| p.p_lower())),
+                        pairs: after_first(mc.differences.iter().map(|p| p.pairs())),
+                    },
+                )
+            })
+            .collect();
+        let distributions = r
+            .metrics
+            .iter()
+            .filter(|mc| mc.metric.is_headline())
+            .map(|mc| {
+                (
+                    mc.metric.name(),
+                    mc.per_scenario.iter().map(|a| a.quantiles(&grid)).collect(),
+                )
+            })
+            .collect();
+        CompareReport {
+            seed: r.seed,
+            samples: r.samples,
+            scenarios: names.to_vec(),
+            metrics,
+            files: files.to_vec(),
+            sampler: r.sampler.as_str(),
+            common_random_numbers: r.common_random_numbers,
+            version: VERSION,
+            warnings: r.warnings.clone(),
+            distributions,
+        }
+    }
+
+    pub fn metric(&self, name: &str) -> Option<&MetricCompare> {
+        self.metrics
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, m)| m)
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+
+    /// Letters for the scenarios in tables: A, B, …, Z, then S27, S28, ….
+    fn letter(k: usize) -> String {
+        if k < 26 {
+            char::from(b'A' + k as u8).to_string()
+        } else {
+            format!("S{}", k + 1)
+        }
+    }
+
+    /// Metrics in report order with the headline ones first.
+    fn ordered(&self) -> Vec<&(&'static str, MetricCompare)> {
+        let mut v: Vec<_> = self.metrics.iter().collect();
+        v.sort_by_key(|(n, _)| !Metric::from_name(n).is_some_and(|m| m.is_headline()));
+        v
+    }
+
+    fn how(&self) -> String {
+        format!(
+            "{} samples · seed {} · sampler {} · {} · {}",
+            self.samples,
+            self.seed,
+            self.sampler,
+            if self.common_random_numbers {
+                "common random numbers"
+            } else {
+                "independent runs"
+            },
+            self.version
+        )
+    }
+
+    /// Rows per metric and scenario: p5, p50, p95, mean, then the difference from the first
+    /// (mean and p5 to p95) and P(below the first).
+    fn rows(&self, headline: bool) -> Vec<[String; 8]> {
+        let mut rows = Vec::new();
+        for (name, m) in self.ordered() {
+            if Metric::from_name(name).is_some_and(|x| x.is_headline()) != headline {
+                continue;
+            }
+            let u = m.unit;
+            rows.push([
+                format!("{name} ({u})"),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            for (k, b) in m.per_scenario.iter().enumerate() {
+                let (dmean, drange, pl) = match (&m.difference[k], m.p_lower[k]) {
+                    (Some(d), Some(p)) => (
+                        signed(d.mean, u),
+                        format!("{} to {}", signed(d.p5, u), signed(d.p95, u)),
+                        percent(p),
+                    ),
+                    _ => ("—".into(), "—".into(), "—".into()),
+                };
+                rows.push([
+                    format!("  {}", Self::letter(k)),
+                    compact(b.p5, u),
+                    compact(b.p50, u),
+                    compact(b.p95, u),
+                    compact(b.mean, u),
+                    dmean,
+                    drange,
+                    pl,
+                ]);
+            }
+        }
+        rows
+    }
+
+    /// The comparison for a terminal: a legend of scenarios, then headline metrics, then the rest.
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "Comparison of {} scenarios", self.scenarios.len());
+        let _ = writeln!(out, "{}", self.how());
+        for (k, name) in self.scenarios.iter().enumerate() {
+            let file = self.files.get(k).map(String::as_str).unwrap_or("");
+            let _ = writeln!(out, "  {} = {name}  ({file})", Self::letter(k));
+        }
+        let _ = writeln!(
+            out,
+            "Δ = scenario − A, sample by sample; P(< A) = share of samples below A."
+        );
+        let header = [
+            "metric / scenario",
+            "p5",
+            "p50",
+            "p95",
+            "mean",
+            "Δ mean",
+            "Δ p5 to p95",
+            "P(< A)",
+        ]
+        .map(String::from);
+        for (title, headline) in [("Headline", true), ("Other metrics", false)] {
+            let rows = self.rows(headline);
+            if !rows.is_empty() {
+                let _ = writeln!(out, "\n{title}");
+                out.push_str(&text_table(&header, &rows));
+            }
+        }
+        for w in &self.warnings {
+            let _ = writeln!(out, "\nwarning: {w}");
+        }
+        out
+    }
+
+    /// Markdown: the scenarios, then one table of every metric (headline ones in bold).
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# Comparison\n");
+        let _ = writeln!(out, "{}\n", self.how());
+        let _ = writeln!(out, "| | scenario | file |\n|---|---|---|");
+        for (k, name) in self.scenarios.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "| {} | {} | `{}` |",
+                Self::letter(k),
+                md_escape(name),
+                md_escape(self.files.get(k).map(String::as_str).unwrap_or(""))
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nΔ is the paired difference scenario − A, sample by sample; P(< A) the share of \
+             samples in which the scenario is below A.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| metric | scenario | p5 | p50 | p95 | mean | Δ mean | Δ p5 to p95 | P(< A) |"
+        );
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        for headline in [true, false] {
+            let mut metric = String::new();
+            for r in self.rows(headline) {
+                if r[1].is_empty() {
+                    metric = if headline {
+                        format!("**{}**", r[0])
+                    } else {
+                        r[0].clone()
+                    };
+                    continue;
+                }
+                let _ = writeln!(
+                    out,
+                    "| {metric} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    r[0].trim(),
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    r[7]
+                );
+                metric.clear();
+            }
+        }
+        if !self.warnings.is_empty() {
+            let _ = writeln!(out, "\n## Warnings\n");
+            for w in &self.warnings {
+                let _ = writeln!(out, "- {}", md_escape(w));
+            }
+        }
+        out
+    }
+
+    /// CSV: one row per metric and scenario, the difference columns empty for the first.
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let _ = w.write_record([
+            "metric",
+            "unit",
+            "scenario",
+            "p5",
+            "p50",
+            "p95",
+            "mean",
+            "diff_p5",
+            "diff_p50",
+            "diff_p95",
+            "diff_mean",
+            "p_lower",
+        ]);
+        let f = |x: f64| {
+            if x.is_nan() {
+                String::new()
+            } else {
+                format!("{x}")
+            }
+        };
+        for (name, m) in &self.metrics {
+            for (k, b) in m.per_scenario.iter().enumerate() {
+                let mut row = vec![
+                    safe_cell(name),
+                    safe_cell(m.unit),
+                    safe_cell(self.scenarios.get(k).map(String::as_str).unwrap_or("")),
+                    f(b.p5),
+                    f(b.p50),
+                    f(b.p95),
+                    f(b.mean),
+                ];
+                match (&m.difference[k], m.p_lower[k]) {
+                    (Some(d), Some(p)) => {
+                        row.extend([f(d.p5), f(d.p50), f(d.p95), f(d.mean), f(p)])
+                    }
+                    _ => row.extend(std::iter::repeat_n(String::new(), 5)),
+                }
+                let _ = w.write_record(&row);
+            }
+        }
+        let bytes = w.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// An overlay chart per headline metric (`overlay_<metric>.svg` and `.png`): each
+    /// scenario's distribution on one axis. Failures are warnings.
+    pub fn render_charts(&self, dir: &Path) -> ChartOutcome {
+        let mut out = ChartOutcome::default();
+        for (name, grids) in &self.distributions {
+            let unit = self.metric(name).map(|m| m.unit).unwrap_or("");
+            let label = labels::metric_label(name);
+            let c = Chart::Overlay(Overlay {
+                title: format!("Compared: {label}"),
+                subtitle: format!(
+                    "{} samples per scenario · seed {} · {} · dashed lines: medians",
+                    labels::thousands(self.samples as f64),
+                    self.seed,
+                    if self.common_random_numbers {
+                        "common random numbers"
+                    } else {
+                        "independent runs"
+                    }
+                ),
+                x_desc: label,
+                unit: unit.to_string(),
+                series: self.scenarios.iter().cloned().zip(grids.clone()).collect(),
+            });
+            let one = chart::write_chart(&c, dir, &format!("overlay_{name}"));
+            out.written.extend(one.written);
+            out.warnings.extend(one.warnings);
+            out.svgs.extend(one.svgs);
+        }
+        out
+    }
+}
+
+/// `[None, Some(x1), Some(x2), …]`: nothing for the first scenario, then one per other.
+fn after_first<T>(rest: impl Iterator<Item = T>) -> Vec<Option<T>> {
+    std::iter::once(None).chain(rest.map(Some)).collect()
+}
+
+/// A number in a table whose row already names the unit: `$1.20B`, `$0.35`, `1.30 GW`, `12%`,
+/// `413k`, `1.2e28`.
+pub fn compact(x: f64, unit: &str) -> String {
+    match unit {
+        _ if x.is_nan() => "n/a".into(),
+        u if u == "USD" || u.starts_with("USD per") => format::money(x),
+        "MW" | "GW" | "ratio" => format::with_unit(x, unit),
+        "FLOP" if x == 0.0 => "0".into(),
+        "FLOP" => format::sci(x),
+        _ => format::si(x),
+    }
+}
+
+/// A difference with its sign: `+$1.20B`, `-$0.35`, `0`.
+fn signed(x: f64, unit: &str) -> String {
+    let s = compact(x, unit);
+    if x > 0.0 { format!("+{s}") } else { s }
+}
+
+fn percent(p: f64) -> String {
+    if p.is_nan() {
+        "n/a".into()
+    } else {
+        format!("{}%", format::sig3(p * 100.0))
+    }
+}

@@ -1,0 +1,321 @@
+//! `gwsim compare`: paired statistics, common random numbers (and where they do not hold),
+//! determinism across thread counts, the JSON schema of MODEL.md and the binary end to end.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use gwsim::engine::compare::{CompareConfig, CompareResult, Comparison, derived_seed};
+use gwsim::model::Metric;
+use gwsim::report::compare::CompareReport;
+use gwsim::scenario::{self, SamplerKind, Scenario};
+use gwsim::stats::paired;
+use predicates::prelude::*;
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("gwsim-compare-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn load(name: &str) -> Scenario {
+    scenario::load(&data(name), &[]).expect("valid scenario")
+}
+
+fn run(
+    files: &[&str],
+    samples: u64,
+    sampler: SamplerKind,
+    crn: bool,
+    threads: usize,
+) -> (Vec<String>, CompareResult) {
+    let scenarios: Vec<Scenario> = files.iter().map(|f| load(f)).collect();
+    let mut cfg = CompareConfig::from_scenario(&scenarios[0]);
+    cfg.samples = samples;
+    cfg.sampler = sampler;
+    cfg.common_random_numbers = crn;
+    cfg.threads = Some(threads);
+    let cmp = Comparison::new(&scenarios, &cfg).expect("comparison");
+    let r = cmp.run(&mut |_, _| {}).expect("runs");
+    (cmp.names.clone(), r)
+}
+
+fn metric(r: &CompareResult, m: Metric) -> &gwsim::engine::compare::MetricComparison {
+    r.metrics.iter().find(|x| x.metric == m).expect("metric")
+}
+
+#[test]
+fn paired_statistics_by_hand() {
+    // B − A = 0.5, -1, 0, -2 (one pair dropped: NaN) → mean -0.625; B < A in 2 of 4 pairs.
+    let a = [1.0, 2.0, 3.0, 4.0, 5.0];
+    let b = [1.5, 1.0, 3.0, 2.0, f64::NAN];
+    let p = paired(&a, &b);
+    assert_eq!(p.pairs(), 4);
+    assert_eq!(p.p_lower(), 0.5);
+    let band = p.band();
+    assert_eq!(band.mean, -0.625);
+    // Sorted -2, -1, 0, 0.5: the median interpolates -1 and 0.
+    assert_eq!(band.p50, -0.5);
+    assert!((band.p5 - (-2.0 + 0.15)).abs() < 1e-12, "{band:?}");
+    assert!((band.p95 - (0.0 + 0.85 * 0.5)).abs() < 1e-12, "{band:?}");
+}
+
+#[test]
+fn common_random_numbers_shrink_the_variance_of_the_difference() {
+    let files = ["small-cloud.toml", "small-cloud-pricier.toml"];
+    let (_, crn) = run(&files, 20_000, SamplerKind::Lhs, true, 2);
+    let (_, ind) = run(&files, 20_000, SamplerKind::Lhs, false, 2);
+    assert!(crn.warnings.is_empty(), "{:?}", crn.warnings);
+    for m in [Metric::CostUsd, Metric::CostPerMtokUsd, Metric::NpvUsd] {
+        let sd_crn = metric(&crn, m).differences[0].difference().sd();
+        let sd_ind = metric(&ind, m).differences[0].difference().sd();
+        // The marginal of each scenario is the same in both runs; only the pairing changes.
+        assert!(
+            sd_crn < 0.3 * sd_ind,
+            "{}: sd of the difference {sd_crn} with CRN, {sd_ind} independent",
+            m.name()
+        );
+        // Dearer GPU-hours: the paired difference in cost is positive in nearly every sample.
+        if m == Metric::CostUsd {
+            let p = &metric(&crn, m).differences[0];
+            assert!(p.p_lower() < 0.01, "P(B < A) = {}", p.p_lower());
+            assert!(p.difference().mean() > 0.0);
+        }
+    }
+    // Independent runs do use another seed for the second scenario.
+    assert_ne!(derived_seed(2025, 1), 2025);
+}
+
+#[test]
+fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
+    let (_, r) = run(
+        &["small-cloud.toml", "small-cloud.toml"],
+        5_000,
+        SamplerKind::Lhs,
+        true,
+        2,
+    );
+    assert!(!r.metrics.is_empty());
+    for mc in &r.metrics {
+        let p = &mc.differences[0];
+        let b = p.band();
+        assert_eq!(
+            [b.p5, b.p50, b.p95, b.mean],
+            [0.0; 4],
+            "{}",
+            mc.metric.name()
+        );
+        assert_eq!(p.p_lower(), 0.0, "{}", mc.metric.name());
+        assert_eq!(p.pairs(), mc.per_scenario[0].count());
+    }
+}
+
+#[test]
+fn bits_do_not_depend_on_the_thread_count() {
+    let files = [
+        "small-cloud.toml",
+        "small-cloud-pricier.toml",
+        "minimal.toml",
+    ];
+    // Three batches (the last one short), so the merge order matters.
+    let json = |threads| {
+        let (names, r) = run(&files, 70_000, SamplerKind::Lhs, true, threads);
+        CompareReport::new(&names, &[], &r).to_json()
+    };
+    let one = json(1);
+    assert_eq!(one, json(2));
+    assert!(one.contains("\"samples\": 70000"));
+}
+
+#[test]
+fn sobol_positions_and_correlation_groups_are_checked_and_reported() {
+    // Under LHS, fixing a value before the others leaves every shared stream alone.
+    let files = ["small-cloud.toml", "small-cloud-fixed-rate.toml"];
+    let (_, lhs) = run(&files, 1_000, SamplerKind::Lhs, true, 1);
+    assert!(lhs.warnings.is_empty(), "{:?}", lhs.warnings);
+    // Under Sobol' every value after it moves to another dimension.
+    let (_, sobol) = run(&files, 1_024, SamplerKind::Sobol, true, 1);
+    assert!(!sobol.warnings.is_empty());
+    assert!(
+        sobol.warnings.iter().any(|w| w.starts_with("facility.pue:")
+            && w.contains("sobol")
+            && w.contains("position")),
+        "{:?}",
+        sobol.warnings
+    );
+    // Same value list under Sobol': positions agree, no warning.
+    let (_, same) = run(
+        &["small-cloud.toml", "small-cloud-pricier.toml"],
+        1_024,
+        SamplerKind::Sobol,
+        true,
+        1,
+    );
+    assert!(same.warnings.is_empty(), "{:?}", same.warnings);
+    // Another rank between the prices: the copula mixes the streams differently.
+    let (_, corr) = run(
+        &["small-cloud.toml", "small-cloud-weaker-link.toml"],
+        1_000,
+        SamplerKind::Lhs,
+        true,
+        1,
+    );
+    assert!(
+        corr.warnings
+            .iter()
+            .any(|w| w.contains("vera-rubin-nvl144") && w.contains("correlat")),
+        "{:?}",
+        corr.warnings
+    );
+    assert!(
+        !corr.warnings.iter().any(|w| w.starts_with("facility.pue")),
+        "{:?}",
+        corr.warnings
+    );
+    // Independent runs are not expected to share anything: no warnings.
+    let (_, ind) = run(&files, 1_024, SamplerKind::Sobol, false, 1);
+    assert!(ind.warnings.is_empty());
+}
+
+#[test]
+fn binary_json_follows_the_model_schema() {
+    let out = tmp("schema");
+    let a = data("small-cloud.toml");
+    let b = data("small-cloud-pricier.toml");
+    let o = cargo_bin_cmd!("gwsim")
+        .args([
+            "compare",
+            a.to_str().expect("utf8"),
+            b.to_str().expect("utf8"),
+            "--samples",
+            "3000",
+            "--format",
+            "json",
+            "--quiet",
+            "--out",
+            out.to_str().expect("utf8"),
+        ])
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    for k in ["seed", "samples", "scenarios", "metrics"] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    assert_eq!(v["seed"], 2025);
+    assert_eq!(v["samples"], 3000);
+    assert_eq!(
+        v["scenarios"],
+        serde_json::json!([
+            "Small cloud test deal",
+            "Small cloud test deal, dearer GPU-hours"
+        ])
+    );
+    let m = &v["metrics"]["cost_per_mtok_usd"];
+    let per = m["per_scenario"].as_array().expect("per_scenario");
+    assert_eq!(per.len(), 2);
+    for s in per {
+        for f in ["p5", "p50", "p95", "mean"] {
+            assert!(s[f].is_number(), "per_scenario lacks {f}: {s}");
+        }
+    }
+    assert!(m["difference"][0].is_null());
+    for f in ["p5", "p50", "p95", "mean"] {
+        assert!(m["difference"][1][f].is_number(), "difference lacks {f}");
+    }
+    assert!(m["p_lower"][0].is_null());
+    let p = m["p_lower"][1].as_f64().expect("p_lower");
+    assert!((0.0..=1.0).contains(&p));
+    // The files: JSON, Markdown and an overlay chart per headline metric.
+    let on_disk: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).expect("compare.json"))
+            .expect("JSON");
+    assert_eq!(on_disk, v);
+    assert!(out.join("compare.md").exists());
+    assert!(out.join("overlay_cost_per_mtok_usd.svg").exists());
+    assert!(out.join("overlay_cost_per_mtok_usd.png").exists());
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn binary_table_markdown_and_csv() {
+    let out = tmp("formats");
+    let a = data("small-cloud.toml");
+    let b = data("small-cloud-pricier.toml");
+    let args = |fmt: &str| {
+        vec![
+            "compare".to_string(),
+            a.display().to_string(),
+            b.display().to_string(),
+            "--samples".into(),
+            "2000".into(),
+            "--no-charts".into(),
+            "--quiet".into(),
+            "--out".into(),
+            out.display().to_string(),
+            "--format".into(),
+            fmt.into(),
+        ]
+    };
+    cargo_bin_cmd!("gwsim")
+        .args(args("table"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Headline")
+                .and(predicate::str::contains("A = Small cloud test deal"))
+                .and(predicate::str::contains("cost_per_mtok_usd"))
+                .and(predicate::str::contains("P(< A)")),
+        );
+    cargo_bin_cmd!("gwsim")
+        .args(args("markdown"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "| metric | scenario | p5 | p50 | p95 | mean |",
+        ));
+    let o = cargo_bin_cmd!("gwsim")
+        .args(args("csv"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(o.stdout).expect("utf8");
+    assert!(text.starts_with("metric,unit,scenario,p5,p50,p95,mean,diff_p5"));
+    assert!(!out.join("overlay_cost_usd.svg").exists(), "--no-charts");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn binary_refuses_one_file_and_names_a_bad_one() {
+    let a = data("small-cloud.toml");
+    cargo_bin_cmd!("gwsim")
+        .args(["compare", a.to_str().expect("utf8"), "--quiet"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("at least two scenario files"));
+    let bad = data("bad-two-errors.toml");
+    cargo_bin_cmd!("gwsim")
+        .args([
+            "compare",
+            a.to_str().expect("utf8"),
+            bad.to_str().expect("utf8"),
+            "--quiet",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::is_match(r"bad-two-errors\.toml:\d+:\d+: error").expect("regex"));
+    cargo_bin_cmd!("gwsim")
+        .args([
+            "compare",
+            a.to_str().expect("utf8"),
+            "does-not-exist.toml",
+            "--quiet",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does-not-exist.toml"));
+}
