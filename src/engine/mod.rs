@@ -9,6 +9,8 @@
 //! `--precision P` keeps adding windows of batches until the 95% half-width (1.96 × se) of the
 //! mean of every headline metric is within `P × |mean|`, or the sample cap is reached.
 
+pub mod sensitivity;
+
 use rayon::prelude::*;
 
 use crate::dist::Marginal;

@@ -18,7 +18,9 @@
 //! - [`Proportion`] for probabilities (fraction of `true`) and [`SeriesAccumulator`] for yearly
 //!   series (one [`Accumulator`] per year).
 
+pub mod sensitivity;
 mod sketch;
+pub mod sobol;
 
 pub use sketch::{DEFAULT_BLOCK, DEFAULT_EXACT_THRESHOLD, DEFAULT_KEEP_EVERY, QuantileSketch};
 
