@@ -1,6 +1,7 @@
 //! The command line: the only home of clap, anyhow, indicatif and terminal concerns.
 
 mod progress;
+mod sensitivity;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -59,6 +60,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// The system catalog, with sources.
     Systems,
+    /// Which inputs move one metric: rank correlations, swing tornado, Sobol' indices.
+    #[command(after_help = sensitivity::AFTER_HELP)]
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -228,6 +232,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(a) => cmd_check(a),
         Command::Explain(a) => cmd_explain(a),
         Command::Systems => cmd_systems(),
+        Command::Sensitivity(a) => sensitivity::cmd_sensitivity(a),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod format;
 pub mod fsio;
 pub mod html;
+pub mod sensitivity;
 
 use std::fmt::Write as _;
 

@@ -10,6 +10,7 @@
 mod build;
 mod sha256;
 mod suggest;
+pub(crate) use suggest::hint;
 mod tree;
 mod types;
 mod value;
