@@ -20,8 +20,8 @@
 //! them.
 //!
 //! **Intervals**: percentile bootstrap. Resample `r` draws `n` row indices with replacement from
-//! the stream of `(seed, "sensitivity.sobol.bootstrap", r)` and recomputes every index on those
-//! rows; the interval is the 2.5% and 97.5% quantiles of the resampled indices. Resamples run in
+//! the stream of `(seed, "sensitivity.sobol.bootstrap", r)` and recomputes every index (and `V`)
+//! on those rows, as weighted sums with each row's multiplicity; the interval is the 2.5% and 97.5% quantiles of the resampled indices. Resamples run in
 //! parallel (rayon) but each depends only on its own stream, so the result is the same on any
 //! thread count. A row index is `⌊u64 · n / 2^64⌋` (multiply-shift; its bias is below n / 2^64).
 
@@ -78,43 +78,90 @@ pub struct SobolEstimate {
     pub resamples: usize,
 }
 
-/// Point estimates `(S_i, ST_i)` for every input, and `V`, on the rows `rows` (indices into the
-/// design's `n` rows; repeats allowed, as in a bootstrap resample).
-fn point(o: &SaltelliOutputs, rows: &[usize]) -> (Vec<f64>, Vec<f64>, f64) {
-    let m = rows.len();
-    if m < 2 {
-        return (vec![f64::NAN; o.k], vec![f64::NAN; o.k], f64::NAN);
-    }
-    let mut sum = 0.0;
-    for &j in rows {
-        sum += o.f_a[j] + o.f_b[j];
-    }
-    let mean = sum / (2 * m) as f64;
-    let mut ss = 0.0;
-    for &j in rows {
-        let (da, db) = (o.f_a[j] - mean, o.f_b[j] - mean);
-        ss += da * da + db * db;
-    }
-    let v = ss / (2 * m - 1) as f64;
-    let mut first = Vec::with_capacity(o.k);
-    let mut total = Vec::with_capacity(o.k);
-    for i in 0..o.k {
-        let col = &o.f_ab[i * o.n..(i + 1) * o.n];
-        let (mut s1, mut st) = (0.0, 0.0);
-        for &j in rows {
-            let d = col[j] - o.f_a[j];
-            s1 += (o.f_b[j] - mean) * d;
-            st += d * d;
-        }
-        if v > 0.0 {
-            first.push(s1 / m as f64 / v);
-            total.push(st / (2 * m) as f64 / v);
+/// The kept rows, centred once: `a_j = f(A)_j − c`, `b_j = f(B)_j − c` with `c` the mean over
+/// `A ∪ B`, and `d_ij = f(AB_i)_j − f(A)_j`. Every estimate is a weighted sum over these rows
+/// (weight 1 each for the point estimate; the multiplicities of a resample for the bootstrap),
+/// read in order, which keeps the bootstrap fast and its numbers free of cancellation.
+struct Centred {
+    m: usize,
+    k: usize,
+    a: Vec<f64>,
+    b: Vec<f64>,
+    /// Input `i`, kept row `j` at `d[i * m + j]`.
+    d: Vec<f64>,
+}
+
+impl Centred {
+    fn new(o: &SaltelliOutputs, kept: &[usize]) -> Centred {
+        let m = kept.len();
+        let c = if m == 0 {
+            0.0
         } else {
-            first.push(f64::NAN);
-            total.push(f64::NAN);
+            kept.iter().map(|&j| o.f_a[j] + o.f_b[j]).sum::<f64>() / (2 * m) as f64
+        };
+        let a = kept.iter().map(|&j| o.f_a[j] - c).collect();
+        let b = kept.iter().map(|&j| o.f_b[j] - c).collect();
+        let mut d = Vec::with_capacity(o.k * m);
+        for i in 0..o.k {
+            let col = &o.f_ab[i * o.n..(i + 1) * o.n];
+            d.extend(kept.iter().map(|&j| col[j] - o.f_a[j]));
         }
+        Centred { m, k: o.k, a, b, d }
     }
-    (first, total, v)
+
+    /// `(S_i, ST_i)` for every input and `V`, each row counted `w_j` times (`Σ w = m`; `None`
+    /// means every row once).
+    fn estimate(&self, w: Option<&[f64]>) -> (Vec<f64>, Vec<f64>, f64) {
+        let m = self.m;
+        if m < 2 {
+            return (vec![f64::NAN; self.k], vec![f64::NAN; self.k], f64::NAN);
+        }
+        let weight = |j: usize| w.map_or(1.0, |w| w[j]);
+        // The resample's own mean, as an offset from the full sample's.
+        let mut sum = 0.0;
+        for j in 0..m {
+            sum += weight(j) * (self.a[j] + self.b[j]);
+        }
+        let delta = sum / (2 * m) as f64;
+        let mut ss = 0.0;
+        for j in 0..m {
+            let (da, db) = (self.a[j] - delta, self.b[j] - delta);
+            ss += weight(j) * (da * da + db * db);
+        }
+        let v = ss / (2 * m - 1) as f64;
+        let mut first = Vec::with_capacity(self.k);
+        let mut total = Vec::with_capacity(self.k);
+        for i in 0..self.k {
+            let d = &self.d[i * m..(i + 1) * m];
+            // Σ w (b − δ) d = Σ w b d − δ Σ w d, and Σ w d².
+            let (mut bd, mut sd, mut dd) = (0.0, 0.0, 0.0);
+            match w {
+                Some(w) => {
+                    for ((&dj, &bj), &wj) in d.iter().zip(&self.b).zip(w) {
+                        let t = wj * dj;
+                        bd += t * bj;
+                        sd += t;
+                        dd += t * dj;
+                    }
+                }
+                None => {
+                    for (&dj, &bj) in d.iter().zip(&self.b) {
+                        bd += dj * bj;
+                        sd += dj;
+                        dd += dj * dj;
+                    }
+                }
+            }
+            if v > 0.0 {
+                first.push((bd - delta * sd) / m as f64 / v);
+                total.push(dd / (2 * m) as f64 / v);
+            } else {
+                first.push(f64::NAN);
+                total.push(f64::NAN);
+            }
+        }
+        (first, total, v)
+    }
 }
 
 /// The 2.5% and 97.5% quantiles of the finite values of `v` (NaN when there are none).
@@ -139,16 +186,19 @@ pub fn sobol_indices(o: &SaltelliOutputs, resamples: usize, seed: u64) -> SobolE
         })
         .collect();
     let m = kept.len();
-    let (first, total, variance) = point(o, &kept);
+    let c = Centred::new(o, &kept);
+    let (first, total, variance) = c.estimate(None);
     let boot: Vec<(Vec<f64>, Vec<f64>)> = if m >= 2 {
         (0..resamples)
             .into_par_iter()
             .map(|r| {
+                // The multiplicity of each kept row in a resample of m rows with replacement.
                 let mut rng = stream(seed, BOOTSTRAP_STREAM, r as u64);
-                let rows: Vec<usize> = (0..m)
-                    .map(|_| kept[((u128::from(rng.next_u64()) * m as u128) >> 64) as usize])
-                    .collect();
-                let (s, t, _) = point(o, &rows);
+                let mut w = vec![0.0; m];
+                for _ in 0..m {
+                    w[((u128::from(rng.next_u64()) * m as u128) >> 64) as usize] += 1.0;
+                }
+                let (s, t, _) = c.estimate(Some(&w));
                 (s, t)
             })
             .collect()
