@@ -3,6 +3,7 @@
 mod compare;
 mod progress;
 mod sweep;
+mod sensitivity;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -65,6 +66,9 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// The system catalog, with sources.
     Systems,
+    /// Which inputs move one metric: rank correlations, swing tornado, Sobol' indices.
+    #[command(after_help = sensitivity::AFTER_HELP)]
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -236,6 +240,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(a) => compare::cmd_compare(a),
         Command::Sweep(a) => sweep::cmd_sweep(a),
         Command::Systems => cmd_systems(),
+        Command::Sensitivity(a) => sensitivity::cmd_sensitivity(a),
     }
 }
 

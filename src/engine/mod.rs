@@ -11,6 +11,7 @@
 
 pub mod compare;
 pub mod sweep;
+pub mod sensitivity;
 
 use rayon::prelude::*;
 

@@ -8,6 +8,7 @@ pub mod format;
 pub mod fsio;
 pub mod html;
 pub mod sweep;
+pub mod sensitivity;
 
 use std::fmt::Write as _;
 

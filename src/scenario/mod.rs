@@ -10,6 +10,7 @@
 mod build;
 mod sha256;
 pub(crate) mod suggest;
+pub(crate) use suggest::hint;
 mod tree;
 mod types;
 mod value;

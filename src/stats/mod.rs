@@ -20,7 +20,9 @@
 //!   series (one [`Accumulator`] per year).
 
 pub mod paired;
+pub mod sensitivity;
 mod sketch;
+pub mod sobol;
 
 pub use paired::{Band, Paired, paired};
 pub use sketch::{DEFAULT_BLOCK, DEFAULT_EXACT_THRESHOLD, DEFAULT_KEEP_EVERY, QuantileSketch};

@@ -1,0 +1,187 @@
+//! `gwsim sensitivity [FILE] --metric M`: rank correlations, swing tornado and Sobol' indices of
+//! one metric; table, JSON, CSV or Markdown on stdout; `sensitivity-<metric>.json`, `.md` and the
+//! tornado chart in the output folder.
+
+use std::io::IsTerminal;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use super::{Format, SamplerArg, ScenarioArgs, load_scenario, out_stdout, parse_count, progress};
+use crate::engine::sensitivity::{
+    DEFAULT_BOOTSTRAP, DEFAULT_SOBOL_SAMPLES, SensitivityConfig, analyse, validate,
+};
+use crate::engine::{RunConfig, Simulation};
+use crate::error::Error;
+use crate::model::{METRICS, Metric};
+use crate::report::chart::write_chart;
+use crate::report::fsio;
+use crate::report::sensitivity::SensitivityReport;
+
+pub const AFTER_HELP: &str = "\
+What it computes:
+  rho      Spearman rank correlation of each uncertain input with the metric over --samples
+           draws of the scenario (its sampler and correlations); at most 1,048,576 samples.
+  tornado  each input alone at its p10 and at its p90, every other input at its median.
+  S1, ST   Sobol' first-order and total indices (Saltelli design, N = --sobol-samples base rows,
+           N (k + 2) model runs; 95% bootstrap intervals). Sobol' assumes independent inputs:
+           correlations are left out of that design, and a warning says so.
+
+Examples:
+  gwsim sensitivity                                   the headline deal, cost per million tokens
+  gwsim sensitivity deal.toml --metric npv_usd
+  gwsim sensitivity deal.toml --metric gpus_per_gw --sobol-samples 65536 --threads 2
+  gwsim sensitivity deal.toml --format json > sensitivity.json";
+
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML). Without it: the headline deal embedded in the binary.
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// The metric to analyse (a name of MODEL.md's outputs).
+    #[arg(long, default_value = "cost_per_mtok_usd")]
+    pub metric: String,
+    /// Samples for the rank correlations (default: simulation.samples; at most 1,048,576).
+    #[arg(long, value_parser = parse_count)]
+    pub samples: Option<u64>,
+    /// Saltelli base samples N for the Sobol' indices (N (k + 2) model runs; powers of two are best).
+    #[arg(long, value_parser = parse_count, default_value_t = DEFAULT_SOBOL_SAMPLES as u64)]
+    pub sobol_samples: u64,
+    /// Bootstrap resamples for the Sobol' intervals.
+    #[arg(long, value_parser = parse_count, default_value_t = DEFAULT_BOOTSTRAP as u64)]
+    pub bootstrap: u64,
+    /// Seed (overrides simulation.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Sampler of the rank-correlation run (overrides simulation.sampler).
+    #[arg(long, value_enum)]
+    pub sampler: Option<SamplerArg>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Folder for the files (default: output/SCENARIO).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Skip the tornado chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No progress bar, no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// The metric named `name`, or an error with a suggestion.
+pub fn parse_metric(name: &str) -> Result<Metric, Error> {
+    Metric::from_name(name).ok_or_else(|| {
+        let names = METRICS.iter().map(|m| m.name());
+        let hint = crate::scenario::hint(name, names);
+        Error::Input(format!(
+            "--metric: unknown metric '{name}'{hint} (one of: {})",
+            METRICS.map(|m| m.name()).join(", ")
+        ))
+    })
+}
+
+pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
+    let metric = parse_metric(&a.metric)?;
+    let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
+    super::print_warnings(&s, a.quiet);
+    let mut cfg = RunConfig::from_scenario(&s);
+    if let Some(n) = a.samples {
+        cfg.samples = n;
+    }
+    if cfg.samples > 1_000_000_000 {
+        return Err(Error::Input(format!(
+            "--samples must be at most 1e9 (got {})",
+            cfg.samples
+        ))
+        .into());
+    }
+    if let Some(seed) = a.seed {
+        cfg.seed = seed;
+    }
+    if let Some(sm) = a.sampler {
+        cfg.sampler = sm.into();
+    }
+    cfg.threads = a.threads;
+    let sim = Simulation::new(&s, &cfg)?;
+    let scfg = SensitivityConfig {
+        metric,
+        samples: cfg.samples,
+        seed: cfg.seed,
+        threads: a.threads,
+        sobol_samples: usize::try_from(a.sobol_samples).unwrap_or(usize::MAX),
+        bootstrap: usize::try_from(a.bootstrap.min(100_000)).unwrap_or(100_000),
+    };
+    if a.bootstrap > 100_000 {
+        return Err(Error::Input(format!(
+            "--bootstrap must be at most 100000 (got {})",
+            a.bootstrap
+        ))
+        .into());
+    }
+    validate(&sim, &scfg)?;
+
+    let show_progress = !a.quiet && std::io::stderr().is_terminal();
+    let mut bar = progress::Progress::new(show_progress);
+    let result = analyse(&sim, &scfg, &mut |done, planned| bar.update(done, planned))?;
+    bar.finish();
+    let report = SensitivityReport::new(&s, &sim, &result, cfg.sampler);
+
+    let dir = a
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(super::slug(&s, a.file.as_deref())));
+    let stem = format!("sensitivity-{}", metric.name());
+    fsio::write_atomic(
+        &dir.join(format!("{stem}.json")),
+        report.to_json().as_bytes(),
+    )?;
+    fsio::write_atomic(
+        &dir.join(format!("{stem}.md")),
+        report.to_markdown().as_bytes(),
+    )?;
+    if !a.no_charts {
+        let charts = write_chart(
+            &report.tornado_chart(),
+            &dir,
+            &format!("tornado_{}", metric.name()),
+        );
+        for w in &charts.warnings {
+            let _ = writeln!(std::io::stderr(), "warning: {w}");
+        }
+    }
+    let text = match a.format {
+        Format::Table => {
+            let mut t = report.to_table();
+            t.push_str(&format!("\nWrote {}\n", dir.display()));
+            t
+        }
+        Format::Json => report.to_json(),
+        Format::Csv => report.to_csv(),
+        Format::Markdown => report.to_markdown(),
+    };
+    out_stdout(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_metric_gets_a_suggestion() {
+        let e = parse_metric("cost_per_mtok").expect_err("unknown");
+        assert!(
+            e.to_string().contains("did you mean 'cost_per_mtok_usd'"),
+            "{e}"
+        );
+        assert_eq!(e.exit_code(), 1);
+        assert_eq!(parse_metric("npv_usd").ok(), Some(Metric::NpvUsd));
+    }
+}
