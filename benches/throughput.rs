@@ -3,7 +3,8 @@
 //! `cargo bench --bench throughput` prints samples per second at 1 and 2 threads (1M samples,
 //! best of 3; each timing covers the run and the report's statistics: every summary, quantile
 //! and series band, as `gwsim run` computes them) and the peak resident memory of a 10M-sample run (VmHWM from /proc, Linux).
-//! Set `GWSIM_BENCH_SAMPLES` / `GWSIM_BENCH_BIG` to change the sizes.
+//! Set `GWSIM_BENCH_SAMPLES` / `GWSIM_BENCH_BIG` to change the sizes, `GWSIM_BENCH_THREADS`
+//! (e.g. `1,2,4`) the thread counts.
 
 use std::time::Instant;
 
@@ -37,7 +38,11 @@ fn main() {
         s.uncertain_params().len(),
         s.simulation.sampler.as_str()
     );
-    for threads in [1usize, 2] {
+    let thread_counts: Vec<usize> = std::env::var("GWSIM_BENCH_THREADS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|t| t.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 2]);
+    for threads in thread_counts {
         let cfg = RunConfig {
             samples: n,
             threads: Some(threads),

@@ -2,8 +2,8 @@
 
 mod compare;
 mod progress;
-mod sweep;
 mod sensitivity;
+mod sweep;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -10,8 +10,8 @@
 //! mean of every headline metric is within `P × |mean|`, or the sample cap is reached.
 
 pub mod compare;
-pub mod sweep;
 pub mod sensitivity;
+pub mod sweep;
 
 use rayon::prelude::*;
 
@@ -364,10 +364,6 @@ impl Simulation {
             }
         }
         result.samples = done;
-        pool.install(|| {
-            let mut accs = result.accumulators_mut();
-            accs.par_iter_mut().for_each(|a| a.finish());
-        });
         result.correlations = self
             .correlations
             .iter()

@@ -7,8 +7,8 @@ pub mod compare;
 pub mod format;
 pub mod fsio;
 pub mod html;
-pub mod sweep;
 pub mod sensitivity;
+pub mod sweep;
 
 use std::fmt::Write as _;
 

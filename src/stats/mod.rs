@@ -439,12 +439,6 @@ impl Accumulator {
         self.sketch.reserve(additional);
     }
 
-    /// Prepare for reading quantiles: sort the kept values once, so that every later quantile
-    /// query is a lookup. Pushing more values afterwards is allowed (they undo the preparation).
-    pub fn finish(&mut self) {
-        self.sketch.finish();
-    }
-
     pub fn count(&self) -> u64 {
         self.n
     }

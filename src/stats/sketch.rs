@@ -53,9 +53,6 @@ pub struct QuantileSketch {
     pending: Vec<f64>,
     count: u64,
     nan: u64,
-    /// Set by [`QuantileSketch::finish`] in the compacting phase: the sorted, weighted view of
-    /// the kept values. Cleared by any push.
-    finished: Option<Weighted>,
 }
 
 impl Default for QuantileSketch {
@@ -77,7 +74,6 @@ impl QuantileSketch {
             pending: Vec::new(),
             count: 0,
             nan: 0,
-            finished: None,
         }
     }
 
@@ -148,7 +144,6 @@ impl QuantileSketch {
 
     /// Add values in order; NaN values are skipped and counted.
     pub fn push(&mut self, values: &[f64]) {
-        self.finished = None;
         let nans = values.iter().filter(|v| v.is_nan()).count();
         self.nan += nans as u64;
         let added = values.len() - nans;
@@ -214,20 +209,8 @@ impl QuantileSketch {
         self.quantiles(&[q])[0]
     }
 
-    /// In the compacting phase, sort the kept values once into the weighted view, so that later
-    /// quantile queries need no sort (the exact phase needs none: it selects, see
-    /// [`super::quantiles_unsorted`]). Any push undoes it.
-    pub fn finish(&mut self) {
-        if self.finished.is_some() {
-            return;
-        }
-        if self.compacting {
-            self.finished = Some(self.weighted_sorted());
-        }
-    }
-
-    /// Several quantiles at once (one sort of the kept values, none after
-    /// [`QuantileSketch::finish`]).
+    /// Several quantiles at once: in the exact phase by selection (no sort), in the compacting
+    /// phase from one sort of the kept values. Ask for every quantile in one call.
     pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
         self.quantiles_within(None, qs)
     }
@@ -237,9 +220,6 @@ impl QuantileSketch {
     pub fn quantiles_within(&self, range: Option<(f64, f64)>, qs: &[f64]) -> Vec<f64> {
         if self.count == 0 {
             return vec![f64::NAN; qs.len()];
-        }
-        if let Some(w) = &self.finished {
-            return qs.iter().map(|&q| w.quantile(q)).collect();
         }
         if !self.compacting {
             return super::quantiles_unsorted_within(&self.exact, range, qs);
@@ -273,7 +253,6 @@ impl QuantileSketch {
 }
 
 /// Sorted kept values with the centre rank of each.
-#[derive(Debug, Clone)]
 struct Weighted {
     values: Vec<f64>,
     centres: Vec<f64>,
