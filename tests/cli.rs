@@ -412,3 +412,131 @@ fn formats_csv_and_markdown() {
         ));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn undefined_samples_are_counted_and_reported() {
+    // Two-year term (2026-2027); the tranche comes online somewhere in 2026-2029, so in some
+    // samples nothing runs in the term and the per-GPU-hour cost has a zero denominator.
+    let out = tmp("undefined");
+    let f = data("minimal.toml");
+    let f = f.to_str().expect("utf8");
+    let o = out.to_str().expect("utf8");
+    let set = "fleet[1].online=\"2026 to 2029\"";
+    let v = run_json(&[
+        "run",
+        f,
+        "--set",
+        set,
+        "--samples",
+        "4000",
+        "--format",
+        "json",
+        "--quiet",
+        "--out",
+        o,
+    ]);
+    let und = &v["undefined_samples"];
+    let n = und["cost_per_gpu_hour_usd"].as_u64().expect("a count");
+    assert!(n > 100 && n < 3900, "{n}");
+    assert_eq!(und["cost_per_mtok_usd"].as_u64(), Some(n));
+    assert!(und.get("gpus").is_none(), "{und}");
+    // The statistics of the metric use the other samples only.
+    let summary = &v["metrics"]["cost_per_gpu_hour_usd"];
+    assert!(summary["p50"].as_f64().expect("p50").is_finite());
+    // The table says so.
+    cargo_bin_cmd!("gwsim")
+        .args([
+            "run",
+            f,
+            "--set",
+            set,
+            "--samples",
+            "4000",
+            "--quiet",
+            "--no-charts",
+            "--out",
+            o,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "cost_per_gpu_hour_usd is undefined in {n} of 4000 samples"
+        )));
+    // Without undefined samples the key is absent.
+    let v = run_json(&[
+        "run",
+        f,
+        "--samples",
+        "1000",
+        "--format",
+        "json",
+        "--quiet",
+        "--out",
+        o,
+    ]);
+    assert!(v.get("undefined_samples").is_none());
+}
+
+#[test]
+fn set_addresses_an_unnamed_tranche_by_position() {
+    let f = data("minimal.toml");
+    let f = f.to_str().expect("utf8");
+    let out = tmp("position");
+    let o = out.to_str().expect("utf8");
+    let base = run_json(&[
+        "run",
+        f,
+        "--samples",
+        "500",
+        "--format",
+        "json",
+        "--quiet",
+        "--out",
+        o,
+    ]);
+    let later = run_json(&[
+        "run",
+        f,
+        "--set",
+        "fleet[1].online=2027",
+        "--samples",
+        "500",
+        "--format",
+        "json",
+        "--quiet",
+        "--out",
+        o,
+    ]);
+    // Online a year later in a two-year term: half the GPU-hours.
+    let gh = |v: &serde_json::Value| {
+        v["metrics"]["gpu_hours"]["mean"]
+            .as_f64()
+            .expect("gpu_hours")
+    };
+    assert!(
+        (gh(&later) / gh(&base) - 0.5).abs() < 1e-9,
+        "{} {}",
+        gh(&later),
+        gh(&base)
+    );
+    for (arg, needle) in [
+        ("fleet[0].online=2027", "must count from 1"),
+        ("fleet[2].online=2027", "has 1 [[fleet]] tables"),
+    ] {
+        cargo_bin_cmd!("gwsim")
+            .args([
+                "run",
+                f,
+                "--set",
+                arg,
+                "--samples",
+                "100",
+                "--quiet",
+                "--out",
+                o,
+            ])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(needle).and(predicate::str::contains("--set:1:1")));
+    }
+}

@@ -56,7 +56,6 @@ fn analyse_with(
     let scfg = SensitivityConfig {
         metric,
         samples,
-        seed: cfg.seed,
         threads: Some(threads),
         sobol_samples: sobol,
         bootstrap: 200,
@@ -244,7 +243,6 @@ fn a_metric_the_scenario_lacks_is_an_input_error() {
     let scfg = SensitivityConfig {
         metric: Metric::NpvUsd,
         samples: 100,
-        seed: 1,
         threads: Some(1),
         sobol_samples: 64,
         bootstrap: 10,

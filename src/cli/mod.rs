@@ -26,6 +26,9 @@ Examples:
   gwsim run deal.toml --precision 0.5% --threads 2
   gwsim check deal.toml --strict
   gwsim explain deal.toml
+  gwsim compare scenarios/anthropic-azure-nvidia-1gw.toml scenarios/anthropic-owned-1gw.toml
+  gwsim sensitivity --metric cost_per_mtok_usd
+  gwsim sweep scenarios/openai-aws-38b.toml --set-range workload.utilization=0.3:0.9:7 --metric cost_per_mtok_usd
   gwsim systems";
 
 #[derive(Parser, Debug)]
@@ -348,6 +351,11 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         csv.finish()?;
     }
     let report = Report::new(&s, &sim, &result, cfg.precision);
+    if !a.quiet && a.format != Format::Table {
+        for line in report.undefined_lines() {
+            let _ = writeln!(std::io::stderr(), "note: {line}");
+        }
+    }
     let dir = a
         .out
         .clone()

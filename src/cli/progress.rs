@@ -14,12 +14,18 @@ pub struct Progress {
 const DELAY: Duration = Duration::from_millis(800);
 
 impl Progress {
+    /// A bar counting samples.
     pub fn new(enabled: bool) -> Progress {
+        Progress::counting(enabled, "samples")
+    }
+
+    /// A bar counting `unit` (e.g. "model evaluations").
+    pub fn counting(enabled: bool, unit: &str) -> Progress {
         let bar = enabled.then(|| {
             let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} {pos}/{len} samples [{bar:30}] {per_sec} · eta {eta}",
-            ) {
+            if let Ok(style) = ProgressStyle::with_template(&format!(
+                "{{spinner}} {{pos}}/{{len}} {unit} [{{bar:30}}] {{per_sec}} · eta {{eta}}"
+            )) {
                 b.set_style(style.progress_chars("=> "));
             }
             b

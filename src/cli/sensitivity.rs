@@ -114,7 +114,6 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
     let scfg = SensitivityConfig {
         metric,
         samples: cfg.samples,
-        seed: cfg.seed,
         threads: a.threads,
         sobol_samples: usize::try_from(a.sobol_samples).unwrap_or(usize::MAX),
         bootstrap: usize::try_from(a.bootstrap.min(100_000)).unwrap_or(100_000),
@@ -129,7 +128,7 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
     validate(&sim, &scfg)?;
 
     let show_progress = !a.quiet && std::io::stderr().is_terminal();
-    let mut bar = progress::Progress::new(show_progress);
+    let mut bar = progress::Progress::counting(show_progress, "model evaluations");
     let result = analyse(&sim, &scfg, &mut |done, planned| bar.update(done, planned))?;
     bar.finish();
     let report = SensitivityReport::new(&s, &sim, &result, cfg.sampler);

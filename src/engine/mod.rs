@@ -189,6 +189,11 @@ impl Simulation {
         })
     }
 
+    /// The seed the simulation's streams are keyed by.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
     /// Values of every input at its median (fixed values as they are).
     pub fn medians(&self) -> Vec<f64> {
         self.template.clone()

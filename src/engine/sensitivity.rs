@@ -57,8 +57,6 @@ pub struct SensitivityConfig {
     pub metric: Metric,
     /// Samples of the scenario's own design for the Spearman correlations.
     pub samples: u64,
-    /// The seed; build the [`Simulation`] with the same one.
-    pub seed: u64,
     /// Worker threads; `None` uses every core. Results do not depend on it.
     pub threads: Option<usize>,
     /// Saltelli base rows `n`.
@@ -266,10 +264,10 @@ pub fn analyse(
     };
     let start = done;
     let (outputs, design) =
-        saltelli_outputs(&paths, cfg.seed, n, transform, make, &pool, &mut |d| {
+        saltelli_outputs(&paths, sim.seed(), n, transform, make, &pool, &mut |d| {
             progress(start + d, planned)
         })?;
-    let sobol = pool.install(|| sobol_indices(&outputs, cfg.bootstrap, cfg.seed));
+    let sobol = pool.install(|| sobol_indices(&outputs, cfg.bootstrap, sim.seed()));
 
     // What a reader must know.
     if !sim.correlations.is_empty() {
@@ -327,7 +325,7 @@ pub fn analyse(
     }
     Ok(SensitivityResult {
         metric: m,
-        seed: cfg.seed,
+        seed: sim.seed(),
         samples,
         spearman,
         spearman_dropped,

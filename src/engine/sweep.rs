@@ -80,7 +80,9 @@ impl SweepRange {
         })
     }
 
-    /// The `n` values, evenly spaced; the first is exactly `lo` and the last exactly `hi`.
+    /// The `n` values, evenly spaced; the first is exactly `lo` and the last exactly `hi`. Inner
+    /// values are rounded to 12 significant digits, so a grid such as 0.4:0.8:5 gives 0.5 and
+    /// 0.6, not 0.6000000000000001 (a change far below any input's precision).
     pub fn values(&self) -> Vec<f64> {
         let last = (self.n - 1) as f64;
         (0..self.n)
@@ -88,7 +90,8 @@ impl SweepRange {
                 if i + 1 == self.n {
                     self.hi
                 } else {
-                    self.lo + (self.hi - self.lo) * (i as f64 / last)
+                    let v = self.lo + (self.hi - self.lo) * (i as f64 / last);
+                    format!("{v:.11e}").parse().unwrap_or(v)
                 }
             })
             .collect()

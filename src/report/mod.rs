@@ -89,6 +89,11 @@ pub struct Report {
     pub correlations: Vec<CorrelationSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionSummary>,
+    /// Samples in which a metric was undefined (a zero denominator, e.g. no tokens served in
+    /// the term) and which its statistics leave out; only metrics with such samples, and the
+    /// key only when there are any.
+    #[serde(serialize_with = "ordered_map", skip_serializing_if = "Vec::is_empty")]
+    pub undefined_samples: Vec<(&'static str, u64)>,
     /// For charts: each metric's quantiles at [`QUANTILE_GRID`] probabilities (not in the JSON).
     #[serde(skip)]
     pub distributions: Vec<Distribution>,
@@ -241,6 +246,13 @@ impl Report {
                 quantiles,
             })
             .collect();
+        let undefined_samples = METRICS
+            .iter()
+            .filter_map(|&m| {
+                let acc = result.metric(m)?;
+                (acc.nan_count() > 0).then(|| (m.name(), acc.nan_count()))
+            })
+            .collect();
         Report {
             scenario: scenario.name.clone(),
             file: scenario.file.clone().unwrap_or_else(|| "(embedded)".into()),
@@ -262,6 +274,7 @@ impl Report {
                 converged: result.converged.unwrap_or(false),
             }),
             distributions,
+            undefined_samples,
         }
     }
 
@@ -277,6 +290,20 @@ impl Report {
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         s.push('\n');
         s
+    }
+
+    /// One sentence per metric that was undefined in some samples.
+    pub fn undefined_lines(&self) -> Vec<String> {
+        self.undefined_samples
+            .iter()
+            .map(|(name, n)| {
+                format!(
+                    "{name} is undefined in {n} of {} samples (a zero denominator, e.g. nothing \
+                     served in the term); its statistics leave them out",
+                    self.samples
+                )
+            })
+            .collect()
     }
 
     /// The summary table for a terminal: headline metrics first, then the rest.
@@ -299,6 +326,9 @@ impl Report {
                     "NOT met (sample cap reached)"
                 }
             );
+        }
+        for line in self.undefined_lines() {
+            let _ = writeln!(out, "note: {line}");
         }
         let rows = |headline: bool| -> Vec<[String; 5]> {
             self.metrics
@@ -432,6 +462,9 @@ impl Report {
             self.version,
             self.scenario_sha256
         );
+        for line in self.undefined_lines() {
+            let _ = writeln!(out, "> Note: {}\n", md_escape(&line));
+        }
         let _ = writeln!(out, "## Metrics\n");
         let _ = writeln!(out, "| metric | unit | p5 | p50 | p95 | mean | se |");
         let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|");

@@ -302,7 +302,8 @@ const TOP_TABLES: [&str; 4] = ["facility", "procurement", "workload", "simulatio
 /// Apply one `--set PATH=VALUE` (MODEL.md, Command line). Paths: a top-level value, a key of
 /// `[facility]`/`[procurement]`/`[workload]`/`[simulation]`,
 /// `procurement.price_usd_per_gpu_hour.KEY`, `systems.KEY.FIELD`, and `fleet.NAME.FIELD` or
-/// `investment.NAME.FIELD` (a tranche or investment by name).
+/// `investment.NAME.FIELD` (a tranche or investment by name), or `fleet[N].FIELD` (by position,
+/// from 1).
 fn apply_set(
     tree: &mut Table,
     index: usize,
@@ -364,7 +365,16 @@ fn apply_set(
     let err = |diags: &mut Vec<Diagnostic>, msg: String| {
         diags.push(Diagnostic::error(Some(at(1)), Some(path.to_string()), msg));
     };
-    let segs: Vec<&str> = path.split('.').collect();
+    // `fleet[2].online` (how problems name an unnamed tranche) reads as `fleet.[2].online`.
+    let mut segs: Vec<&str> = path.split('.').collect();
+    if let Some(first) = segs.first().copied() {
+        for arr in ["fleet", "investment"] {
+            if let Some(ix) = first.strip_prefix(arr).filter(|r| r.starts_with('[')) {
+                segs.splice(0..1, [arr, ix]);
+                break;
+            }
+        }
+    }
     let mut system_keys: Vec<String> = catalog.entries.iter().map(|e| e.key.clone()).collect();
     if let Some(Entry {
         value: Node {
@@ -504,10 +514,37 @@ fn apply_set(
                     _ => None,
                 })
                 .collect();
-            let target = items.iter_mut().find_map(|n| match &mut n.kind {
-                Kind::Table(t) if name_of(t).as_deref() == Some(*name) => Some(t),
-                _ => None,
-            });
+            let position = name
+                .strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .map(|n| n.parse::<usize>().ok().filter(|&n| n >= 1));
+            if position == Some(None) {
+                return err(
+                    diags,
+                    format!("cannot set '{path}': {arr}{name} must count from 1, as in {arr}[1]"),
+                );
+            }
+            let count = items.len();
+            let target = items
+                .iter_mut()
+                .enumerate()
+                .find_map(|(i, n)| match &mut n.kind {
+                    Kind::Table(t)
+                        if position.flatten().map_or_else(
+                            || name_of(t).as_deref() == Some(*name),
+                            |p| p == i + 1,
+                        ) =>
+                    {
+                        Some(t)
+                    }
+                    _ => None,
+                });
+            if target.is_none() && position.is_some() {
+                return err(
+                    diags,
+                    format!("cannot set '{path}': the scenario has {count} [[{arr}]] tables"),
+                );
+            }
             let Some(t) = target else {
                 let hint = suggest::hint(name, names.iter().map(String::as_str));
                 return err(
