@@ -153,6 +153,7 @@ fn report(name: &str) -> Report {
         }],
         precision: None,
         distributions: metrics
+        undefined_samples: Vec::new(),
             .into_iter()
             .map(|(metric, unit, headline, quantiles)| Distribution {
                 metric,
