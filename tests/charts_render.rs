@@ -114,6 +114,7 @@ fn report(name: &str) -> Report {
         ),
     ];
     Report {
+        undefined_samples: Vec::new(),
         scenario: name.to_string(),
         file: format!("scenarios/{name}.toml"),
         scenario_sha256: "0f".repeat(32),
@@ -153,7 +154,6 @@ fn report(name: &str) -> Report {
         }],
         precision: None,
         distributions: metrics
-        undefined_samples: Vec::new(),
             .into_iter()
             .map(|(metric, unit, headline, quantiles)| Distribution {
                 metric,
