@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::{Format, SamplerArg, ScenarioArgs, out_stdout, parse_count, print_warnings, progress};
+use super::{Format, SamplingArgs, ScenarioArgs, print_warnings, progress};
+use crate::engine::RunConfig;
 use crate::engine::compare::{CompareConfig, Comparison};
 use crate::error::{Error, ScenarioError};
 use crate::report::compare::CompareReport;
@@ -34,18 +35,8 @@ pub struct CompareArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Number of samples (overrides the first scenario's simulation.samples; 1e5 style accepted).
-    #[arg(long, value_parser = parse_count)]
-    pub samples: Option<u64>,
-    /// Seed (overrides the first scenario's simulation.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Sampler (overrides the first scenario's simulation.sampler).
-    #[arg(long, value_enum)]
-    pub sampler: Option<SamplerArg>,
-    /// Worker threads (default: every core). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
     /// Run each scenario on its own random numbers (a seed derived per scenario) instead of
     /// common random numbers.
     #[arg(long)]
@@ -92,27 +83,13 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
     for s in &scenarios {
         print_warnings(s, a.quiet);
     }
+    let mut run = RunConfig::from_scenario(&scenarios[0]);
+    a.sampling.apply(&mut run)?;
     let mut cfg = CompareConfig::from_scenario(&scenarios[0]);
-    if let Some(n) = a.samples {
-        cfg.samples = n;
-    }
-    if cfg.samples == 0 || cfg.samples > 1_000_000_000 {
-        return Err(Error::Input(format!(
-            "--samples must be between 1 and 1e9 (got {})",
-            cfg.samples
-        ))
-        .into());
-    }
-    if let Some(seed) = a.seed {
-        cfg.seed = seed;
-    }
-    if let Some(sm) = a.sampler {
-        cfg.sampler = sm.into();
-    }
-    if a.threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()).into());
-    }
-    cfg.threads = a.threads;
+    cfg.samples = run.samples;
+    cfg.seed = run.seed;
+    cfg.sampler = run.sampler;
+    cfg.threads = run.threads;
     cfg.common_random_numbers = !a.independent;
     if !a.quiet {
         for (s, f) in scenarios.iter().zip(&a.files).skip(1) {
@@ -155,17 +132,7 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
         }
     }
-    let text = match a.format {
-        Format::Table => {
-            let mut t = report.to_table();
-            t.push_str(&format!("\nWrote {}\n", dir.display()));
-            t
-        }
-        Format::Json => report.to_json(),
-        Format::Csv => report.to_csv(),
-        Format::Markdown => report.to_markdown(),
-    };
-    out_stdout(&text)
+    super::print_report(&report, a.format, &dir)
 }
 
 /// `output/compare-<stem1>-vs-<stem2>…`, cut short for many or long names.

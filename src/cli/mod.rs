@@ -13,8 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::{BatchView, Observer, RunConfig, Simulation};
 use crate::error::{Error, Severity};
-use crate::model::{self, METRICS, Outputs, Scratch, Step};
-use crate::report::{self, Report, format, fsio};
+use crate::model::{self, METRICS, Metric, Outputs, Scratch, Step};
+use crate::report::{self, Render, Report, format, fsio};
 use crate::scenario::{self, SamplerKind, Scenario};
 
 const AFTER_HELP: &str = "\
@@ -81,6 +81,76 @@ pub struct ScenarioArgs {
     pub set: Vec<String>,
 }
 
+/// The sampling flags of every command that simulates.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SamplingArgs {
+    /// Number of samples (overrides simulation.samples; 1e5 style accepted). For `sweep`, per
+    /// point; for `sensitivity`, for the rank correlations.
+    #[arg(long, value_parser = parse_count)]
+    pub samples: Option<u64>,
+    /// Seed (overrides simulation.seed; for `compare`, the first scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Sampler (overrides simulation.sampler).
+    #[arg(long, value_enum)]
+    pub sampler: Option<SamplerArg>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+impl SamplingArgs {
+    /// Override `cfg` with the flags given, checking their ranges.
+    pub fn apply(&self, cfg: &mut RunConfig) -> Result<(), Error> {
+        if let Some(n) = self.samples {
+            cfg.samples = n;
+        }
+        if cfg.samples == 0 || cfg.samples > 1_000_000_000 {
+            return Err(Error::Input(format!(
+                "--samples must be between 1 and 1e9 (got {})",
+                cfg.samples
+            )));
+        }
+        if let Some(seed) = self.seed {
+            cfg.seed = seed;
+        }
+        if let Some(sm) = self.sampler {
+            cfg.sampler = sm.into();
+        }
+        if self.threads == Some(0) {
+            return Err(Error::Input("--threads must be at least 1".into()));
+        }
+        cfg.threads = self.threads;
+        Ok(())
+    }
+}
+
+/// A metric by name, or an error with the closest name.
+pub(crate) fn metric_by_name(name: &str) -> Result<Metric, Error> {
+    Metric::from_name(name).ok_or_else(|| {
+        let hint = scenario::suggest::hint(name, METRICS.iter().map(|m| m.name()));
+        Error::Input(format!(
+            "--metric: unknown metric '{name}'{hint} (metrics: {})",
+            METRICS.map(|m| m.name()).join(", ")
+        ))
+    })
+}
+
+/// Print a report on stdout in `format`.
+pub(crate) fn print_report(report: &dyn Render, format: Format, dir: &Path) -> Result<()> {
+    let text = match format {
+        Format::Table => {
+            let mut t = report.to_table();
+            t.push_str(&format!("\nWrote {}\n", dir.display()));
+            t
+        }
+        Format::Json => report.to_json(),
+        Format::Csv => report.to_csv(),
+        Format::Markdown => report.to_markdown(),
+    };
+    out_stdout(&text)
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
     Table,
@@ -112,18 +182,8 @@ pub struct RunArgs {
     pub file: Option<PathBuf>,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Number of samples (overrides simulation.samples; 1e5 style accepted).
-    #[arg(long, value_parser = parse_count)]
-    pub samples: Option<u64>,
-    /// Seed (overrides simulation.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Sampler (overrides simulation.sampler).
-    #[arg(long, value_enum)]
-    pub sampler: Option<SamplerArg>,
-    /// Worker threads (default: every core). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
     /// Keep sampling until every headline mean is within ±P (95%), e.g. 0.5% or 0.005.
     #[arg(long, value_parser = parse_fraction)]
     pub precision: Option<f64>,
@@ -312,26 +372,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
     print_warnings(&s, a.quiet);
     let mut cfg = RunConfig::from_scenario(&s);
-    if let Some(n) = a.samples {
-        cfg.samples = n;
-    }
-    if cfg.samples == 0 || cfg.samples > 1_000_000_000 {
-        return Err(Error::Input(format!(
-            "--samples must be between 1 and 1e9 (got {})",
-            cfg.samples
-        ))
-        .into());
-    }
-    if let Some(seed) = a.seed {
-        cfg.seed = seed;
-    }
-    if let Some(sm) = a.sampler {
-        cfg.sampler = sm.into();
-    }
-    if a.threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()).into());
-    }
-    cfg.threads = a.threads;
+    a.sampling.apply(&mut cfg)?;
     cfg.precision = a.precision;
     cfg.max_samples = a.max_samples.min(1_000_000_000);
     let sim = Simulation::new(&s, &cfg)?;
@@ -370,17 +411,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         let html = report::html::render_html(&report, &charts.svgs);
         fsio::write_atomic(&dir.join("report.html"), html.as_bytes())?;
     }
-    let text = match a.format {
-        Format::Table => {
-            let mut t = report.to_table();
-            t.push_str(&format!("\nWrote {}\n", dir.display()));
-            t
-        }
-        Format::Json => report.to_json(),
-        Format::Csv => report.to_csv(),
-        Format::Markdown => report.to_markdown(),
-    };
-    out_stdout(&text)
+    print_report(&report, a.format, &dir)
 }
 
 struct RunObserver<'a> {

@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::{Format, SamplerArg, ScenarioArgs, load_scenario, out_stdout, parse_count, progress};
+use super::{
+    Format, SamplingArgs, ScenarioArgs, load_scenario, metric_by_name, parse_count, progress,
+};
 use crate::engine::sensitivity::{
     DEFAULT_BOOTSTRAP, DEFAULT_SOBOL_SAMPLES, SensitivityConfig, analyse, validate,
 };
 use crate::engine::{RunConfig, Simulation};
 use crate::error::Error;
-use crate::model::{METRICS, Metric};
 use crate::report::chart::write_chart;
 use crate::report::fsio;
 use crate::report::sensitivity::SensitivityReport;
@@ -44,24 +45,14 @@ pub struct SensitivityArgs {
     /// The metric to analyse (a name of MODEL.md's outputs).
     #[arg(long, default_value = "cost_per_mtok_usd")]
     pub metric: String,
-    /// Samples for the rank correlations (default: simulation.samples; at most 1,048,576).
-    #[arg(long, value_parser = parse_count)]
-    pub samples: Option<u64>,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
     /// Saltelli base samples N for the Sobol' indices (N (k + 2) model runs; powers of two are best).
     #[arg(long, value_parser = parse_count, default_value_t = DEFAULT_SOBOL_SAMPLES as u64)]
     pub sobol_samples: u64,
     /// Bootstrap resamples for the Sobol' intervals.
     #[arg(long, value_parser = parse_count, default_value_t = DEFAULT_BOOTSTRAP as u64)]
     pub bootstrap: u64,
-    /// Seed (overrides simulation.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Sampler of the rank-correlation run (overrides simulation.sampler).
-    #[arg(long, value_enum)]
-    pub sampler: Option<SamplerArg>,
-    /// Worker threads (default: every core). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Output on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -76,45 +67,17 @@ pub struct SensitivityArgs {
     pub quiet: bool,
 }
 
-/// The metric named `name`, or an error with a suggestion.
-pub fn parse_metric(name: &str) -> Result<Metric, Error> {
-    Metric::from_name(name).ok_or_else(|| {
-        let names = METRICS.iter().map(|m| m.name());
-        let hint = crate::scenario::hint(name, names);
-        Error::Input(format!(
-            "--metric: unknown metric '{name}'{hint} (one of: {})",
-            METRICS.map(|m| m.name()).join(", ")
-        ))
-    })
-}
-
 pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
-    let metric = parse_metric(&a.metric)?;
+    let metric = metric_by_name(&a.metric)?;
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
     super::print_warnings(&s, a.quiet);
     let mut cfg = RunConfig::from_scenario(&s);
-    if let Some(n) = a.samples {
-        cfg.samples = n;
-    }
-    if cfg.samples > 1_000_000_000 {
-        return Err(Error::Input(format!(
-            "--samples must be at most 1e9 (got {})",
-            cfg.samples
-        ))
-        .into());
-    }
-    if let Some(seed) = a.seed {
-        cfg.seed = seed;
-    }
-    if let Some(sm) = a.sampler {
-        cfg.sampler = sm.into();
-    }
-    cfg.threads = a.threads;
+    a.sampling.apply(&mut cfg)?;
     let sim = Simulation::new(&s, &cfg)?;
     let scfg = SensitivityConfig {
         metric,
         samples: cfg.samples,
-        threads: a.threads,
+        threads: cfg.threads,
         sobol_samples: usize::try_from(a.sobol_samples).unwrap_or(usize::MAX),
         bootstrap: usize::try_from(a.bootstrap.min(100_000)).unwrap_or(100_000),
     };
@@ -156,31 +119,22 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
         }
     }
-    let text = match a.format {
-        Format::Table => {
-            let mut t = report.to_table();
-            t.push_str(&format!("\nWrote {}\n", dir.display()));
-            t
-        }
-        Format::Json => report.to_json(),
-        Format::Csv => report.to_csv(),
-        Format::Markdown => report.to_markdown(),
-    };
-    out_stdout(&text)
+    super::print_report(&report, a.format, &dir)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Metric;
 
     #[test]
     fn a_misspelt_metric_gets_a_suggestion() {
-        let e = parse_metric("cost_per_mtok").expect_err("unknown");
+        let e = metric_by_name("cost_per_mtok").expect_err("unknown");
         assert!(
             e.to_string().contains("did you mean 'cost_per_mtok_usd'"),
             "{e}"
         );
         assert_eq!(e.exit_code(), 1);
-        assert_eq!(parse_metric("npv_usd").ok(), Some(Metric::NpvUsd));
+        assert_eq!(metric_by_name("npv_usd").ok(), Some(Metric::NpvUsd));
     }
 }

@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::{Format, SamplerArg, ScenarioArgs, out_stdout, parse_count, print_warnings, progress};
+use super::{Format, SamplingArgs, ScenarioArgs, metric_by_name, print_warnings, progress};
 use crate::engine::RunConfig;
 use crate::engine::sweep::{SweepRange, run_sweep};
 use crate::error::{Error, Location, ScenarioError};
-use crate::model::{METRICS, Metric};
 use crate::report::fsio;
 use crate::report::sweep::SweepReport;
 use crate::scenario::{self, Scenario};
@@ -39,18 +38,8 @@ pub struct SweepArgs {
     pub metric: String,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Samples per point (overrides simulation.samples; 1e5 style accepted).
-    #[arg(long, value_parser = parse_count)]
-    pub samples: Option<u64>,
-    /// Seed (overrides simulation.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Sampler (overrides simulation.sampler).
-    #[arg(long, value_enum)]
-    pub sampler: Option<SamplerArg>,
-    /// Worker threads (default: every core). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
     /// Output on stdout.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -63,17 +52,6 @@ pub struct SweepArgs {
     /// No progress bar, no notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,
-}
-
-/// A metric by name, or an error with the closest name.
-pub fn metric_by_name(name: &str) -> Result<Metric, Error> {
-    Metric::from_name(name).ok_or_else(|| {
-        let hint = scenario::suggest::hint(name, METRICS.iter().map(|m| m.name()));
-        Error::Input(format!(
-            "--metric: unknown metric '{name}'{hint} (metrics: {})",
-            METRICS.map(|m| m.name()).join(", ")
-        ))
-    })
 }
 
 pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
@@ -92,26 +70,7 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     print_warnings(&first, a.quiet);
     let name = first.name.clone();
     let mut cfg = RunConfig::from_scenario(&first);
-    if let Some(n) = a.samples {
-        cfg.samples = n;
-    }
-    if cfg.samples == 0 || cfg.samples > 1_000_000_000 {
-        return Err(Error::Input(format!(
-            "--samples must be between 1 and 1e9 (got {})",
-            cfg.samples
-        ))
-        .into());
-    }
-    if let Some(seed) = a.seed {
-        cfg.seed = seed;
-    }
-    if let Some(sm) = a.sampler {
-        cfg.sampler = sm.into();
-    }
-    if a.threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()).into());
-    }
-    cfg.threads = a.threads;
+    a.sampling.apply(&mut cfg)?;
 
     let show_progress = !a.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::new(show_progress);
@@ -141,17 +100,7 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
         }
     }
-    let text = match a.format {
-        Format::Table => {
-            let mut t = report.to_table();
-            t.push_str(&format!("\nWrote {}\n", dir.display()));
-            t
-        }
-        Format::Json => report.to_json(),
-        Format::Csv => report.to_csv(),
-        Format::Markdown => to_markdown(&report),
-    };
-    out_stdout(&text)
+    super::print_report(&report, a.format, &dir)
 }
 
 /// Problems of the override that fixes the swept value point at `--set-range`, not at a
@@ -191,28 +140,4 @@ fn slugify(s: &str) -> String {
         }
     }
     out.trim_matches(['-', '.']).to_string()
-}
-
-fn to_markdown(r: &SweepReport) -> String {
-    use crate::report::format::with_unit;
-    let mut out = format!(
-        "# {}: {} as `{}` moves\n\n{} samples per point · seed {}\n\n| {} | p5 | p50 | p95 | mean |\n|---:|---:|---:|---:|---:|\n",
-        crate::report::md_escape(&r.scenario),
-        r.metric,
-        r.path,
-        r.samples,
-        r.seed,
-        r.path
-    );
-    for p in &r.points {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
-            crate::report::format::sig3(p.value),
-            with_unit(p.p5, r.unit),
-            with_unit(p.p50, r.unit),
-            with_unit(p.p95, r.unit),
-            with_unit(p.mean, r.unit)
-        ));
-    }
-    out
 }

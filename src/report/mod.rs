@@ -70,6 +70,34 @@ pub struct PrecisionSummary {
     pub converged: bool,
 }
 
+/// What every command's report offers: the four text forms of `--format`.
+pub trait Render {
+    /// For a terminal.
+    fn to_table(&self) -> String;
+    /// MODEL.md's JSON.
+    fn to_json(&self) -> String;
+    fn to_csv(&self) -> String;
+    fn to_markdown(&self) -> String;
+}
+
+/// Implement [`Render`] by the type's own methods of the same names.
+macro_rules! render_by_inherent_methods {
+    ($($t:ty),*) => {$(
+        impl Render for $t {
+            fn to_table(&self) -> String { <$t>::to_table(self) }
+            fn to_json(&self) -> String { <$t>::to_json(self) }
+            fn to_csv(&self) -> String { <$t>::to_csv(self) }
+            fn to_markdown(&self) -> String { <$t>::to_markdown(self) }
+        }
+    )*};
+}
+render_by_inherent_methods!(
+    Report,
+    compare::CompareReport,
+    sensitivity::SensitivityReport,
+    sweep::SweepReport
+);
+
 /// The summary of one run: `gwsim run FILE --format json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {

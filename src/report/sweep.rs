@@ -107,6 +107,31 @@ impl SweepReport {
     }
 
     /// The sweep for a terminal: one row per value.
+    /// A Markdown table of the points.
+    pub fn to_markdown(&self) -> String {
+        use crate::report::format::with_unit;
+        let mut out = format!(
+            "# {}: {} as `{}` moves\n\n{} samples per point · seed {}\n\n| {} | p5 | p50 | p95 | mean |\n|---:|---:|---:|---:|---:|\n",
+            crate::report::md_escape(&self.scenario),
+            self.metric,
+            self.path,
+            self.samples,
+            self.seed,
+            self.path
+        );
+        for p in &self.points {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                crate::report::format::sig3(p.value),
+                with_unit(p.p5, self.unit),
+                with_unit(p.p50, self.unit),
+                with_unit(p.p95, self.unit),
+                with_unit(p.mean, self.unit)
+            ));
+        }
+        out
+    }
+
     pub fn to_table(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.scenario);

@@ -10,7 +10,6 @@
 mod build;
 mod sha256;
 pub(crate) mod suggest;
-pub(crate) use suggest::hint;
 mod tree;
 mod types;
 mod value;
