@@ -524,12 +524,18 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
         if p.source.is_none() {
             unsourced.push(p.path.clone());
         }
+        // Decimal years need more than 3 significant digits: 2026.75 is not 2027.
+        let fmt: fn(f64) -> String = if model::is_year_path(&p.path) {
+            model::year
+        } else {
+            format::sig3
+        };
         rows.push([
             p.path.clone(),
             m.to_string(),
-            format::sig3(p5),
-            format::sig3(p50),
-            format::sig3(p95),
+            fmt(p5),
+            fmt(p50),
+            fmt(p95),
             p.source.clone().unwrap_or_else(|| "(no source)".into()),
         ]);
     }
@@ -614,7 +620,11 @@ fn cmd_explain(a: ExplainArgs) -> Result<()> {
         text.push_str(&format!(
             "  {} = {}   [{}]\n",
             i.path,
-            model::num(x[i.index]),
+            if model::is_year_path(&i.path) {
+                model::year(x[i.index])
+            } else {
+                model::num(x[i.index])
+            },
             i.marginal
         ));
     }

@@ -550,10 +550,10 @@ pub fn evaluate_traced<T: Tracer>(
                     name: format!("{}: installed_fraction {y}", t.name),
                     formula: format!(
                         "online {}, ramp {} y{}",
-                        num(online),
+                        year(online),
                         num(ramp),
                         if retire.is_finite() {
-                            format!(", retire {}", num(retire))
+                            format!(", retire {}", year(retire))
                         } else {
                             String::new()
                         }
@@ -784,6 +784,20 @@ pub fn evaluate_traced<T: Tracer>(
             });
         }
     }
+}
+
+/// A decimal year (`online`, `retire`): up to 3 decimals, so that 2026.25 does not read as 2026.
+pub fn year(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Is `path` a decimal year (a tranche's `online` or `retire`)?
+pub fn is_year_path(path: &str) -> bool {
+    path.ends_with(".online") || path.ends_with(".retire")
 }
 
 /// A number for a formula: 4 significant digits, plain or scientific.

@@ -34,18 +34,36 @@ fn header<DB: DrawingBackend>(
     root.fill(&BACKGROUND)?;
     let (top, rest) = root.split_vertically(HEADER_PX);
     let x = MARGIN as i32;
+    let width = top.dim_in_pixel().0.saturating_sub(2 * MARGIN);
+    let title_style = text(TITLE_PX, &INK);
     top.draw(&Text::new(
-        title.to_string(),
+        fit_width(&top, title, &title_style, width)?,
         (x, MARGIN as i32),
-        text(TITLE_PX, &INK),
+        title_style.clone(),
     ))?;
-    let sub = labels::truncate(subtitle, 130);
+    let sub_style = text(SUBTITLE_PX, &MUTED);
     top.draw(&Text::new(
-        sub,
+        fit_width(&top, subtitle, &sub_style, width)?,
         (x, (MARGIN + TITLE_PX + 10) as i32),
-        text(SUBTITLE_PX, &MUTED),
+        sub_style.clone(),
     ))?;
     Ok(rest)
+}
+
+/// `text` as drawn in `style`, cut short with an ellipsis until it is at most `width` pixels wide.
+fn fit_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    width: u32,
+) -> Result<String, ChartError> {
+    let mut chars = text.chars().count();
+    let mut fitted = text.to_string();
+    while chars > 1 && area.estimate_text_size(&fitted, style)?.0 > width {
+        chars -= 1;
+        fitted = labels::truncate(text, chars);
+    }
+    Ok(fitted)
 }
 
 /// `[lo, hi]` widened when empty so that an axis can be drawn around a single value.
