@@ -193,7 +193,7 @@ impl CompareReport {
         }
         let _ = writeln!(
             out,
-            "Δ = scenario − A, sample by sample; P(< A) = share of samples below A."
+            "Δ = scenario − A, sample by sample (pp: percentage points); P(< A) = share of samples below A."
         );
         let header = [
             "metric / scenario",
@@ -377,9 +377,14 @@ pub fn compact(x: f64, unit: &str) -> String {
     }
 }
 
-/// A difference with its sign: `+$1.20B`, `-$0.35`, `0`.
+/// A difference with its sign: `+$1.20B`, `-$0.35`, `0`; a difference of two ratios in
+/// percentage points (`-51.5 pp`), not as a relative change.
 fn signed(x: f64, unit: &str) -> String {
-    let s = compact(x, unit);
+    let s = if unit == "ratio" && !x.is_nan() {
+        format!("{} pp", format::sig3(x * 100.0))
+    } else {
+        compact(x, unit)
+    };
     if x > 0.0 { format!("+{s}") } else { s }
 }
 
