@@ -461,6 +461,19 @@ const CASES: &[Case] = &[
         column: true,
     },
     Case {
+        // The sampler refuses a pivot at or below 1e-6; validation applies the same rule, so
+        // a scenario that validates always samples (regression: validation used 1e-10).
+        name: "correlation so close to 1 that the sampler could not factor it",
+        edits: &[(
+            "",
+            "\n[[correlation]] # c2\nbetween = [\"workload.utilization\", \"facility.pue\"]\nrank = 0.99999999999999\n",
+        )],
+        message: "not positive definite",
+        path: "correlation",
+        at: "[[correlation]] # c2",
+        column: true,
+    },
+    Case {
         name: "new system missing fields",
         edits: &[
             ("system = \"gb200-nvl72\"", "system = \"my-rack\""),

@@ -35,6 +35,7 @@ mod normal;
 mod rng;
 pub mod sobol;
 
+pub use copula::factor_groups;
 pub use rng::{SplitMix64, fnv1a64, open_uniform, splitmix64_mix};
 
 use crate::scenario::SamplerKind;

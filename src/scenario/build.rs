@@ -3,8 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use nalgebra::DMatrix;
-
 use crate::dist::{Dist, Marginal};
 use crate::error::{Diagnostic, Location, ScenarioError, Severity};
 
@@ -1466,50 +1464,28 @@ impl<'c> Builder<'c> {
             }
         }
         let idx = |p: &str, paths: &[&str]| paths.iter().position(|q| *q == p).unwrap_or(0);
-        // Connected components by union-find.
-        let mut parent: Vec<usize> = (0..paths.len()).collect();
-        fn find(parent: &mut [usize], mut i: usize) -> usize {
-            while parent[i] != i {
-                parent[i] = parent[parent[i]];
-                i = parent[i];
-            }
-            i
-        }
-        for c in cs {
-            let (a, b) = (idx(&c.between[0], &paths), idx(&c.between[1], &paths));
-            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-            parent[ra] = rb;
-        }
-        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for i in 0..paths.len() {
-            let r = find(&mut parent, i);
-            groups.entry(r).or_default().push(i);
-        }
-        for members in groups.values() {
-            let n = members.len();
-            let mut m = DMatrix::<f64>::identity(n, n);
+        let pairs: Vec<(usize, usize, f64)> = cs
+            .iter()
+            .map(|c| {
+                (
+                    idx(&c.between[0], &paths),
+                    idx(&c.between[1], &paths),
+                    c.rank,
+                )
+            })
+            .collect();
+        for (members, l) in crate::sampling::factor_groups(paths.len(), &pairs) {
             let mut first_loc = None;
             let mut has_one = false;
-            for c in cs {
-                let a = idx(&c.between[0], &paths);
-                let b = idx(&c.between[1], &paths);
-                let (Some(ia), Some(ib)) = (
-                    members.iter().position(|x| *x == a),
-                    members.iter().position(|x| *x == b),
-                ) else {
-                    continue;
-                };
-                let r = 2.0 * (std::f64::consts::PI * c.rank / 6.0).sin();
-                m[(ia, ib)] = r;
-                m[(ib, ia)] = r;
-                has_one |= c.rank.abs() >= 1.0;
-                if first_loc.is_none() {
-                    first_loc = c.origin.clone();
+            for (c, &(a, b, _)) in cs.iter().zip(&pairs) {
+                if members.contains(&a) && members.contains(&b) {
+                    has_one |= c.rank.abs() >= 1.0;
+                    if first_loc.is_none() {
+                        first_loc = c.origin.clone();
+                    }
                 }
             }
-            let pd = m
-                .cholesky()
-                .is_some_and(|ch| ch.l().diagonal().iter().all(|d| *d > 1e-10));
+            let pd = l.is_some();
             if !pd {
                 let names: Vec<String> =
                     members.iter().map(|i| format!("'{}'", paths[*i])).collect();
