@@ -1,33 +1,13 @@
 //! The binary end to end: exit statuses, the JSON schema of MODEL.md, determinism across
 //! thread counts, the files a run writes, and messages that name the place of a mistake.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gwsim-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-fn run_json(args: &[&str]) -> serde_json::Value {
-    let out = cargo_bin_cmd!("gwsim").args(args).output().expect("runs");
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
+mod common;
+use common::{data, run_json, tmp};
 
 #[test]
 fn run_json_follows_the_model_schema() {

@@ -1,21 +1,10 @@
 //! `gwsim sensitivity` end to end: the files it writes, JSON on stdout, exit statuses and messages.
 
-use std::path::{Path, PathBuf};
-
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gwsim-sens-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
+mod common;
+use common::{data, tmp};
 
 #[test]
 fn headline_end_to_end_writes_json_markdown_and_the_tornado() {

@@ -1,8 +1,6 @@
 //! `gwsim compare`: paired statistics, common random numbers (and where they do not hold),
 //! determinism across thread counts, the JSON schema of MODEL.md and the binary end to end.
 
-use std::path::{Path, PathBuf};
-
 use assert_cmd::cargo::cargo_bin_cmd;
 use gwsim::engine::compare::{CompareConfig, CompareResult, Comparison, derived_seed};
 use gwsim::model::Metric;
@@ -11,17 +9,8 @@ use gwsim::scenario::{self, SamplerKind, Scenario};
 use gwsim::stats::paired;
 use predicates::prelude::*;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gwsim-compare-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+mod common;
+use common::{data, tmp};
 
 fn load(name: &str) -> Scenario {
     scenario::load(&data(name), &[]).expect("valid scenario")

@@ -1,22 +1,13 @@
 //! `gwsim sweep`: a hand-checked sweep, the JSON and CSV shapes, and the messages for a bad
 //! range, path or metric.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gwsim-sweep-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+mod common;
+use common::{data, tmp};
 
 /// `gwsim sweep minimal.toml …` with the GB200's rack power fixed at 132 kW.
 fn sweep(extra: &[&str], out: &Path) -> std::process::Output {

@@ -102,10 +102,7 @@ impl CompareReport {
     }
 
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
+        super::pretty_json(self)
     }
 
     /// Letters for the scenarios in tables: A, B, …, Z, then S27, S28, ….

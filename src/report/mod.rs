@@ -70,6 +70,15 @@ pub struct PrecisionSummary {
     pub converged: bool,
 }
 
+/// Pretty JSON with a final newline. The report types hold only numbers, strings and
+/// sequences, so serialisation cannot fail; if it ever did, the output says so as JSON.
+pub(crate) fn pretty_json<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }).to_string());
+    s.push('\n');
+    s
+}
+
 /// What every command's report offers: the four text forms of `--format`.
 pub trait Render {
     /// For a terminal.
@@ -314,10 +323,7 @@ impl Report {
     }
 
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
+        pretty_json(self)
     }
 
     /// One sentence per metric that was undefined in some samples.

@@ -147,10 +147,7 @@ impl SensitivityReport {
     }
 
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
+        super::pretty_json(self)
     }
 
     /// One row per input, by total Sobol' index: `[path, rho, low, high, swing, S1 [ci], ST [ci]]`.

@@ -76,10 +76,7 @@ impl SweepReport {
     }
 
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
+        super::pretty_json(self)
     }
 
     /// CSV with header `value,p5,p50,p95,mean`, full precision.

@@ -1,0 +1,37 @@
+//! Helpers shared by the integration tests that drive the binary.
+// Each test binary uses some of these; the rest would warn as unused there.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+/// A file of `tests/data`.
+pub fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// A fresh (removed if present) folder in the temporary directory, unique to this test binary,
+/// process and `name`.
+pub fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "gwsim-{}-{}-{name}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+/// Run the binary, assert success, and parse its standard output as JSON.
+pub fn run_json(args: &[&str]) -> serde_json::Value {
+    let out = cargo_bin_cmd!("gwsim").args(args).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
