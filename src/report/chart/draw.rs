@@ -4,10 +4,11 @@
 use std::ops::Range;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::element::{Polygon, Rectangle, Text};
 use plotters::prelude::{
-    ChartBuilder, Circle, DashedLineSeries, DrawingArea, DrawingBackend, IntoFont, LineSeries,
-    PathElement, SeriesLabelPosition,
+    Cartesian2d, ChartBuilder, ChartContext, Circle, DashedLineSeries, DrawingArea, DrawingBackend,
+    IntoFont, LineSeries, PathElement, SeriesLabelPosition,
 };
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor, ShapeStyle, TextStyle};
@@ -81,6 +82,31 @@ fn span(r: &Range<f64>) -> f64 {
     r.start.abs().max(r.end.abs())
 }
 
+/// The mesh of a chart of shares per bin (histogram, overlay): horizontal grid lines, the value
+/// on x with its unit, "share of samples per bin" in percent on y.
+fn share_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x_desc: &str,
+    unit: &str,
+    xs: f64,
+) -> Result<(), ChartError> {
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .x_desc(labels::axis_desc(x_desc, unit, xs))
+        .y_desc("share of samples per bin")
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|v| labels::tick(*v, unit, xs))
+        .y_label_formatter(&|v| format!("{}%", trim_float(*v)))
+        .label_style(text(TICK_PX, &INK))
+        .axis_desc_style(text(AXIS_DESC_PX, &INK))
+        .draw()?;
+    Ok(())
+}
+
 pub(super) fn histogram<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     c: &Histogram,
@@ -112,21 +138,7 @@ pub(super) fn histogram<DB: DrawingBackend>(
         .right_y_label_area_size(Y_LABEL_AREA)
         .build_cartesian_2d(x.clone(), 0.0..top)?
         .set_secondary_coord(x.clone(), 0.0..1.22);
-    let unit = c.unit.clone();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(GRID.mix(0.0))
-        .bold_line_style(GRID)
-        .x_desc(labels::axis_desc(&c.x_desc, &c.unit, xs))
-        .y_desc("share of samples per bin")
-        .x_labels(8)
-        .y_labels(6)
-        .x_label_formatter(&|v| labels::tick(*v, &unit, xs))
-        .y_label_formatter(&|v| format!("{}%", trim_float(*v)))
-        .label_style(text(TICK_PX, &INK))
-        .axis_desc_style(text(AXIS_DESC_PX, &INK))
-        .draw()?;
+    share_mesh(&mut chart, &c.x_desc, &c.unit, xs)?;
     chart
         .configure_secondary_axes()
         .y_desc("cumulative probability")
@@ -505,21 +517,7 @@ pub(super) fn overlay<DB: DrawingBackend>(
         .x_label_area_size(X_LABEL_AREA)
         .y_label_area_size(Y_LABEL_AREA)
         .build_cartesian_2d(x.clone(), 0.0..top)?;
-    let unit = c.unit.clone();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(GRID.mix(0.0))
-        .bold_line_style(GRID)
-        .x_desc(labels::axis_desc(&c.x_desc, &c.unit, xs))
-        .y_desc("share of samples per bin")
-        .x_labels(8)
-        .y_labels(6)
-        .x_label_formatter(&|v| labels::tick(*v, &unit, xs))
-        .y_label_formatter(&|v| format!("{}%", trim_float(*v)))
-        .label_style(text(TICK_PX, &INK))
-        .axis_desc_style(text(AXIS_DESC_PX, &INK))
-        .draw()?;
+    share_mesh(&mut chart, &c.x_desc, &c.unit, xs)?;
     for (k, ((name, q), curve)) in c.series.iter().zip(&curves).enumerate() {
         let color = PALETTE[k % PALETTE.len()];
         let fill: ShapeStyle = color.mix(0.12).filled();
