@@ -308,3 +308,43 @@ fn binary_refuses_one_file_and_names_a_bad_one() {
         .code(1)
         .stderr(predicate::str::contains("does-not-exist.toml"));
 }
+
+#[test]
+fn each_scenarios_probabilities_and_summaries_equal_its_own_run() {
+    use gwsim::engine::{RunConfig, Silent, Simulation};
+    use gwsim::model::Probability;
+    let files = ["small-cloud.toml", "small-cloud-pricier.toml"];
+    let samples = 40_000;
+    let (_, r) = run(&files, samples, SamplerKind::Lhs, true, 2);
+    assert!(!r.probabilities.is_empty());
+    for (k, f) in files.iter().enumerate() {
+        let s = load(f);
+        let cfg = RunConfig {
+            samples,
+            sampler: SamplerKind::Lhs,
+            ..RunConfig::from_scenario(&s)
+        };
+        let own = Simulation::new(&s, &cfg)
+            .expect("simulation")
+            .run(&cfg, &mut Silent)
+            .expect("run");
+        for pc in &r.probabilities {
+            let expected = own.probabilities[pc.probability as usize].expect("present");
+            assert_eq!(pc.hits[k], expected, "{f}: {:?}", pc.probability);
+        }
+        // The same draws, so the same statistics, to the bit.
+        let cost = own.metric(Metric::CostUsd).expect("cost");
+        let mine = &metric(&r, Metric::CostUsd).per_scenario[k];
+        assert_eq!(mine.mean().to_bits(), cost.mean().to_bits(), "{f}");
+        assert_eq!(
+            mine.quantile(0.95).to_bits(),
+            cost.quantile(0.95).to_bits(),
+            "{f}"
+        );
+    }
+    assert!(
+        r.probabilities
+            .iter()
+            .any(|p| p.probability == Probability::CostPerMtokBelowPrice)
+    );
+}

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 
 use super::{BATCH_SIZE, BatchOut, RunConfig, Simulation};
 use crate::error::Error;
-use crate::model::{METRICS, Metric};
+use crate::model::{METRICS, Metric, PROBABILITIES, Probability};
 use crate::sampling::splitmix64_mix;
 use crate::scenario::{SamplerKind, Scenario};
 use crate::stats::{Accumulator, Paired};
@@ -84,6 +84,14 @@ pub struct MetricComparison {
     pub differences: Vec<Paired>,
 }
 
+/// One probability (an event's share of samples) across scenarios.
+#[derive(Debug, Clone)]
+pub struct ProbabilityComparison {
+    pub probability: Probability,
+    /// Samples in which the event held, per scenario in the order given.
+    pub hits: Vec<u64>,
+}
+
 /// What a comparison produced.
 #[derive(Debug, Clone)]
 pub struct CompareResult {
@@ -93,6 +101,8 @@ pub struct CompareResult {
     pub common_random_numbers: bool,
     /// The metrics every scenario computes, in [`METRICS`] order.
     pub metrics: Vec<MetricComparison>,
+    /// The probabilities every scenario computes, in [`PROBABILITIES`] order.
+    pub probabilities: Vec<ProbabilityComparison>,
     /// Shared paths whose random numbers differ between scenarios (see [`crn_warnings`]).
     pub warnings: Vec<String>,
 }
@@ -159,6 +169,15 @@ impl Comparison {
                 differences: (1..k).map(|_| Paired::new()).collect(),
             })
             .collect();
+        let mut probabilities: Vec<ProbabilityComparison> = PROBABILITIES
+            .iter()
+            .copied()
+            .filter(|&p| self.sims.iter().all(|s| s.plan.has_probability(p)))
+            .map(|probability| ProbabilityComparison {
+                probability,
+                hits: vec![0; k],
+            })
+            .collect();
         let window = (threads * 2) as u64;
         let (mut next_batch, mut done) = (0u64, 0u64);
         while done < cfg.samples {
@@ -190,6 +209,11 @@ impl Comparison {
                         p.push_batch(base, col(o, m, n));
                     }
                 }
+                for pc in &mut probabilities {
+                    for (h, o) in pc.hits.iter_mut().zip(&batch) {
+                        *h += o.prob_counts[pc.probability as usize];
+                    }
+                }
                 done += n as u64;
                 progress(done, cfg.samples);
             }
@@ -205,6 +229,7 @@ impl Comparison {
             sampler: cfg.sampler,
             common_random_numbers: cfg.common_random_numbers,
             metrics,
+            probabilities,
             warnings,
         })
     }

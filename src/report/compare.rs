@@ -30,6 +30,12 @@ pub struct MetricCompare {
     pub pairs: Vec<Option<u64>>,
 }
 
+/// One probability across the scenarios.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbabilityCompare {
+    pub per_scenario: Vec<f64>,
+}
+
 /// `gwsim compare A B … --format json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct CompareReport {
@@ -38,6 +44,9 @@ pub struct CompareReport {
     pub scenarios: Vec<String>,
     #[serde(serialize_with = "ordered_map")]
     pub metrics: Vec<(&'static str, MetricCompare)>,
+    /// Each probability every scenario computes: its value per scenario.
+    #[serde(serialize_with = "ordered_map")]
+    pub probabilities: Vec<(&'static str, ProbabilityCompare)>,
     pub files: Vec<String>,
     pub sampler: &'static str,
     pub common_random_numbers: bool,
@@ -69,6 +78,19 @@ impl CompareReport {
                 )
             })
             .collect();
+        let n = r.samples.max(1) as f64;
+        let probabilities = r
+            .probabilities
+            .iter()
+            .map(|pc| {
+                (
+                    pc.probability.name(),
+                    ProbabilityCompare {
+                        per_scenario: pc.hits.iter().map(|&h| h as f64 / n).collect(),
+                    },
+                )
+            })
+            .collect();
         let distributions = r
             .metrics
             .iter()
@@ -85,6 +107,7 @@ impl CompareReport {
             samples: r.samples,
             scenarios: names.to_vec(),
             metrics,
+            probabilities,
             files: files.to_vec(),
             sampler: r.sampler.as_str(),
             common_random_numbers: r.common_random_numbers,
@@ -210,6 +233,21 @@ impl CompareReport {
                 out.push_str(&text_table(&header, &rows));
             }
         }
+        if !self.probabilities.is_empty() {
+            let _ = writeln!(out, "\nProbabilities");
+            let mut header = vec!["event".to_string()];
+            header.extend((0..self.scenarios.len()).map(|k| Self::letter(k).to_string()));
+            let rows: Vec<Vec<String>> = self
+                .probabilities
+                .iter()
+                .map(|(name, pc)| {
+                    let mut row = vec![name.to_string()];
+                    row.extend(pc.per_scenario.iter().map(|&p| percent(p)));
+                    row
+                })
+                .collect();
+            out.push_str(&text_table(&header, &rows));
+        }
         for w in &self.warnings {
             let _ = writeln!(out, "\nwarning: {w}");
         }
@@ -265,6 +303,18 @@ impl CompareReport {
                     r[7]
                 );
                 metric.clear();
+            }
+        }
+        if !self.probabilities.is_empty() {
+            let _ = writeln!(out, "\n## Probabilities\n");
+            let letters: Vec<String> = (0..self.scenarios.len())
+                .map(|k| Self::letter(k).to_string())
+                .collect();
+            let _ = writeln!(out, "| event | {} |", letters.join(" | "));
+            let _ = writeln!(out, "|---|{}", "---:|".repeat(letters.len()));
+            for (name, pc) in &self.probabilities {
+                let cells: Vec<String> = pc.per_scenario.iter().map(|&p| percent(p)).collect();
+                let _ = writeln!(out, "| {name} | {} |", cells.join(" | "));
             }
         }
         if !self.warnings.is_empty() {

@@ -617,17 +617,19 @@ pub fn md_escape(s: &str) -> String {
     o
 }
 
-/// A plain aligned text table: first column left, the others right.
-pub fn text_table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
-    let mut widths = [0usize; N];
-    for r in std::iter::once(header).chain(rows.iter()) {
+/// A plain aligned text table: first column left, the others right. Rows may be arrays or
+/// vectors; a short row leaves its last cells empty.
+pub fn text_table<R: AsRef<[String]>>(header: &[String], rows: &[R]) -> String {
+    let all = || std::iter::once(header).chain(rows.iter().map(|r| r.as_ref()));
+    let mut widths = vec![0usize; header.len()];
+    for r in all() {
         for (w, c) in widths.iter_mut().zip(r.iter()) {
             *w = (*w).max(c.chars().count());
         }
     }
     let mut out = String::new();
-    for r in std::iter::once(header).chain(rows.iter()) {
-        for (i, (c, w)) in r.iter().zip(widths).enumerate() {
+    for r in all() {
+        for (i, (c, &w)) in r.iter().zip(&widths).enumerate() {
             if i == 0 {
                 let _ = write!(out, "  {c:<w$}");
             } else {
