@@ -28,7 +28,7 @@
 
 use rayon::prelude::*;
 
-use super::{BATCH_SIZE, BatchOut, RunConfig, Simulation};
+use super::{BatchOut, RunConfig, Simulation};
 use crate::error::Error;
 use crate::model::{METRICS, Metric, PROBABILITIES, Probability};
 use crate::sampling::splitmix64_mix;
@@ -150,10 +150,7 @@ impl Comparison {
                 "the number of samples must be at least 1".into(),
             ));
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(cfg.threads.unwrap_or(0))
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?;
+        let pool = super::worker_pool(cfg.threads)?;
         let threads = pool.current_num_threads().max(1);
         let common: Vec<Metric> = METRICS
             .iter()
@@ -181,14 +178,7 @@ impl Comparison {
         let window = (threads * 2) as u64;
         let (mut next_batch, mut done) = (0u64, 0u64);
         while done < cfg.samples {
-            let mut jobs = Vec::new();
-            let mut planned = done;
-            while (jobs.len() as u64) < window && planned < cfg.samples {
-                let n = (cfg.samples - planned).min(BATCH_SIZE as u64) as usize;
-                jobs.push((next_batch, n));
-                next_batch += 1;
-                planned += n as u64;
-            }
+            let jobs = super::next_window(&mut next_batch, done, cfg.samples, window);
             let outs: Vec<Vec<BatchOut>> = pool.install(|| {
                 jobs.par_iter()
                     .map(|&(b, n)| self.sims.iter().map(|s| s.run_batch(b, n)).collect())

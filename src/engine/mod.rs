@@ -263,10 +263,7 @@ impl Simulation {
                 "the number of samples must be at least 1".into(),
             ));
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(cfg.threads.unwrap_or(0))
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?;
+        let pool = worker_pool(cfg.threads)?;
         let threads = pool.current_num_threads().max(1);
         let plan = &self.plan;
         let years = plan.years;
@@ -313,15 +310,7 @@ impl Simulation {
         let mut next_batch = 0u64;
         let mut done = 0u64;
         loop {
-            // The batches of this window, each a (batch index, size) pair.
-            let mut jobs = Vec::new();
-            let mut planned = done;
-            while (jobs.len() as u64) < window && planned < target {
-                let n = (target - planned).min(BATCH_SIZE as u64) as usize;
-                jobs.push((next_batch, n));
-                next_batch += 1;
-                planned += n as u64;
-            }
+            let jobs = next_window(&mut next_batch, done, target, window);
             if jobs.is_empty() {
                 break;
             }
@@ -455,6 +444,34 @@ impl RunResult {
         v.extend(self.inputs.iter_mut());
         v
     }
+}
+
+/// A pool of worker threads: `threads`, or every core when `None`.
+pub(crate) fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
+}
+
+/// The next window of batches, as `(batch index, samples)` pairs: at most `window` of them from
+/// batch `*next_batch` on, covering samples from `done` up to `target`. Batches are cut by sample
+/// index only ([`BATCH_SIZE`] each, the last one short), never by thread.
+pub(crate) fn next_window(
+    next_batch: &mut u64,
+    done: u64,
+    target: u64,
+    window: u64,
+) -> Vec<(u64, usize)> {
+    let mut jobs = Vec::new();
+    let mut planned = done;
+    while (jobs.len() as u64) < window && planned < target {
+        let n = (target - planned).min(BATCH_SIZE as u64) as usize;
+        jobs.push((*next_batch, n));
+        *next_batch += 1;
+        planned += n as u64;
+    }
+    jobs
 }
 
 /// Whether every headline metric's mean is known to within `p` (relative 95% half-width).

@@ -118,13 +118,6 @@ pub struct SensitivityResult {
     pub warnings: Vec<String>,
 }
 
-fn pool(threads: Option<usize>) -> Result<ThreadPool, Error> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
-}
-
 /// The metric at one value vector.
 fn metric_at(sim: &Simulation, x: &[f64], m: Metric) -> f64 {
     let mut out = Outputs::new(&sim.plan);
@@ -203,7 +196,7 @@ pub fn analyse(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<SensitivityResult, Error> {
     validate(sim, cfg)?;
-    let pool = pool(cfg.threads)?;
+    let pool = super::worker_pool(cfg.threads)?;
     let planned = planned_evaluations(sim, cfg);
     let mut warnings = Vec::new();
     let m = cfg.metric;
