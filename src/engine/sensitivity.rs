@@ -345,15 +345,10 @@ fn spearman_samples(
         .map_err(|_| Error::Input(format!("too many samples: {samples}")))?;
     let mut columns: Vec<Vec<f64>> = (0..k).map(|_| Vec::with_capacity(len)).collect();
     let mut y = Vec::with_capacity(len);
-    let batch = super::BATCH_SIZE as u64;
     let window = (pool.current_num_threads().max(1) * 2) as u64;
-    let batches = samples.div_ceil(batch);
     let mut next = 0u64;
-    while next < batches {
-        let jobs: Vec<(u64, usize)> = (next..(next + window).min(batches))
-            .map(|b| (b, (samples - b * batch).min(batch) as usize))
-            .collect();
-        next += jobs.len() as u64;
+    while (y.len() as u64) < samples {
+        let jobs = super::next_window(&mut next, y.len() as u64, samples, window);
         let outs: Vec<_> =
             pool.install(|| jobs.par_iter().map(|&(b, n)| sim.run_batch(b, n)).collect());
         for b in outs {
