@@ -383,22 +383,10 @@ enum Sampler {
         lo: f64,
         width: f64,
     },
-    /// `x = mu + sign sd Φ⁻¹(p0 + u dp)`; `sign = −1` when computed on the reflected side.
-    Normal {
-        mu: f64,
-        sd: f64,
-        p0: f64,
-        dp: f64,
-        sign: f64,
-    },
+    /// `x = mu + sign sd Φ⁻¹(p0 + u dp)`.
+    Normal(NormalSide),
     /// `x = exp(mu + sign sigma Φ⁻¹(p0 + u dp))`.
-    LogNormal {
-        mu: f64,
-        sd: f64,
-        p0: f64,
-        dp: f64,
-        sign: f64,
-    },
+    LogNormal(NormalSide),
     Triangular {
         a: f64,
         c: f64,
@@ -413,6 +401,52 @@ enum Sampler {
         /// Cumulative probabilities; the last is exactly 1.
         cum: Arc<[f64]>,
     },
+}
+
+/// A normal `mu + sd z`, `z` truncated to `[za, zb]` of mass `dp`, read on the side of the mean
+/// that keeps relative precision: `sign = −1` (the reflected side) when the whole interval lies
+/// above the mean.
+#[derive(Debug, Clone, Copy)]
+struct NormalSide {
+    mu: f64,
+    sd: f64,
+    p0: f64,
+    dp: f64,
+    sign: f64,
+}
+
+impl NormalSide {
+    fn new(mu: f64, sd: f64, za: f64, dp: f64) -> NormalSide {
+        if za > 0.0 {
+            NormalSide {
+                mu,
+                sd,
+                p0: norm_cdf(-za),
+                dp: -dp,
+                sign: -1.0,
+            }
+        } else {
+            NormalSide {
+                mu,
+                sd,
+                p0: norm_cdf(za),
+                dp,
+                sign: 1.0,
+            }
+        }
+    }
+
+    /// `mu + sign sd Φ⁻¹(p0 + u dp)`.
+    #[inline]
+    fn quantile(&self, u: f64) -> f64 {
+        let p = (self.p0 + u * self.dp).clamp(P_MIN, P_MAX);
+        self.mu + self.sign * self.sd * norm_quantile(p)
+    }
+
+    /// The truncated CDF at `x` (on the normal's own scale).
+    fn cdf(&self, x: f64) -> f64 {
+        (norm_cdf(self.sign * (x - self.mu) / self.sd) - self.p0) / self.dp
+    }
 }
 
 /// Φ(hi) − Φ(lo) for lo <= hi, computed on the side of the mean that keeps relative precision.
@@ -691,23 +725,7 @@ impl Marginal {
                     return Err(no_mass(&dist, tmin, tmax));
                 }
                 let m = mean + sd * (norm_pdf(za) - norm_pdf(zb)) / dp;
-                let s = if za > 0.0 {
-                    Sampler::Normal {
-                        mu: *mean,
-                        sd: *sd,
-                        p0: norm_cdf(-za),
-                        dp: -dp,
-                        sign: -1.0,
-                    }
-                } else {
-                    Sampler::Normal {
-                        mu: *mean,
-                        sd: *sd,
-                        p0: norm_cdf(za),
-                        dp,
-                        sign: 1.0,
-                    }
-                };
+                let s = Sampler::Normal(NormalSide::new(*mean, *sd, za, dp));
                 (s, m.clamp(lo, hi))
             }
             Dist::LogNormal { mu, sigma } => {
@@ -726,23 +744,7 @@ impl Marginal {
                     return Err(no_mass(&dist, tmin, tmax));
                 }
                 let m = (mu + 0.5 * sigma * sigma).exp() * norm_mass(za - sigma, zb - sigma) / dp;
-                let s = if za > 0.0 {
-                    Sampler::LogNormal {
-                        mu: *mu,
-                        sd: *sigma,
-                        p0: norm_cdf(-za),
-                        dp: -dp,
-                        sign: -1.0,
-                    }
-                } else {
-                    Sampler::LogNormal {
-                        mu: *mu,
-                        sd: *sigma,
-                        p0: norm_cdf(za),
-                        dp,
-                        sign: 1.0,
-                    }
-                };
+                let s = Sampler::LogNormal(NormalSide::new(*mu, *sigma, za, dp));
                 (s, m.clamp(lo, hi))
             }
             Dist::Triangular {
@@ -879,26 +881,8 @@ impl Marginal {
         let x = match &self.sampler {
             Sampler::Point(x) => return *x,
             Sampler::Uniform { lo, width } => lo + u * width,
-            Sampler::Normal {
-                mu,
-                sd,
-                p0,
-                dp,
-                sign,
-            } => {
-                let p = (p0 + u * dp).clamp(P_MIN, P_MAX);
-                mu + sign * sd * norm_quantile(p)
-            }
-            Sampler::LogNormal {
-                mu,
-                sd,
-                p0,
-                dp,
-                sign,
-            } => {
-                let p = (p0 + u * dp).clamp(P_MIN, P_MAX);
-                (mu + sign * sd * norm_quantile(p)).exp()
-            }
+            Sampler::Normal(t) => t.quantile(u),
+            Sampler::LogNormal(t) => t.quantile(u).exp(),
             Sampler::Triangular { a, c, b, p0, dp } => {
                 tri_quantile(*a, *c, *b, (p0 + u * dp).clamp(0.0, 1.0))
             }
@@ -922,20 +906,8 @@ impl Marginal {
         let c = match &self.sampler {
             Sampler::Point(_) => 1.0,
             Sampler::Uniform { lo, width } => (x - lo) / width,
-            Sampler::Normal {
-                mu,
-                sd,
-                p0,
-                dp,
-                sign,
-            } => (norm_cdf(sign * (x - mu) / sd) - p0) / dp,
-            Sampler::LogNormal {
-                mu,
-                sd,
-                p0,
-                dp,
-                sign,
-            } => (norm_cdf(sign * (x.ln() - mu) / sd) - p0) / dp,
+            Sampler::Normal(t) => t.cdf(x),
+            Sampler::LogNormal(t) => t.cdf(x.ln()),
             Sampler::Triangular { a, c, b, p0, dp } => (tri_cdf(*a, *c, *b, x) - p0) / dp,
             Sampler::Table(t) => t.cdf(x),
             Sampler::Discrete { values, cum } => {
