@@ -215,8 +215,9 @@ impl Simulation {
         let k = self.inputs.len();
         b.first = batch * BATCH_SIZE as u64;
         b.n = n;
+        // The design overwrites every element; resizing only sets the length (no fill of a
+        // reused buffer).
         let u = &mut b.inputs;
-        u.clear();
         u.resize(k * n, 0.0);
         if k > 0 {
             self.design.fill_batch(batch, n, u);

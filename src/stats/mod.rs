@@ -405,9 +405,8 @@ impl Accumulator {
         self.sketch.push(values);
     }
 
-    /// Fold in the moments of one batch (Chan, Golub and LeVeque's pairwise update). The
-    /// batch's values must reach the sketch separately, through [`Accumulator::push_values`].
-    pub fn merge_moments(&mut self, b: &BatchMoments) {
+    /// Fold in the moments of one batch (Chan, Golub and LeVeque's pairwise update).
+    fn merge_moments(&mut self, b: &BatchMoments) {
         self.nan += b.nan;
         if b.n == 0 {
             return;
@@ -426,12 +425,6 @@ impl Accumulator {
             self.m2 += b.m2 + delta * delta * (na * nb / n);
         }
         self.n += b.n;
-    }
-
-    /// Add one batch's values to the quantile sketch only (their moments go through
-    /// [`Accumulator::merge_moments`]).
-    pub fn push_values(&mut self, values: &[f64]) {
-        self.sketch.push(values);
     }
 
     /// Make room for `additional` more values (see [`QuantileSketch::reserve`]).
