@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::element::{Polygon, Rectangle, Text};
@@ -80,6 +81,22 @@ fn padded(lo: f64, hi: f64, frac: f64) -> Range<f64> {
 
 fn span(r: &Range<f64>) -> f64 {
     r.start.abs().max(r.end.abs())
+}
+
+/// The series legend, in the house style, at `position`.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), ChartError> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(12)
+        .label_font(text(LEGEND_PX, &INK))
+        .background_style(BACKGROUND.mix(0.9))
+        .border_style(GRID)
+        .draw()?;
+    Ok(())
 }
 
 /// The mesh of a chart of shares per bin (histogram, overlay): horizontal grid lines, the value
@@ -339,14 +356,7 @@ pub(super) fn fan<DB: DrawingBackend>(
 
     // The legend goes in the corner the bands leave most free.
     let position = legend_corner(&c.x, &b.p5, &b.p95, &x, &y);
-    chart
-        .configure_series_labels()
-        .position(position)
-        .margin(12)
-        .label_font(text(LEGEND_PX, &INK))
-        .background_style(BACKGROUND.mix(0.9))
-        .border_style(GRID)
-        .draw()?;
+    legend(&mut chart, position)?;
     Ok(())
 }
 
@@ -453,14 +463,7 @@ pub(super) fn tornado<DB: DrawingBackend>(
         (bx, by - 4),
         anchored(ANNOTATION_PX, &INK, HPos::Center, VPos::Bottom),
     ))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .margin(12)
-        .label_font(text(LEGEND_PX, &INK))
-        .background_style(BACKGROUND.mix(0.9))
-        .border_style(GRID)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 
@@ -549,14 +552,7 @@ pub(super) fn overlay<DB: DrawingBackend>(
             ))?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(12)
-        .label_font(text(LEGEND_PX, &INK))
-        .background_style(BACKGROUND.mix(0.9))
-        .border_style(GRID)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
 
