@@ -5,9 +5,9 @@
 
 use std::time::Instant;
 
-use gwsim::engine::sensitivity::{DEFAULT_BOOTSTRAP, saltelli_outputs};
+use gwsim::engine::sensitivity::{DEFAULT_BOOTSTRAP, metric_saltelli_outputs};
 use gwsim::engine::{RunConfig, Simulation};
-use gwsim::model::{self, Metric, Outputs, Scratch};
+use gwsim::model::Metric;
 use gwsim::scenario;
 use gwsim::stats::sobol::sobol_indices;
 
@@ -31,32 +31,10 @@ fn main() {
         .num_threads(threads)
         .build()
         .expect("pool");
-    let paths: Vec<String> = sim.inputs.iter().map(|i| i.path.clone()).collect();
     let mut best = f64::INFINITY;
     for _ in 0..3 {
         let t = Instant::now();
-        let make = || {
-            let mut x = sim.template.clone();
-            let mut out = Outputs::new(&sim.plan);
-            let mut scratch = Scratch::new(&sim.plan);
-            move |v: &[f64]| {
-                for (input, &value) in sim.inputs.iter().zip(v) {
-                    x[input.index] = value;
-                }
-                model::evaluate(&sim.plan, &x, &mut scratch, &mut out);
-                out.metric(m)
-            }
-        };
-        let (outputs, _) = saltelli_outputs(
-            &paths,
-            cfg.seed,
-            n,
-            |p, u| sim.inputs[p].marginal.quantile(u),
-            make,
-            &pool,
-            &mut |_| {},
-        )
-        .expect("design");
+        let (outputs, _) = metric_saltelli_outputs(sim, m, n, &pool, &mut |_| {}).expect("design");
         let design = t.elapsed().as_secs_f64();
         let e = pool.install(|| sobol_indices(&outputs, DEFAULT_BOOTSTRAP, cfg.seed));
         let secs = t.elapsed().as_secs_f64();

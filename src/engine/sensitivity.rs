@@ -241,25 +241,9 @@ pub fn analyse(
 
     // 3. Sobol' indices.
     let n = cfg.sobol_samples;
-    let paths: Vec<String> = sim.inputs.iter().map(|i| i.path.clone()).collect();
-    let transform = |p: usize, u: f64| sim.inputs[p].marginal.quantile(u);
-    let make = || {
-        let mut x = sim.template.clone();
-        let mut out = Outputs::new(&sim.plan);
-        let mut scratch = Scratch::new(&sim.plan);
-        move |v: &[f64]| {
-            for (input, &value) in sim.inputs.iter().zip(v) {
-                x[input.index] = value;
-            }
-            model::evaluate(&sim.plan, &x, &mut scratch, &mut out);
-            out.metric(m)
-        }
-    };
     let start = done;
     let (outputs, design) =
-        saltelli_outputs(&paths, sim.seed(), n, transform, make, &pool, &mut |d| {
-            progress(start + d, planned)
-        })?;
+        metric_saltelli_outputs(sim, m, n, &pool, &mut |d| progress(start + d, planned))?;
     let sobol = pool.install(|| sobol_indices(&outputs, cfg.bootstrap, sim.seed()));
 
     // What a reader must know.
@@ -362,6 +346,32 @@ fn spearman_samples(
         progress(y.len() as u64);
     }
     Ok((columns, y))
+}
+
+/// Metric `m` of `sim` on a Saltelli design of `n` base rows over its uncertain inputs (drawn
+/// independently, through each input's quantile function; keyed by the simulation's seed).
+pub fn metric_saltelli_outputs(
+    sim: &Simulation,
+    m: Metric,
+    n: usize,
+    pool: &ThreadPool,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(SaltelliOutputs, SaltelliDesign), Error> {
+    let paths: Vec<String> = sim.inputs.iter().map(|i| i.path.clone()).collect();
+    let transform = |p: usize, u: f64| sim.inputs[p].marginal.quantile(u);
+    let make = || {
+        let mut x = sim.template.clone();
+        let mut out = Outputs::new(&sim.plan);
+        let mut scratch = Scratch::new(&sim.plan);
+        move |v: &[f64]| {
+            for (input, &value) in sim.inputs.iter().zip(v) {
+                x[input.index] = value;
+            }
+            model::evaluate(&sim.plan, &x, &mut scratch, &mut out);
+            out.metric(m)
+        }
+    };
+    saltelli_outputs(&paths, sim.seed(), n, transform, make, pool, progress)
 }
 
 /// Evaluate a function on a Saltelli design of `n` base rows over `paths.len()` inputs.
