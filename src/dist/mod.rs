@@ -443,6 +443,18 @@ impl NormalSide {
         self.mu + self.sign * self.sd * norm_quantile(p)
     }
 
+    /// [`NormalSide::quantile`] of every element, in place (the same bits).
+    fn quantile_slice(&self, us: &mut [f64]) {
+        for u in us.iter_mut() {
+            *u = (self.p0 + *u * self.dp).clamp(P_MIN, P_MAX);
+        }
+        special::norm_quantile_slice(us);
+        let (mu, scale) = (self.mu, self.sign * self.sd);
+        for z in us.iter_mut() {
+            *z = mu + scale * *z;
+        }
+    }
+
     /// The truncated CDF at `x` (on the normal's own scale).
     fn cdf(&self, x: f64) -> f64 {
         (norm_cdf(self.sign * (x - self.mu) / self.sd) - self.p0) / self.dp
@@ -662,6 +674,21 @@ impl BetaTable {
                 (self.low + self.scale)
                     - self.scale * special::beta_inc_inv(self.b, self.a, self.s1 + w * self.dp)
             })
+        }
+    }
+
+    /// [`BetaTable::quantile`] of every element, clamped to `[lo, hi]`, in place (the same
+    /// bits). The side of the table is chosen by a select rather than a branch that a uniform
+    /// draw mispredicts half the time; the rare draws the table does not cover (`u = 0`, `u = 1`,
+    /// the tails below 2^-53) go through [`BetaTable::quantile`].
+    fn quantile_slice(&self, us: &mut [f64], lo: f64, hi: f64) {
+        for x in us.iter_mut() {
+            let u = *x;
+            let upper = !(u < 0.5);
+            let v = if upper { 1.0 - u } else { u };
+            let tab: &[f64] = if upper { &self.upper } else { &self.lower };
+            let y = if v > 0.0 { Self::lookup(tab, v) } else { None };
+            *x = y.unwrap_or_else(|| self.quantile(u)).clamp(lo, hi);
         }
     }
 
@@ -893,6 +920,51 @@ impl Marginal {
             }
         };
         x.clamp(self.lo, self.hi)
+    }
+
+    /// [`Marginal::quantile`] of every element of `us`, in place, with the same bits element by
+    /// element. The family is matched once per slice, and each family's loop is free of
+    /// per-draw dispatch (uniform, normal and triangular ones vectorise; see
+    /// [`special::norm_quantile_slice`] for the normal quantile).
+    pub fn quantile_slice(&self, us: &mut [f64]) {
+        let (lo, hi) = (self.lo, self.hi);
+        match &self.sampler {
+            Sampler::Point(x) => us.fill(*x),
+            Sampler::Uniform { lo: a, width } => {
+                for u in us.iter_mut() {
+                    *u = (a + *u * width).clamp(lo, hi);
+                }
+            }
+            Sampler::Normal(t) => {
+                t.quantile_slice(us);
+                for x in us.iter_mut() {
+                    *x = x.clamp(lo, hi);
+                }
+            }
+            Sampler::LogNormal(t) => {
+                t.quantile_slice(us);
+                for x in us.iter_mut() {
+                    *x = x.exp().clamp(lo, hi);
+                }
+            }
+            &Sampler::Triangular { a, c, b, p0, dp } => {
+                // Both branches of `tri_quantile`, then a select: no mispredicted branch per draw.
+                let (ba, ca, bc) = (b - a, c - a, b - c);
+                let fc = ca / ba;
+                for u in us.iter_mut() {
+                    let p = (p0 + *u * dp).clamp(0.0, 1.0);
+                    let left = a + (p * ba * ca).sqrt();
+                    let right = b - ((1.0 - p) * ba * bc).sqrt();
+                    *u = (if p < fc { left } else { right }).clamp(lo, hi);
+                }
+            }
+            Sampler::Table(t) => t.quantile_slice(us, lo, hi),
+            Sampler::Discrete { .. } => {
+                for u in us.iter_mut() {
+                    *u = self.quantile(*u);
+                }
+            }
+        }
     }
 
     /// CDF of the (truncated) distribution, `P(X <= x)`.

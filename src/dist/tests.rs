@@ -582,3 +582,80 @@ fn quantile_is_finite_and_inside_bounds_at_the_ends() {
         far.mean()
     );
 }
+
+#[test]
+fn quantile_slice_gives_the_bits_of_quantile() {
+    let ms = [
+        m(Dist::fixed(3.5), None, None),
+        m(Dist::uniform(2.5e9, 5e9), None, None),
+        m(Dist::uniform(0.4, 0.7), Some(0.45), Some(0.6)),
+        m(Dist::normal(1.0, 2.0), None, None),
+        m(Dist::normal(1.0, 2.0), Some(0.0), None),
+        m(Dist::normal(0.0, 1.0), Some(10.0), None),
+        m(Dist::lognormal_p5_p95(3.0, 6.0), None, None),
+        m(Dist::lognormal_p5_p95(2026.75, 2027.5), None, None),
+        m(
+            Dist::lognormal_p5_p95(200.0, 4000.0),
+            Some(250.0),
+            Some(3000.0),
+        ),
+        m(Dist::triangular(1.10, 1.18, 1.35), None, None),
+        m(Dist::triangular(1.0, 1.0, 2.0), None, None),
+        m(Dist::triangular(1.0, 2.0, 2.0), None, None),
+        m(Dist::triangular(1.0, 1.2, 1.5), Some(1.1), Some(1.3)),
+        m(Dist::pert(0.08, 0.10, 0.14), None, None),
+        m(Dist::beta(0.5, 0.5, 0.0, 1.0), None, None),
+        m(
+            Dist::discrete(vec![1.0, 2.0, 5.0], Some(vec![0.2, 0.5, 0.3])),
+            None,
+            None,
+        ),
+    ];
+    // The ends, the edges of the normal quantile's central region (|u − 0.5| = 0.425), and a
+    // deterministic scatter over (0, 1) long enough to span several chunks.
+    let mut us = vec![
+        0.0,
+        1e-300,
+        2f64.powi(-53),
+        0.075,
+        0.075f64.next_down(),
+        0.075f64.next_up(),
+        0.5,
+        0.925,
+        0.925f64.next_down(),
+        0.925f64.next_up(),
+        1.0 - 2f64.powi(-53),
+        1.0,
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..2_000 {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        us.push(crate::sampling::open_uniform(state));
+    }
+    for marginal in &ms {
+        let mut got = us.clone();
+        marginal.quantile_slice(&mut got);
+        for (&u, &x) in us.iter().zip(&got) {
+            let want = marginal.quantile(u);
+            assert_eq!(
+                x.to_bits(),
+                want.to_bits(),
+                "{marginal}: quantile_slice({u}) = {x}, quantile({u}) = {want}"
+            );
+        }
+    }
+}
+
+#[test]
+fn norm_quantile_slice_gives_the_bits_of_norm_quantile() {
+    use super::special::norm_quantile_slice;
+    let mut ps = vec![0.0, 1.0, -0.5, 1.5, f64::NAN, f64::MIN_POSITIVE, 0.5];
+    ps.extend((1..1_000).map(|i| i as f64 / 1_000.0));
+    let mut got = ps.clone();
+    norm_quantile_slice(&mut got);
+    for (&p, &z) in ps.iter().zip(&got) {
+        assert_eq!(z.to_bits(), norm_quantile(p).to_bits(), "p = {p}");
+    }
+}

@@ -223,9 +223,7 @@ impl Simulation {
             self.design.fill_batch(batch, n, u);
         }
         for (p, input) in self.inputs.iter().enumerate() {
-            for v in &mut u[p * n..(p + 1) * n] {
-                *v = input.marginal.quantile(*v);
-            }
+            input.marginal.quantile_slice(&mut u[p * n..(p + 1) * n]);
         }
         let nm = METRICS.len();
         let years = plan.years;

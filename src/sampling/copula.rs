@@ -14,7 +14,7 @@
 //!   longer stratified.
 
 use super::SamplingError;
-use super::normal::{phi, phi_inv};
+use super::normal::{phi, phi_inv_slice};
 
 /// The largest double below 1 and the smallest value we let through at the bottom: `Φ(z')`
 /// rounds to 0 or 1 for |z'| beyond about 8.3 (top) or 38 (bottom).
@@ -95,9 +95,7 @@ impl Group {
         let m = self.columns.len();
         // z = Φ⁻¹(u), column by column.
         for &c in &self.columns {
-            for u in &mut out[c * n..(c + 1) * n] {
-                *u = phi_inv(*u);
-            }
+            phi_inv_slice(&mut out[c * n..(c + 1) * n]);
         }
         // z' = L z in place: row k needs z_0 … z_k, so go from the last row up.
         for k in (1..m).rev() {
