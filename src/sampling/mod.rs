@@ -221,11 +221,59 @@ fn fill_lhs(rng: &mut Xoshiro256PlusPlus, col: &mut [f64]) {
         col.swap(i, j);
     }
     let nf = n as f64;
+    if n.is_power_of_two() {
+        // Dividing by a power of two only shifts the exponent, so multiplying by its exact
+        // reciprocal gives the same bits without a division per draw (full batches).
+        jitter(rng, col, |x| x * (1.0 / nf));
+    } else {
+        jitter(rng, col, |x| x / nf);
+    }
+}
+
+/// `u_i = (π_i + v_i) / n`, with `per_n` the division by `n`.
+#[inline(always)]
+fn jitter(rng: &mut Xoshiro256PlusPlus, col: &mut [f64], per_n: impl Fn(f64) -> f64) {
     for slot in col.iter_mut() {
         let k = *slot;
-        let u = (k + open_uniform(rng.next_u64())) / nf;
+        let u = per_n(k + open_uniform(rng.next_u64()));
         // k + v may round up to k + 1 for large k: keep u inside its stratum [k/n, (k+1)/n).
-        let top = (k + 1.0) / nf;
+        let top = per_n(k + 1.0);
         *slot = if u < top { u } else { top.next_down() };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The LHS column as first written: a division by `n` for every draw.
+    fn lhs_by_division(rng: &mut Xoshiro256PlusPlus, n: usize) -> Vec<f64> {
+        let mut col: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        for i in (1..n).rev() {
+            let j = rng::bounded_u64(rng, i as u64 + 1) as usize;
+            col.swap(i, j);
+        }
+        let nf = n as f64;
+        for slot in col.iter_mut() {
+            let k = *slot;
+            let u = (k + open_uniform(rng.next_u64())) / nf;
+            let top = (k + 1.0) / nf;
+            *slot = if u < top { u } else { top.next_down() };
+        }
+        col
+    }
+
+    #[test]
+    fn lhs_multiplies_by_the_reciprocal_only_where_it_gives_the_same_bits() {
+        for n in [1, 2, 3, 8, 100, 1024, 4095, 32_768] {
+            let mut col = vec![0.0; n];
+            fill_lhs(&mut stream_from_key(7, 3), &mut col);
+            let want = lhs_by_division(&mut stream_from_key(7, 3), n);
+            let same = col
+                .iter()
+                .zip(&want)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(same, "n = {n}");
+        }
     }
 }
