@@ -6,7 +6,10 @@
 //! probability and yearly series. No I/O, no randomness, no printing: the model knows nothing of
 //! files or sampling, and the same function drives `run`, `explain` and sensitivity.
 
+mod batch;
 mod metrics;
+
+pub use batch::{BatchValue, CHUNK, evaluate_batch};
 
 pub use metrics::{METRICS, Metric, PROBABILITIES, Probability, SERIES, Series};
 
