@@ -2,9 +2,10 @@
 //!
 //! Samples are cut into fixed batches by sample index ([`BATCH_SIZE`]), never by thread. Each
 //! batch draws its uniforms from the sampling design, maps them through every value's quantile
-//! function, and evaluates the model over the batch column by column. Batches run in parallel (rayon) in
-//! windows; their results are merged into the accumulators strictly in batch order, so every
-//! floating-point reduction happens in the same order whatever the thread count.
+//! function, and evaluates the model over the whole batch, column by column
+//! ([`model::evaluate_batch`]). Batches run in parallel (rayon) in windows; their results are
+//! merged into the accumulators strictly in batch order, so every floating-point reduction
+//! happens in the same order whatever the thread count.
 //!
 //! `--precision P` keeps adding windows of batches until the 95% half-width (1.96 × se) of the
 //! mean of every headline metric is within `P × |mean|`, or the sample cap is reached.

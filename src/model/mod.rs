@@ -3,8 +3,10 @@
 //! A [`Plan`] is compiled once from a validated [`Scenario`]: it records, for every field the
 //! formulas need, the index of its value in the per-sample value vector (the scenario's
 //! [`Scenario::params`] order). [`evaluate`] then maps one sample's values to every metric,
-//! probability and yearly series. No I/O, no randomness, no printing: the model knows nothing of
-//! files or sampling, and the same function drives `run`, `explain` and sensitivity.
+//! probability and yearly series; it drives `explain` and sensitivity. [`evaluate_batch`] does
+//! the same arithmetic over a batch of samples, column by column, for `run`, with the same bits
+//! for every sample. No I/O, no randomness, no printing: the model knows nothing of files or
+//! sampling.
 
 mod batch;
 mod metrics;
