@@ -2,9 +2,10 @@
 //!
 //! Samples are cut into fixed batches by sample index ([`BATCH_SIZE`]), never by thread. Each
 //! batch draws its uniforms from the sampling design, maps them through every value's quantile
-//! function, and evaluates the model sample by sample. Batches run in parallel (rayon) in
-//! windows; their results are merged into the accumulators strictly in batch order, so every
-//! floating-point reduction happens in the same order whatever the thread count.
+//! function, and evaluates the model over the whole batch, column by column
+//! ([`model::evaluate_batch`]). Batches run in parallel (rayon) in windows; their results are
+//! merged into the accumulators strictly in batch order, so every floating-point reduction
+//! happens in the same order whatever the thread count.
 //!
 //! `--precision P` keeps adding windows of batches until the 95% half-width (1.96 × se) of the
 //! mean of every headline metric is within `P × |mean|`, or the sample cap is reached.
@@ -17,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::dist::Marginal;
 use crate::error::Error;
-use crate::model::{self, METRICS, Metric, Outputs, PROBABILITIES, Plan, SERIES, Scratch};
+use crate::model::{self, BatchValue, METRICS, Metric, PROBABILITIES, Plan, SERIES};
 use crate::sampling::Design;
 use crate::scenario::{SamplerKind, Scenario};
 use crate::stats::{Accumulator, spearman};
@@ -226,31 +227,21 @@ impl Simulation {
             input.marginal.quantile_slice(&mut u[p * n..(p + 1) * n]);
         }
         let nm = METRICS.len();
-        let years = plan.years;
-        let ns = SERIES.len() * years;
+        let ns = SERIES.len() * plan.years;
         // Every element is written below; resizing only sets the length.
         b.metrics.resize(nm * n, 0.0);
         b.series.resize(ns * n, 0.0);
-        let (metrics, series) = (&mut b.metrics, &mut b.series);
-        let mut prob_counts = [0u64; PROBABILITIES.len()];
-        let mut x = self.template.clone();
-        let mut out = Outputs::new(plan);
-        let mut scratch = Scratch::new(plan);
-        for i in 0..n {
-            for (p, input) in self.inputs.iter().enumerate() {
-                x[input.index] = u[p * n + i];
-            }
-            model::evaluate(plan, &x, &mut scratch, &mut out);
-            for (m, v) in out.metrics.iter().enumerate() {
-                metrics[m * n + i] = *v;
-            }
-            for (s, v) in out.series.iter().enumerate() {
-                series[s * n + i] = *v;
-            }
-            for (c, &hit) in prob_counts.iter_mut().zip(out.probabilities.iter()) {
-                *c += u64::from(hit);
-            }
+        // The model, column by column: drawn values from the batch's input columns, the rest
+        // fixed at the template.
+        let mut values: Vec<BatchValue<'_>> = self
+            .template
+            .iter()
+            .map(|&v| BatchValue::Fixed(v))
+            .collect();
+        for (p, input) in self.inputs.iter().enumerate() {
+            values[input.index] = BatchValue::Drawn(&b.inputs[p * n..(p + 1) * n]);
         }
+        let prob_counts = model::evaluate_batch(plan, &values, n, &mut b.metrics, &mut b.series);
         b.prob_counts = prob_counts;
     }
 

@@ -3,10 +3,15 @@
 //! A [`Plan`] is compiled once from a validated [`Scenario`]: it records, for every field the
 //! formulas need, the index of its value in the per-sample value vector (the scenario's
 //! [`Scenario::params`] order). [`evaluate`] then maps one sample's values to every metric,
-//! probability and yearly series. No I/O, no randomness, no printing: the model knows nothing of
-//! files or sampling, and the same function drives `run`, `explain` and sensitivity.
+//! probability and yearly series; it drives `explain` and sensitivity. [`evaluate_batch`] does
+//! the same arithmetic over a batch of samples, column by column, for `run`, with the same bits
+//! for every sample. No I/O, no randomness, no printing: the model knows nothing of files or
+//! sampling.
 
+mod batch;
 mod metrics;
+
+pub use batch::{BatchValue, CHUNK, evaluate_batch};
 
 pub use metrics::{METRICS, Metric, PROBABILITIES, Probability, SERIES, Series};
 
@@ -31,32 +36,58 @@ pub fn crf(rate: f64, life_years: f64) -> f64 {
 }
 
 /// `R(t)`: the integral of the ramp `r(s)` from `−∞` to `t` (MODEL.md "Installed fraction").
+///
+/// Written with selects rather than branches so that the batch evaluator can run it over many
+/// samples at once; both branches are computed and the one that applies is kept (a zero ramp
+/// makes the unused ramp branch infinite or NaN, never the result).
+#[inline]
 pub fn ramp_integral(t: f64, online: f64, ramp_years: f64) -> f64 {
-    if t <= online {
-        0.0
-    } else if t < online + ramp_years {
-        let d = t - online;
-        d * d / (2.0 * ramp_years)
+    let d = t - online;
+    let during = d * d / (2.0 * ramp_years);
+    let after = ramp_years / 2.0 + (t - online - ramp_years);
+    let r = if t < online + ramp_years {
+        during
     } else {
-        ramp_years / 2.0 + (t - online - ramp_years)
-    }
+        after
+    };
+    if t <= online { 0.0 } else { r }
 }
 
 /// Installed fraction of a tranche over the calendar year `[year, year + 1)`:
 /// `R(min(year + 1, retire)) − R(min(year, retire))`, 0 when `retire <= year`.
+///
+/// Branch-free (selects), like [`ramp_integral`]. A NaN `retire` counts as never, and a
+/// negative or NaN difference as 0.
+#[inline]
 pub fn installed_fraction(year: f64, online: f64, ramp_years: f64, retire: f64) -> f64 {
-    if retire <= year {
-        return 0.0;
-    }
-    let hi = (year + 1.0).min(retire);
-    let lo = year.min(retire);
-    (ramp_integral(hi, online, ramp_years) - ramp_integral(lo, online, ramp_years)).max(0.0)
+    let next = year + 1.0;
+    let hi = if retire < next { retire } else { next };
+    let lo = if retire < year { retire } else { year };
+    let a = ramp_integral(hi, online, ramp_years) - ramp_integral(lo, online, ramp_years);
+    let a = if a > 0.0 { a } else { 0.0 };
+    if retire <= year { 0.0 } else { a }
 }
 
-/// Whole systems that fit in `power_mw` of facility power, as GPUs.
+/// `x.floor()`, by arithmetic that vectorises on any x86-64 (SSE2 has no rounding
+/// instruction, so `floor` is a library call per value): rounding `|x| < 2⁵²` to the nearest
+/// integer by adding and removing 2⁵², then stepping down where that rounded up. Equal to
+/// `f64::floor` for every input, signed zeros, infinities and NaN included.
+#[inline]
+pub fn floor(x: f64) -> f64 {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let ax = x.abs();
+    let nearest = ((ax + TWO_52) - TWO_52).copysign(x);
+    let down = if nearest > x { nearest - 1.0 } else { nearest };
+    if ax < TWO_52 { down } else { x }
+}
+
+/// Whole systems that fit in `power_mw` of facility power, as GPUs (none when the quotient is
+/// negative or NaN).
+#[inline]
 pub fn gpus_from_power(power_mw: f64, facility_kw_per_gpu: f64, gpus_per_system: f64) -> f64 {
     let systems = power_mw * 1000.0 / (facility_kw_per_gpu * gpus_per_system);
-    (systems * (1.0 + SIZING_SLACK)).floor().max(0.0) * gpus_per_system
+    let whole = floor(systems * (1.0 + SIZING_SLACK));
+    (if whole > 0.0 { whole } else { 0.0 }) * gpus_per_system
 }
 
 /// How a tranche's size is read from the value vector.

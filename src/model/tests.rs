@@ -339,3 +339,117 @@ fn num_formats_compactly() {
     assert_eq!(num(3e10), "3.000e10");
     assert_eq!(num(413_223.14), "413223");
 }
+
+/// `floor` (the arithmetic form that vectorises) equals `f64::floor` bit for bit.
+#[test]
+fn floor_equals_the_library_floor() {
+    let two52 = 4_503_599_627_370_496.0_f64;
+    let mut xs = vec![
+        0.0,
+        -0.0,
+        0.3,
+        -0.3,
+        0.5,
+        -0.5,
+        0.7,
+        -0.7,
+        1.0,
+        -1.0,
+        1.5,
+        -1.5,
+        2.5,
+        -2.5,
+        1.999_999_999_999_999_8,
+        5_739.999_999_999_999,
+        f64::MIN_POSITIVE,
+        -f64::MIN_POSITIVE,
+        5e-324,
+        -5e-324,
+        two52 - 0.5,
+        -(two52 - 0.5),
+        two52 - 1.0,
+        two52,
+        -two52,
+        two52 + 1.0,
+        two52 / 2.0 + 0.5,
+        -(two52 / 2.0 + 0.5),
+        1e300,
+        -1e300,
+        f64::MAX,
+        f64::MIN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    // Values at every scale, and their neighbours one ulp away.
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for _ in 0..20_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64;
+        let exp = ((state & 0x7f) as i32) - 64;
+        let x = mantissa * 2f64.powi(exp);
+        let x = if state & 0x80 == 0 { x } else { -x };
+        let r = x.round();
+        xs.extend([x, r, r.next_up(), r.next_down(), x.next_up(), x.next_down()]);
+    }
+    for x in xs {
+        assert_eq!(floor(x).to_bits(), x.floor().to_bits(), "floor({x:e})");
+    }
+    assert!(floor(f64::NAN).is_nan());
+}
+
+/// MODEL.md's installed fraction as branches and `min`/`max`, the way it reads; the model's
+/// branch-free form must give the same bits.
+fn installed_fraction_reference(year: f64, online: f64, ramp: f64, retire: f64) -> f64 {
+    let r = |t: f64| {
+        if t <= online {
+            0.0
+        } else if t < online + ramp {
+            let d = t - online;
+            d * d / (2.0 * ramp)
+        } else {
+            ramp / 2.0 + (t - online - ramp)
+        }
+    };
+    if retire <= year {
+        return 0.0;
+    }
+    let hi = (year + 1.0).min(retire);
+    let lo = year.min(retire);
+    (r(hi) - r(lo)).max(0.0)
+}
+
+#[test]
+fn branch_free_installed_fraction_equals_the_branches() {
+    let points = [
+        2024.0, 2025.5, 2025.999, 2026.0, 2026.25, 2026.5, 2026.75, 2027.0, 2027.5, 2028.0, 2030.0,
+    ];
+    let ramps = [0.0, 1e-9, 0.25, 0.5, 0.75, 1.0, 1.5, 3.0];
+    let retires = [
+        f64::INFINITY,
+        f64::NAN,
+        2025.0,
+        2026.0,
+        2026.3,
+        2026.5,
+        2027.0,
+        2027.9,
+        2029.0,
+    ];
+    for year in [2025.0, 2026.0, 2027.0, 2028.0] {
+        for &online in &points {
+            for &ramp in &ramps {
+                for &retire in &retires {
+                    let got = installed_fraction(year, online, ramp, retire);
+                    let want = installed_fraction_reference(year, online, ramp, retire);
+                    assert_eq!(
+                        got.to_bits(),
+                        want.to_bits(),
+                        "year {year}, online {online}, ramp {ramp}, retire {retire}"
+                    );
+                }
+            }
+        }
+    }
+}
