@@ -144,6 +144,24 @@ fn wide_range_across_zero_with_outliers() {
 }
 
 #[test]
+fn long_tail_across_zero_uses_a_trimmed_grid() {
+    // A margin-like column, 1 − 0.3 × lognormal(σ = 1): the bulk near 0.9, a tail down to about
+    // −60. Over the whole range neither grid resolves the bulk; without the pilot's 2^-10
+    // smallest and largest values the linear grid does, and those tails are kept exactly.
+    let x = column(N, 15, |_, g| 1.0 - 0.3 * g.normal().exp());
+    let mut s = QuantileSketch::new();
+    s.push(&x);
+    assert_eq!(s.phase(), Phase::Histogram);
+    // About 2 N / 1024 ≈ 3,900 values kept beside the counts.
+    assert!(
+        s.memory_bytes() > 8 * 65_536 + 8 * 3_000,
+        "{}",
+        s.memory_bytes()
+    );
+    check("margin", x, Phase::Histogram);
+}
+
+#[test]
 fn discrete_values_with_ties() {
     // Multiples of 72 between 72 and 72,000: heavy ties, each value about 0.1% of the data.
     let x = column(N, 6, |_, g| 72.0 * (1.0 + (g.uniform() * 1000.0).floor()));

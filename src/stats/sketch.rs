@@ -69,6 +69,9 @@ pub const HISTOGRAM_BUCKETS: usize = 1 << 16;
 /// The histogram is kept only if no bucket holds more than `pilot >> FALLBACK_SHARE_LOG2`
 /// pilot values (2^-11 ≈ 0.049% of the pilot), unless its buckets are exact values.
 const FALLBACK_SHARE_LOG2: u32 = 11;
+/// When no grid over the pilot's whole range will do, the grids are tried without the pilot's
+/// `pilot >> t` smallest and largest values, for each `t` in turn.
+const TRIMS_LOG2: [u32; 2] = [10, 7];
 
 /// Which representation a sketch is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -355,7 +358,10 @@ struct Histogram {
 
 impl Histogram {
     /// The better of the two grids for this pilot, or `None` when no grid keeps the largest
-    /// bucket that is not a single value within 2^-11 of the pilot.
+    /// bucket that is not a single value within 2^-11 of the pilot. The grids span the pilot's
+    /// whole range; failing that, the range without the pilot's 2^-10 smallest and largest
+    /// values; failing that, without 2^-7 of them (a long tail leaves too few buckets for the
+    /// bulk). Values outside the range a grid spans are kept exactly.
     fn from_pilot(pilot: &[f64]) -> Option<Histogram> {
         let first = *pilot.first()?;
         let (mut key_lo, mut key_hi) = (order_key(first), order_key(first));
@@ -364,6 +370,27 @@ impl Histogram {
             key_lo = key_lo.min(k);
             key_hi = key_hi.max(k);
         }
+        if let Some(h) = Self::best_grid(pilot, key_lo, key_hi) {
+            return Some(h);
+        }
+        let mut sorted = pilot.to_vec();
+        super::sort_f64(&mut sorted);
+        let n = sorted.len();
+        for trim_log2 in TRIMS_LOG2 {
+            let r = n >> trim_log2;
+            if r > 0
+                && let Some(h) =
+                    Self::best_grid(pilot, order_key(sorted[r]), order_key(sorted[n - 1 - r]))
+            {
+                return Some(h);
+            }
+        }
+        None
+    }
+
+    /// The better of the key and the linear grid over the keys `[key_lo, key_hi]`, the pilot
+    /// counted into it, if its largest inexact bucket holds at most 2^-11 of the pilot.
+    fn best_grid(pilot: &[f64], key_lo: u64, key_hi: u64) -> Option<Histogram> {
         let span = key_hi - key_lo;
         let bits = HISTOGRAM_BUCKETS.trailing_zeros();
         let shift = (64 - span.leading_zeros()).saturating_sub(bits);
