@@ -69,6 +69,8 @@ pub const HISTOGRAM_BUCKETS: usize = 1 << 16;
 /// The histogram is kept only if no bucket holds more than `pilot >> FALLBACK_SHARE_LOG2`
 /// pilot values (2^-11 ≈ 0.049% of the pilot), unless its buckets are exact values.
 const FALLBACK_SHARE_LOG2: u32 = 11;
+/// The least capacity of the histogram's buffer of values not yet counted.
+const PENDING_MIN: usize = 1 << 12;
 /// When no grid over the pilot's whole range will do, the grids are tried without the pilot's
 /// `pilot >> t` smallest and largest values, for each `t` in turn.
 const TRIMS_LOG2: [u32; 2] = [10, 7];
@@ -193,7 +195,9 @@ impl QuantileSketch {
     pub fn rank_error_bound(&self) -> f64 {
         match &self.state {
             State::Exact => 0.0,
-            State::Histogram(h) => (h.largest_inexact_bucket() + 1) as f64 / self.count as f64,
+            State::Histogram(h) => {
+                (h.flushed().largest_inexact_bucket() + 1) as f64 / self.count as f64
+            }
             State::Compacting(c) => c.keep_every as f64 / c.block as f64,
         }
     }
@@ -262,8 +266,12 @@ impl QuantileSketch {
         let pilot = std::mem::take(&mut self.exact);
         self.count = pilot.len() as u64;
         if self.histogram_allowed
-            && let Some(h) = Histogram::from_pilot(&pilot)
+            && let Some(mut h) = Histogram::from_pilot(&pilot)
         {
+            let mut buffer = pilot;
+            buffer.clear();
+            buffer.reserve_exact(PENDING_MIN);
+            h.pending = buffer;
             self.state = State::Histogram(Box::new(h));
             return;
         }
@@ -303,7 +311,7 @@ impl QuantileSketch {
         }
         match &self.state {
             State::Exact => super::quantiles_unsorted_within(&self.exact, range, qs),
-            State::Histogram(h) => h.quantiles(qs),
+            State::Histogram(h) => h.flushed().quantiles(qs),
             State::Compacting(c) => {
                 let weighted = c.weighted_sorted();
                 qs.iter().map(|&q| weighted.quantile(q)).collect()
@@ -346,7 +354,16 @@ struct Histogram {
     /// Keys of the pilot's smallest and largest values.
     key_lo: u64,
     key_hi: u64,
-    counts: Vec<u64>,
+    /// Counts since the last spill (`u32`: half the memory and cache traffic of `u64`).
+    counts: Vec<u32>,
+    /// Counts spilled from `counts` before they could overflow (after 2^32 − 1 values).
+    spilled: Option<Vec<u64>>,
+    /// Values counted into `counts` since the last spill.
+    since_spill: u64,
+    /// Values not yet counted: they are counted a buffer at a time (the pilot's allocation,
+    /// reused), so that each column's counts are brought into cache once per 2^18 values rather
+    /// than once per batch.
+    pending: Vec<f64>,
     /// Per bucket, the key of the one value it has held, [`NO_VALUE`] or [`MIXED`]; kept only
     /// when the grid relies on it (a point mass in a bucket of its own is exact, whatever its
     /// count).
@@ -394,62 +411,83 @@ impl Histogram {
         let span = key_hi - key_lo;
         let bits = HISTOGRAM_BUCKETS.trailing_zeros();
         let shift = (64 - span.leading_zeros()).saturating_sub(bits);
-        let mut key = Histogram::empty(Grid::Key { shift }, key_lo, key_hi);
-        key.count(pilot);
+        let key = Grid::Key { shift };
         if shift == 0 {
-            key.atoms = None; // every bucket is one value
-            return Some(key);
+            // Every bucket is one value.
+            return Some(Histogram::of_pilot(pilot, key, key_lo, key_hi, false));
         }
         let limit = (pilot.len() >> FALLBACK_SHARE_LOG2) as u64;
         let mut grids = vec![key];
         let (lo, hi) = (from_order_key(key_lo), from_order_key(key_hi));
         let scale = HISTOGRAM_BUCKETS as f64 / (hi - lo);
         if scale.is_finite() && scale > 0.0 {
-            let mut linear = Histogram::empty(Grid::Linear { lo, scale }, key_lo, key_hi);
-            linear.count(pilot);
-            grids.push(linear);
+            grids.push(Grid::Linear { lo, scale });
         }
         // Without per-bucket values if a grid allows it (cheaper to count into), else with.
-        if let Some(mut h) = grids
-            .iter()
-            .filter(|h| h.largest_bucket() <= limit)
-            .min_by_key(|h| h.largest_bucket())
-            .cloned()
-        {
-            h.atoms = None;
-            return Some(h);
+        for atoms in [false, true] {
+            let best = grids
+                .iter()
+                .map(|&g| Histogram::of_pilot(pilot, g, key_lo, key_hi, atoms))
+                .filter(|h| h.largest_inexact_bucket() <= limit)
+                .min_by_key(Histogram::largest_inexact_bucket);
+            if best.is_some() {
+                return best;
+            }
         }
-        grids
-            .into_iter()
-            .filter(|h| h.largest_inexact_bucket() <= limit)
-            .min_by_key(|h| h.largest_inexact_bucket())
+        None
     }
 
-    fn empty(grid: Grid, key_lo: u64, key_hi: u64) -> Histogram {
-        Histogram {
+    /// A histogram on `grid` over `[key_lo, key_hi]` with the pilot counted in.
+    fn of_pilot(pilot: &[f64], grid: Grid, key_lo: u64, key_hi: u64, atoms: bool) -> Histogram {
+        let mut h = Histogram {
             grid,
             key_lo,
             key_hi,
             counts: vec![0; HISTOGRAM_BUCKETS],
-            atoms: Some(vec![NO_VALUE; HISTOGRAM_BUCKETS]),
+            spilled: None,
+            since_spill: 0,
+            atoms: atoms.then(|| vec![NO_VALUE; HISTOGRAM_BUCKETS]),
             below: Vec::new(),
             above: Vec::new(),
-        }
+            pending: Vec::new(),
+        };
+        h.count_now(pilot);
+        h
     }
 
     fn count(&mut self, values: &[f64]) {
         match (self.grid, self.atoms.is_some()) {
-            (g @ Grid::Key { .. }, false) => self.count_with::<false>(values, g),
-            (g @ Grid::Linear { .. }, false) => self.count_with::<false>(values, g),
-            (g @ Grid::Key { .. }, true) => self.count_with::<true>(values, g),
-            (g @ Grid::Linear { .. }, true) => self.count_with::<true>(values, g),
+            (g @ Grid::Key { .. }, false) => self.count_plain(values, g),
+            (g @ Grid::Linear { .. }, false) => self.count_plain(values, g),
+            (g @ Grid::Key { .. }, true) => self.count_with_atoms(values, g),
+            (g @ Grid::Linear { .. }, true) => self.count_with_atoms(values, g),
         }
     }
 
     #[inline(always)]
-    fn count_with<const ATOMS: bool>(&mut self, values: &[f64], grid: Grid) {
+    fn count_plain(&mut self, values: &[f64], grid: Grid) {
         let (key_lo, key_hi) = (self.key_lo, self.key_hi);
-        let mut atoms = self.atoms.take();
+        for &x in values {
+            let key = order_key(x);
+            if key < key_lo || key > key_hi {
+                // NaN keys lie beyond ±∞: skipped (the caller counts them).
+                if !x.is_nan() {
+                    if key < key_lo {
+                        self.below.push(x);
+                    } else {
+                        self.above.push(x);
+                    }
+                }
+            } else {
+                self.counts[grid.bucket(key_lo, x, key)] += 1;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn count_with_atoms(&mut self, values: &[f64], grid: Grid) {
+        let (key_lo, key_hi) = (self.key_lo, self.key_hi);
+        let mut atoms = self.atoms.take().expect("per-bucket values");
         for &x in values {
             let key = order_key(x);
             if key < key_lo || key > key_hi {
@@ -464,23 +502,83 @@ impl Histogram {
             } else {
                 let b = grid.bucket(key_lo, x, key);
                 self.counts[b] += 1;
-                if ATOMS && let Some(atoms) = atoms.as_mut() {
-                    let a = atoms[b];
-                    if a != key {
-                        atoms[b] = if a == NO_VALUE { key } else { MIXED };
-                    }
+                let a = atoms[b];
+                if a != key {
+                    atoms[b] = if a == NO_VALUE { key } else { MIXED };
                 }
             }
         }
-        self.atoms = atoms;
+        self.atoms = Some(atoms);
     }
 
-    fn push(&mut self, values: &[f64]) {
+    /// Add values (counted when the buffer fills, or at a query).
+    fn push(&mut self, mut values: &[f64]) {
+        while !values.is_empty() {
+            let room = self.pending.capacity() - self.pending.len();
+            if room == 0 {
+                self.flush();
+                if self.pending.capacity() == 0 {
+                    self.count_now(values);
+                    return;
+                }
+                continue;
+            }
+            let (now, rest) = values.split_at(room.min(values.len()));
+            self.pending.extend_from_slice(now);
+            values = rest;
+        }
+    }
+
+    /// Count the buffered values.
+    fn flush(&mut self) {
+        let buf = std::mem::take(&mut self.pending);
+        self.count_now(&buf);
+        self.pending = buf;
+        self.pending.clear();
+    }
+
+    /// With the buffered values counted (a copy when any are pending).
+    fn flushed(&self) -> std::borrow::Cow<'_, Histogram> {
+        if self.pending.is_empty() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut h = Histogram {
+            counts: self.counts.clone(),
+            spilled: self.spilled.clone(),
+            atoms: self.atoms.clone(),
+            below: self.below.clone(),
+            above: self.above.clone(),
+            pending: Vec::new(),
+            ..*self
+        };
+        h.count_now(&self.pending);
+        std::borrow::Cow::Owned(h)
+    }
+
+    fn count_now(&mut self, values: &[f64]) {
+        if self.since_spill + values.len() as u64 > u64::from(u32::MAX) {
+            let spilled = self
+                .spilled
+                .get_or_insert_with(|| vec![0; HISTOGRAM_BUCKETS]);
+            for (s, c) in spilled.iter_mut().zip(&mut self.counts) {
+                *s += u64::from(std::mem::take(c));
+            }
+            self.since_spill = 0;
+        }
+        self.since_spill += values.len() as u64;
         self.count(values);
     }
 
+    /// The count of bucket `b`.
+    fn bucket_count(&self, b: usize) -> u64 {
+        u64::from(self.counts[b]) + self.spilled.as_ref().map_or(0, |s| s[b])
+    }
+
     fn largest_bucket(&self) -> u64 {
-        self.counts.iter().copied().max().unwrap_or(0)
+        (0..HISTOGRAM_BUCKETS)
+            .map(|b| self.bucket_count(b))
+            .max()
+            .unwrap_or(0)
     }
 
     /// The largest count of a bucket that is not one exact value (0 on a key grid with shift 0;
@@ -489,22 +587,21 @@ impl Histogram {
         match (&self.atoms, self.grid) {
             (_, Grid::Key { shift: 0 }) => 0,
             (None, _) => self.largest_bucket(),
-            (Some(atoms), _) => self
-                .counts
-                .iter()
-                .zip(atoms)
-                .filter(|&(_, &a)| a == MIXED)
-                .map(|(&c, _)| c)
+            (Some(atoms), _) => (0..HISTOGRAM_BUCKETS)
+                .filter(|&b| atoms[b] == MIXED)
+                .map(|b| self.bucket_count(b))
                 .max()
                 .unwrap_or(0),
         }
     }
 
     fn memory_bytes(&self) -> usize {
-        8 * (self.counts.capacity()
-            + self.atoms.as_ref().map_or(0, Vec::capacity)
-            + self.below.capacity()
-            + self.above.capacity())
+        4 * self.counts.capacity()
+            + 8 * (self.spilled.as_ref().map_or(0, Vec::capacity)
+                + self.atoms.as_ref().map_or(0, Vec::capacity)
+                + self.below.capacity()
+                + self.above.capacity()
+                + self.pending.capacity())
     }
 
     /// A value inside bucket `b` (which holds `c > 0` values), `(t + 0.5) / c` of the way
@@ -549,8 +646,8 @@ impl Histogram {
         let mut starts = Vec::with_capacity(HISTOGRAM_BUCKETS + 1);
         let mut total = 0u64;
         starts.push(0);
-        for &c in &self.counts {
-            total += c;
+        for b in 0..HISTOGRAM_BUCKETS {
+            total += self.bucket_count(b);
             starts.push(total);
         }
         let nb = below.len() as u64;
@@ -564,7 +661,7 @@ impl Histogram {
                 return above[(r - total) as usize];
             }
             let b = starts.partition_point(|&s| s <= r) - 1;
-            self.estimate(b, r - starts[b], self.counts[b])
+            self.estimate(b, r - starts[b], self.bucket_count(b))
         };
         qs.iter()
             .map(|&q| {
