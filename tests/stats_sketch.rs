@@ -1,8 +1,9 @@
 //! The compacting quantile sketch: exact below its threshold, and a rank error within the
 //! documented bound `k / B` beyond it (small `B` and `k` here so that compaction happens on a
-//! few million values in a debug build).
+//! few million values in a debug build). The default sketch's histogram phase has its own tests
+//! (`stats_histogram.rs`).
 
-use gwsim::stats::{Accumulator, QuantileSketch, quantile_sorted};
+use gwsim::stats::{Accumulator, PILOT, Phase, QuantileSketch, quantile_sorted};
 
 fn lcg(n: usize, seed: u64) -> Vec<f64> {
     let mut s = seed;
@@ -47,6 +48,7 @@ fn exact_below_the_threshold() {
         sketch.push(chunk);
     }
     assert!(sketch.is_exact());
+    assert_eq!(sketch.phase(), Phase::Exact);
     assert_eq!(sketch.rank_error_bound(), 0.0);
     let mut sorted = x.clone();
     sorted.sort_by(f64::total_cmp);
@@ -64,7 +66,7 @@ fn rank_error_within_k_over_b_on_two_million_values() {
     for chunk in x.chunks(65_536) {
         sketch.push(chunk);
     }
-    assert!(!sketch.is_exact());
+    assert_eq!(sketch.phase(), Phase::Compacting);
     assert_eq!(sketch.len(), 2_000_000);
     assert_eq!(sketch.rank_error_bound(), bound);
     let mut sorted = x;
@@ -109,7 +111,7 @@ fn switching_phase_in_the_middle_of_a_batch_keeps_every_value() {
 }
 
 #[test]
-fn default_sketch_compacts_beyond_two_to_the_twenty() {
+fn default_sketch_leaves_the_exact_phase_beyond_the_pilot() {
     let x = lcg((1 << 20) + 200_000, 8);
     let mut acc = Accumulator::new();
     for chunk in x.chunks(65_536) {
@@ -117,9 +119,11 @@ fn default_sketch_compacts_beyond_two_to_the_twenty() {
     }
     let sketch = acc.sketch();
     assert!(!sketch.is_exact());
+    assert_eq!(sketch.phase(), Phase::Histogram);
     assert!(sketch.rank_error_bound() < 0.001);
-    // About N / 16 values kept plus one pending block of 65,536.
-    assert!(sketch.memory_bytes() < 8 * (x.len() / 16 + 65_536) + 64 * 1024);
+    // 65,536 counts of 4 bytes, the buffer of values not yet counted (the pilot's allocation)
+    // and the few values beyond the pilot's range.
+    assert!(sketch.memory_bytes() < 4 * 65_536 + 8 * PILOT + 64 * 1024);
     let mut sorted = x;
     sorted.sort_by(f64::total_cmp);
     let worst = worst_rank_error(sketch, &sorted);

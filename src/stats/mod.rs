@@ -1,7 +1,7 @@
 //! Summaries of sampled metrics: mean, sd (n − 1), standard error, min, p5, p25, p50, p75, p95,
 //! max, with quantiles by linear interpolation between order statistics (NumPy's default).
 //! Accumulation is batch by batch, in batch order, so results do not depend on thread count.
-//! Memory stays bounded through a compacting quantile sketch (see [`QuantileSketch`]).
+//! Memory stays bounded through a quantile sketch (see [`QuantileSketch`]).
 //!
 //! What this module owns, and its limits:
 //! - [`quantile_sorted`]: NumPy's `linear` method, including its two-sided interpolation
@@ -11,8 +11,9 @@
 //! - [`Accumulator`]: per batch a two-pass [`BatchMoments`] (sum, then squared deviations from
 //!   the batch mean), then Chan's pairwise update into the running moments, in push order
 //!   (deterministic for a fixed batch order); exact min and max; a
-//!   [`QuantileSketch`] for quantiles (exact up to 2^20 values, rank error ≤ 16/65,536 ≈ 0.024%
-//!   beyond).
+//!   [`QuantileSketch`] for quantiles (exact up to 2^18 values; beyond, a histogram built from
+//!   those values whose reported rank-error bound stays below 0.1%, or a compacting sketch with
+//!   rank error ≤ 16/65,536 ≈ 0.024%).
 //! - **NaN policy**: metrics should never be NaN, so a NaN is treated as a bug upstream: it is
 //!   skipped (it enters neither the moments nor the quantiles) and counted in
 //!   [`Accumulator::nan_count`], which the engine should report. Infinities are ordinary values.
@@ -25,7 +26,10 @@ mod sketch;
 pub mod sobol;
 
 pub use paired::{Band, Paired, paired};
-pub use sketch::{DEFAULT_BLOCK, DEFAULT_EXACT_THRESHOLD, DEFAULT_KEEP_EVERY, QuantileSketch};
+pub use sketch::{
+    DEFAULT_BLOCK, DEFAULT_EXACT_THRESHOLD, DEFAULT_KEEP_EVERY, HISTOGRAM_BUCKETS, PILOT, Phase,
+    QuantileSketch,
+};
 
 use serde::Serialize;
 
@@ -85,10 +89,7 @@ pub fn sort_f64(v: &mut [f64]) {
         return;
     }
     let key = order_key;
-    let unkey = |k: u64| {
-        let b = if k >> 63 == 1 { k ^ (1 << 63) } else { !k };
-        f64::from_bits(b)
-    };
+    let unkey = from_order_key;
     let mut a: Vec<u64> = v.iter().map(|&x| key(x)).collect();
     let mut b = vec![0u64; a.len()];
     let mut counts = [[0usize; 256]; 8];
@@ -125,6 +126,12 @@ pub fn sort_f64(v: &mut [f64]) {
 fn order_key(x: f64) -> u64 {
     let b = x.to_bits();
     b ^ ((((b as i64) >> 63) as u64) | (1 << 63))
+}
+
+/// The `f64` whose [`order_key`] is `k`.
+#[inline]
+fn from_order_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k ^ (1 << 63) } else { !k })
 }
 
 /// Quantiles of unsorted data, bit for bit equal to [`quantile_sorted`] on the sorted data, but

@@ -1,58 +1,131 @@
-//! A compacting quantile sketch with a proven rank-error bound.
+//! A quantile sketch with a documented rank-error bound: exact up to a pilot of 2^18 values, then
+//! a fixed histogram built from the pilot (or, where no histogram bounds the error well enough, a
+//! compacting sketch).
 //!
-//! **Exact phase.** Values are stored as they come until the total exceeds `exact_threshold`
-//! (default 2^20 ≈ 1.05 M values, 8 MiB); quantiles are then exactly NumPy's linear ones.
+//! **Exact phase (pilot).** The first `PILOT` = 2^18 = 262,144 values are stored as they come
+//! (2 MiB per column); quantiles are then exactly NumPy's linear ones. A run of at most 262,144
+//! samples never leaves this phase. The pilot is always the first 262,144 values, whatever the
+//! batches (a batch that crosses the threshold is split).
 //!
-//! **Compacting phase.** Beyond the threshold, values are gathered in blocks of `B` (default
-//! 65,536). Each full block is sorted and reduced to `B / k` order statistics (default `k = 16`):
-//! of every run of `k` consecutive order statistics the one at position `k / 2` is kept, standing
-//! for all `k` with weight `k`. Values of an unfinished block are kept exactly (weight 1).
+//! **Histogram phase.** The next value builds a fixed grid of 65,536 buckets from the pilot and
+//! counts the pilot into it; every later value is counted into the grid (integer counts), or,
+//! when it lies outside the grid's range (in [`f64::total_cmp`] order), kept exactly in a `below`
+//! or `above` list. Two grids are tried on the pilot, and the one whose largest bucket holds
+//! fewer pilot values is kept:
+//! - the *key grid*, uniform in the order-preserving integer image of the values (the key)
+//!   between the range's smallest and largest: `bucket = (key − key_lo) >> shift`, with `shift`
+//!   the smallest that fits the span in 65,536 buckets. It is linear within a binade and
+//!   logarithmic across binades; with `shift = 0` every bucket is one exact value;
+//! - the *linear grid*, uniform in value between the range's minimum and maximum, for wide ranges
+//!   that cross zero (where the key grid spends its buckets on tiny magnitudes).
 //!
-//! **Bound.** For any threshold `t`, the weighted count of kept values `≤ t` differs from the
-//! true count only through the one run of `k` per block that straddles `t`, by at most `k / 2`.
-//! With `N` values of which at most `N` were compacted in blocks of `B`, the error of the
-//! empirical CDF is at most `(N / B)(k / 2) / N = k / (2B)`. The weighted-quantile interpolation
-//! adds at most one item's weight, `k / N`. The documented rank error is therefore
-//! **`k / B` = 16 / 65,536 ≈ 0.024%**, below MODEL.md's 0.1% (tests check it on 2 M values with
-//! small `B` and `k`). Within the exact phase the error is 0.
+//! The range is the pilot's [min, max] (then about `N / 262,144` values per side land in the
+//! exact lists when the draws are exchangeable). When neither grid over it passes the test
+//! below (a long tail leaves too few buckets for the bulk), the grids are tried on the pilot
+//! without its `2^-10` smallest and largest values, then without `2^-7` of them; the values
+//! beyond are kept exactly (about `2 N / 1024`, or `2 N / 128`, values).
 //!
-//! **Weighted quantile.** Item `i` (sorted, weight `w_i`, `c_i` values before it) stands for the
-//! order statistics `c_i … c_i + w_i − 1`, placed at its centre rank `c_i + (w_i − 1) / 2`; the
-//! quantile `q` is read at rank `(N − 1) q` by linear interpolation between neighbouring centres
-//! (constant beyond the first and last). With all weights 1 this is NumPy's linear quantile.
+//! **Point masses.** When no grid passes on counts alone, each bucket also records whether it
+//! has held one value or several (a key per bucket, updated as values are counted). A bucket that
+//! has only ever held one value is exact, whatever its count: discrete values with ties (counts
+//! of racks, years, a constant column) are represented exactly.
 //!
-//! **Memory.** At most `exact_threshold` values in the exact phase; afterwards `N / k` values
-//! in blocks of `B / k` (boxed slices, no growth slack) plus at most `B` pending values: for
-//! 10 M values, 5 MB per metric (about 300 MB for 60 metrics). Values stay `f64`.
+//! **Quantiles.** NumPy's linear interpolation at `h = (N − 1) q` between the order statistics
+//! `⌊h⌋` and `⌊h⌋ + 1`. An order statistic in `below` or `above` is exact (the lists are sorted
+//! at query time), and so is one in a single-value bucket. One that falls `t`-th among the `c`
+//! values of another bucket is estimated `(t + 0.5) / c` of the way through the bucket's range
+//! (in key on the key grid, in value on the linear grid, clamped to the range), and always
+//! inside the bucket, so it lies between the values of the buckets before and after it.
+//!
+//! **Bound.** An estimate inside a bucket of `c` values is off by at most `c` ranks; the
+//! interpolation and NumPy's `(N − 1) q` add at most one. The reported bound
+//! ([`QuantileSketch::rank_error_bound`]) is `(c_max + 1) / N`, with `c_max` the largest count,
+//! over the whole histogram, of a bucket that is not a single value, computed from the counts at
+//! query time. A grid passes when, on the pilot, that largest count is at most 2^-11 of the
+//! pilot (about 0.049%); if no grid passes, the column falls back to the compacting sketch below
+//! (the pilot is replayed through it). For exchangeable draws each bucket's share of all `N`
+//! values stays near its share of the pilot, so the bound stays well below MODEL.md's 0.1%
+//! (tests check the rank error of every quantile against it on 2 M values of several shapes).
+//!
+//! **Compacting phase (fallback).** Values are gathered in blocks of `B` (default 65,536). Each
+//! full block is sorted and reduced to `B / k` order statistics (default `k = 16`): of every run
+//! of `k` consecutive order statistics the one at position `k / 2` is kept, standing for all `k`
+//! with weight `k`. Values of an unfinished block are kept exactly (weight 1). For any threshold,
+//! the weighted count of kept values below it differs from the true count only through the one
+//! run of `k` per block that straddles it, by at most `k / 2`: an error of the empirical CDF of
+//! at most `k / (2B)`; the weighted-quantile interpolation adds at most one item's weight,
+//! `k / N`. The documented rank error is **`k / B` = 16 / 65,536 ≈ 0.024%**. Item `i` (sorted,
+//! weight `w_i`, `c_i` values before it) stands at its centre rank `c_i + (w_i − 1) / 2`; the
+//! quantile is read at rank `(N − 1) q` between neighbouring centres (constant beyond the first
+//! and last). [`QuantileSketch::with_parameters`] builds a sketch that goes from its exact phase
+//! straight to compaction (tests use small `B` and `k`).
+//!
+//! **Memory.** At most 2 MiB of pilot per column. In the histogram phase, 256 KiB of `u32`
+//! counts (spilled into `u64` counts before any could overflow, after 2^32 − 1 values), 512 KiB
+//! of per-bucket keys where point masses need them, the exact lists (8 bytes per value), and the
+//! pilot's 2 MiB reused as a buffer: values are counted 2^18 at a time, so that each column's
+//! counts come into cache once per buffer rather than once per batch. In the compacting phase,
+//! `N / k` values in blocks of `B / k` plus at most `B` pending values (5 MB per column at 10 M
+//! values).
 //!
 //! **NaN.** Metrics should never be NaN; a NaN is a bug upstream. The sketch skips NaN values and
 //! counts them ([`QuantileSketch::nan_count`]) so the caller can report it; they do not enter `N`.
 
-/// Default exactness threshold (values).
-pub const DEFAULT_EXACT_THRESHOLD: usize = 1 << 20;
-/// Default block size `B`.
-pub const DEFAULT_BLOCK: usize = 1 << 16;
-/// Default reduction factor `k`.
-pub const DEFAULT_KEEP_EVERY: usize = 16;
+use std::sync::OnceLock;
 
-/// Stores values exactly until it holds more than an exactness threshold; then each full batch
-/// of `B` values is sorted and reduced to every `k`-th order statistic with weight `k`, so that
-/// the rank error of any quantile is at most `k / B` (documented, below 0.1%).
+use super::{from_order_key, lerp, order_key};
+
+/// Values kept exactly before the histogram is built (2^18).
+pub const PILOT: usize = 1 << 18;
+/// Exactness threshold of [`QuantileSketch::new`] (the pilot).
+pub const DEFAULT_EXACT_THRESHOLD: usize = PILOT;
+/// Default block size `B` of the compacting phase.
+pub const DEFAULT_BLOCK: usize = 1 << 16;
+/// Default reduction factor `k` of the compacting phase.
+pub const DEFAULT_KEEP_EVERY: usize = 16;
+/// Buckets of the histogram grid.
+pub const HISTOGRAM_BUCKETS: usize = 1 << 16;
+/// The histogram is kept only if no bucket holds more than `pilot >> FALLBACK_SHARE_LOG2`
+/// pilot values (2^-11 ≈ 0.049% of the pilot), unless its buckets are exact values.
+const FALLBACK_SHARE_LOG2: u32 = 11;
+/// The least capacity of the histogram's buffer of values not yet counted.
+const PENDING_MIN: usize = 1 << 12;
+/// When no grid over the pilot's whole range will do, the grids are tried without the pilot's
+/// `pilot >> t` smallest and largest values, for each `t` in turn.
+const TRIMS_LOG2: [u32; 2] = [10, 7];
+
+/// Which representation a sketch is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Every value stored; quantiles exact.
+    Exact,
+    /// A fixed histogram built from the pilot.
+    Histogram,
+    /// The compacting sketch (rank error `k / B`).
+    Compacting,
+}
+
+/// Exact below a threshold; then a histogram whose rank error is reported, or a compacting
+/// sketch with rank error at most `k / B` (see the module documentation).
 #[derive(Debug, Clone)]
 pub struct QuantileSketch {
     exact_threshold: usize,
     block: usize,
     keep_every: usize,
+    /// Whether the exact phase ends in a histogram (else in compaction).
+    histogram_allowed: bool,
     /// Exact phase: every value so far.
     exact: Vec<f64>,
-    /// Whether the sketch has entered the compacting phase.
-    compacting: bool,
-    /// Compacting phase: sorted blocks of `block / keep_every` values, weight `keep_every`.
-    blocks: Vec<Box<[f64]>>,
-    /// Compacting phase: values of the unfinished block (weight 1).
-    pending: Vec<f64>,
+    state: State,
     count: u64,
     nan: u64,
+}
+
+#[derive(Debug, Clone)]
+enum State {
+    Exact,
+    Histogram(Box<Histogram>),
+    Compacting(Compactor),
 }
 
 impl Default for QuantileSketch {
@@ -62,23 +135,32 @@ impl Default for QuantileSketch {
 }
 
 impl QuantileSketch {
-    /// The default sketch: exact up to 2^20 values, then `B = 65,536`, `k = 16`.
+    /// The default sketch: exact up to 2^18 values, then a histogram (or `B = 65,536`, `k = 16`
+    /// compaction where the histogram would be too coarse).
     pub fn new() -> Self {
         QuantileSketch {
             exact_threshold: DEFAULT_EXACT_THRESHOLD,
             block: DEFAULT_BLOCK,
             keep_every: DEFAULT_KEEP_EVERY,
+            histogram_allowed: true,
             exact: Vec::new(),
-            compacting: false,
-            blocks: Vec::new(),
-            pending: Vec::new(),
+            state: State::Exact,
             count: 0,
             nan: 0,
         }
     }
 
-    /// A sketch with other parameters (tests use small ones to exercise compaction). `block` must
-    /// be a positive multiple of `keep_every`, and `keep_every >= 1`.
+    /// The default sketch with another pilot size (tests use smaller ones).
+    pub fn with_pilot(pilot: usize) -> Self {
+        QuantileSketch {
+            exact_threshold: pilot,
+            ..Self::new()
+        }
+    }
+
+    /// A compacting sketch with other parameters, without the histogram phase (tests use small
+    /// ones to exercise compaction). `block` must be a positive multiple of `keep_every`, and
+    /// `keep_every >= 1`.
     pub fn with_parameters(
         exact_threshold: usize,
         block: usize,
@@ -93,6 +175,7 @@ impl QuantileSketch {
             exact_threshold,
             block,
             keep_every,
+            histogram_allowed: false,
             ..Self::new()
         })
     }
@@ -113,29 +196,45 @@ impl QuantileSketch {
 
     /// Whether every value is still stored exactly.
     pub fn is_exact(&self) -> bool {
-        !self.compacting
+        matches!(self.state, State::Exact)
     }
 
-    /// The documented bound on the rank error of any quantile: 0 while exact, `k / B` after.
+    /// The present representation.
+    pub fn phase(&self) -> Phase {
+        match self.state {
+            State::Exact => Phase::Exact,
+            State::Histogram(_) => Phase::Histogram,
+            State::Compacting(_) => Phase::Compacting,
+        }
+    }
+
+    /// The documented bound on the rank error of any quantile: 0 while exact; in the histogram
+    /// phase `(c_max + 1) / N`, `c_max` the largest count, over the whole histogram, of a bucket
+    /// that is not a single value; `k / B` in the compacting phase.
     pub fn rank_error_bound(&self) -> f64 {
-        if self.compacting {
-            self.keep_every as f64 / self.block as f64
-        } else {
-            0.0
+        match &self.state {
+            State::Exact => 0.0,
+            State::Histogram(h) => {
+                (h.flushed().largest_inexact_bucket() + 1) as f64 / self.count as f64
+            }
+            State::Compacting(c) => c.keep_every as f64 / c.block as f64,
         }
     }
 
     /// Approximate bytes held by the stored values.
     pub fn memory_bytes(&self) -> usize {
-        let kept: usize = self.blocks.iter().map(|b| b.len()).sum();
-        8 * (self.exact.capacity() + self.pending.capacity() + kept)
-            + std::mem::size_of::<Box<[f64]>>() * self.blocks.capacity()
+        8 * self.exact.capacity()
+            + match &self.state {
+                State::Exact => 0,
+                State::Histogram(h) => h.memory_bytes(),
+                State::Compacting(c) => c.memory_bytes(),
+            }
     }
 
     /// Make room for `additional` more values in the exact phase (never beyond the exactness
     /// threshold), so that a run of known length grows its store once.
     pub fn reserve(&mut self, additional: usize) {
-        if !self.compacting {
+        if self.is_exact() {
             let target = (self.exact.len() + additional).min(self.exact_threshold);
             self.exact
                 .reserve_exact(target.saturating_sub(self.exact.len()));
@@ -147,7 +246,8 @@ impl QuantileSketch {
         let nans = values.iter().filter(|v| v.is_nan()).count();
         self.nan += nans as u64;
         let added = values.len() - nans;
-        if !self.compacting {
+        let mut rest = values;
+        if self.is_exact() {
             if self.exact.len() + added <= self.exact_threshold {
                 self.reserve_exact_phase(added);
                 self.exact
@@ -155,14 +255,48 @@ impl QuantileSketch {
                 self.count += added as u64;
                 return;
             }
-            // Switch: replay the exact values through the compactor.
-            self.compacting = true;
-            let old = std::mem::take(&mut self.exact);
-            self.pending = Vec::with_capacity(self.block);
-            self.count = 0;
-            self.push_compacting(&old);
+            // Fill the pilot up to the threshold exactly, so that it is always the first
+            // `exact_threshold` values whatever the batch sizes.
+            let room = self.exact_threshold - self.exact.len();
+            let mut taken = 0;
+            let mut split = 0;
+            while taken < room {
+                if !values[split].is_nan() {
+                    taken += 1;
+                }
+                split += 1;
+            }
+            self.reserve_exact_phase(room);
+            self.exact
+                .extend(values[..split].iter().copied().filter(|v| !v.is_nan()));
+            rest = &values[split..];
+            self.leave_exact_phase();
         }
-        self.push_compacting(values);
+        match &mut self.state {
+            State::Exact => unreachable!("left above"),
+            State::Histogram(h) => h.push(rest),
+            State::Compacting(c) => c.push(rest),
+        }
+        self.count += rest.iter().filter(|v| !v.is_nan()).count() as u64;
+    }
+
+    /// Build the histogram (or the compactor) from the pilot, and free the pilot.
+    fn leave_exact_phase(&mut self) {
+        let pilot = std::mem::take(&mut self.exact);
+        self.count = pilot.len() as u64;
+        if self.histogram_allowed
+            && let Some(mut h) = Histogram::from_pilot(&pilot)
+        {
+            let mut buffer = pilot;
+            buffer.clear();
+            buffer.reserve_exact(PENDING_MIN);
+            h.pending = buffer;
+            self.state = State::Histogram(Box::new(h));
+            return;
+        }
+        let mut c = Compactor::new(self.block, self.keep_every);
+        c.push(&pilot);
+        self.state = State::Compacting(c);
     }
 
     /// Grow the exact store without overshooting the threshold (no doubling slack beyond it).
@@ -176,13 +310,437 @@ impl QuantileSketch {
         }
     }
 
-    fn push_compacting(&mut self, values: &[f64]) {
+    /// The `q`-quantile (q in [0, 1]); NaN when empty or `q` is NaN.
+    pub fn quantile(&self, q: f64) -> f64 {
+        self.quantiles(&[q])[0]
+    }
+
+    /// Several quantiles at once: in the exact phase by selection (no sort), in the histogram
+    /// phase from one prefix sum of the counts, in the compacting phase from one sort of the kept
+    /// values. Ask for every quantile in one call.
+    pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
+        self.quantiles_within(None, qs)
+    }
+
+    /// [`QuantileSketch::quantiles`] with the exact minimum and maximum of the values (in
+    /// [`f64::total_cmp`] order) when the caller knows them: one pass less in the exact phase.
+    pub fn quantiles_within(&self, range: Option<(f64, f64)>, qs: &[f64]) -> Vec<f64> {
+        if self.count == 0 {
+            return vec![f64::NAN; qs.len()];
+        }
+        match &self.state {
+            State::Exact => super::quantiles_unsorted_within(&self.exact, range, qs),
+            State::Histogram(h) => h.flushed().quantiles(qs),
+            State::Compacting(c) => {
+                let weighted = c.weighted_sorted();
+                qs.iter().map(|&q| weighted.quantile(q)).collect()
+            }
+        }
+    }
+}
+
+/// The histogram's grid over the pilot's range.
+#[derive(Debug, Clone, Copy)]
+enum Grid {
+    /// `bucket = (key − key_lo) >> shift` on the order-preserving key.
+    Key { shift: u32 },
+    /// `bucket = ⌊(x − lo) · scale⌋`, clamped to the last bucket.
+    Linear { lo: f64, scale: f64 },
+}
+
+impl Grid {
+    /// The bucket of a value whose key lies in `[key_lo, key_hi]`: monotone in the value.
+    #[inline]
+    fn bucket(self, key_lo: u64, x: f64, key: u64) -> usize {
+        match self {
+            Grid::Key { shift } => ((key - key_lo) >> shift) as usize,
+            Grid::Linear { lo, scale } => {
+                // A float-to-integer cast saturates (NaN and negatives to 0), so this is monotone.
+                (((x - lo) * scale) as usize).min(HISTOGRAM_BUCKETS - 1)
+            }
+        }
+    }
+}
+
+/// `atoms` entry of a bucket that has held no value yet (a NaN key: never a value's).
+const NO_VALUE: u64 = u64::MAX;
+/// `atoms` entry of a bucket that has held two different values (a NaN key as well).
+const MIXED: u64 = u64::MAX - 1;
+
+#[derive(Debug, Clone)]
+struct Histogram {
+    grid: Grid,
+    /// Keys of the pilot's smallest and largest values.
+    key_lo: u64,
+    key_hi: u64,
+    /// Counts since the last spill (`u32`: half the memory and cache traffic of `u64`).
+    counts: Vec<u32>,
+    /// Counts spilled from `counts` before they could overflow (after 2^32 − 1 values).
+    spilled: Option<Vec<u64>>,
+    /// Values counted into `counts` since the last spill.
+    since_spill: u64,
+    /// Values not yet counted: they are counted a buffer at a time (the pilot's allocation,
+    /// reused), so that each column's counts are brought into cache once per 2^18 values rather
+    /// than once per batch.
+    pending: Vec<f64>,
+    /// The histogram with `pending` counted, made at the first query after a push.
+    flushed: OnceLock<Box<Histogram>>,
+    /// Per bucket, the key of the one value it has held, [`NO_VALUE`] or [`MIXED`]; kept only
+    /// when the grid relies on it (a point mass in a bucket of its own is exact, whatever its
+    /// count).
+    atoms: Option<Vec<u64>>,
+    /// Values below / above the pilot's range, exact (unsorted).
+    below: Vec<f64>,
+    above: Vec<f64>,
+}
+
+impl Histogram {
+    /// The better of the two grids for this pilot, or `None` when no grid keeps the largest
+    /// bucket that is not a single value within 2^-11 of the pilot. The grids span the pilot's
+    /// whole range; failing that, the range without the pilot's 2^-10 smallest and largest
+    /// values; failing that, without 2^-7 of them (a long tail leaves too few buckets for the
+    /// bulk). Values outside the range a grid spans are kept exactly.
+    fn from_pilot(pilot: &[f64]) -> Option<Histogram> {
+        let first = *pilot.first()?;
+        let (mut key_lo, mut key_hi) = (order_key(first), order_key(first));
+        for &v in pilot {
+            let k = order_key(v);
+            key_lo = key_lo.min(k);
+            key_hi = key_hi.max(k);
+        }
+        if let Some(h) = Self::best_grid(pilot, key_lo, key_hi) {
+            return Some(h);
+        }
+        let mut sorted = pilot.to_vec();
+        super::sort_f64(&mut sorted);
+        let n = sorted.len();
+        for trim_log2 in TRIMS_LOG2 {
+            let r = n >> trim_log2;
+            if r > 0
+                && let Some(h) =
+                    Self::best_grid(pilot, order_key(sorted[r]), order_key(sorted[n - 1 - r]))
+            {
+                return Some(h);
+            }
+        }
+        None
+    }
+
+    /// The better of the key and the linear grid over the keys `[key_lo, key_hi]`, the pilot
+    /// counted into it, if its largest inexact bucket holds at most 2^-11 of the pilot.
+    fn best_grid(pilot: &[f64], key_lo: u64, key_hi: u64) -> Option<Histogram> {
+        let span = key_hi - key_lo;
+        let bits = HISTOGRAM_BUCKETS.trailing_zeros();
+        let shift = (64 - span.leading_zeros()).saturating_sub(bits);
+        let key = Grid::Key { shift };
+        if shift == 0 {
+            // Every bucket is one value.
+            return Some(Histogram::of_pilot(pilot, key, key_lo, key_hi, false));
+        }
+        let limit = (pilot.len() >> FALLBACK_SHARE_LOG2) as u64;
+        let mut grids = vec![key];
+        let (lo, hi) = (from_order_key(key_lo), from_order_key(key_hi));
+        let scale = HISTOGRAM_BUCKETS as f64 / (hi - lo);
+        if scale.is_finite() && scale > 0.0 {
+            grids.push(Grid::Linear { lo, scale });
+        }
+        // Without per-bucket values if a grid allows it (cheaper to count into), else with.
+        for atoms in [false, true] {
+            let best = grids
+                .iter()
+                .map(|&g| Histogram::of_pilot(pilot, g, key_lo, key_hi, atoms))
+                .filter(|h| h.largest_inexact_bucket() <= limit)
+                .min_by_key(Histogram::largest_inexact_bucket);
+            if best.is_some() {
+                return best;
+            }
+        }
+        None
+    }
+
+    /// A histogram on `grid` over `[key_lo, key_hi]` with the pilot counted in.
+    fn of_pilot(pilot: &[f64], grid: Grid, key_lo: u64, key_hi: u64, atoms: bool) -> Histogram {
+        let mut h = Histogram {
+            grid,
+            key_lo,
+            key_hi,
+            counts: vec![0; HISTOGRAM_BUCKETS],
+            spilled: None,
+            since_spill: 0,
+            atoms: atoms.then(|| vec![NO_VALUE; HISTOGRAM_BUCKETS]),
+            below: Vec::new(),
+            above: Vec::new(),
+            pending: Vec::new(),
+            flushed: OnceLock::new(),
+        };
+        h.count_now(pilot);
+        h
+    }
+
+    fn count(&mut self, values: &[f64]) {
+        match (self.grid, self.atoms.is_some()) {
+            (g @ Grid::Key { .. }, false) => self.count_plain(values, g),
+            (g @ Grid::Linear { .. }, false) => self.count_plain(values, g),
+            (g @ Grid::Key { .. }, true) => self.count_with_atoms(values, g),
+            (g @ Grid::Linear { .. }, true) => self.count_with_atoms(values, g),
+        }
+    }
+
+    #[inline(always)]
+    fn count_plain(&mut self, values: &[f64], grid: Grid) {
+        let (key_lo, key_hi) = (self.key_lo, self.key_hi);
+        for &x in values {
+            let key = order_key(x);
+            if key < key_lo || key > key_hi {
+                // NaN keys lie beyond ±∞: skipped (the caller counts them).
+                if !x.is_nan() {
+                    if key < key_lo {
+                        self.below.push(x);
+                    } else {
+                        self.above.push(x);
+                    }
+                }
+            } else {
+                self.counts[grid.bucket(key_lo, x, key)] += 1;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn count_with_atoms(&mut self, values: &[f64], grid: Grid) {
+        let (key_lo, key_hi) = (self.key_lo, self.key_hi);
+        let mut atoms = self.atoms.take().expect("per-bucket values");
+        for &x in values {
+            let key = order_key(x);
+            if key < key_lo || key > key_hi {
+                // NaN keys lie beyond ±∞: skipped (the caller counts them).
+                if !x.is_nan() {
+                    if key < key_lo {
+                        self.below.push(x);
+                    } else {
+                        self.above.push(x);
+                    }
+                }
+            } else {
+                let b = grid.bucket(key_lo, x, key);
+                self.counts[b] += 1;
+                let a = atoms[b];
+                if a != key {
+                    atoms[b] = if a == NO_VALUE { key } else { MIXED };
+                }
+            }
+        }
+        self.atoms = Some(atoms);
+    }
+
+    /// Add values (counted when the buffer fills, or at a query).
+    fn push(&mut self, mut values: &[f64]) {
+        self.flushed = OnceLock::new();
+        while !values.is_empty() {
+            let room = self.pending.capacity() - self.pending.len();
+            if room == 0 {
+                self.flush();
+                if self.pending.capacity() == 0 {
+                    self.count_now(values);
+                    return;
+                }
+                continue;
+            }
+            let (now, rest) = values.split_at(room.min(values.len()));
+            self.pending.extend_from_slice(now);
+            values = rest;
+        }
+    }
+
+    /// Count the buffered values.
+    fn flush(&mut self) {
+        let buf = std::mem::take(&mut self.pending);
+        self.count_now(&buf);
+        self.pending = buf;
+        self.pending.clear();
+    }
+
+    /// With the buffered values counted (a copy when any are pending, made once).
+    fn flushed(&self) -> &Histogram {
+        if self.pending.is_empty() {
+            return self;
+        }
+        self.flushed.get_or_init(|| Box::new(self.counted_copy()))
+    }
+
+    fn counted_copy(&self) -> Histogram {
+        let mut h = Histogram {
+            counts: self.counts.clone(),
+            spilled: self.spilled.clone(),
+            atoms: self.atoms.clone(),
+            below: self.below.clone(),
+            above: self.above.clone(),
+            pending: Vec::new(),
+            flushed: OnceLock::new(),
+            ..*self
+        };
+        h.count_now(&self.pending);
+        h
+    }
+
+    fn count_now(&mut self, values: &[f64]) {
+        if self.since_spill + values.len() as u64 > u64::from(u32::MAX) {
+            let spilled = self
+                .spilled
+                .get_or_insert_with(|| vec![0; HISTOGRAM_BUCKETS]);
+            for (s, c) in spilled.iter_mut().zip(&mut self.counts) {
+                *s += u64::from(std::mem::take(c));
+            }
+            self.since_spill = 0;
+        }
+        self.since_spill += values.len() as u64;
+        self.count(values);
+    }
+
+    /// The count of bucket `b`.
+    fn bucket_count(&self, b: usize) -> u64 {
+        u64::from(self.counts[b]) + self.spilled.as_ref().map_or(0, |s| s[b])
+    }
+
+    fn largest_bucket(&self) -> u64 {
+        (0..HISTOGRAM_BUCKETS)
+            .map(|b| self.bucket_count(b))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The largest count of a bucket that is not one exact value (0 on a key grid with shift 0;
+    /// with per-bucket values, over the buckets that have held two different values).
+    fn largest_inexact_bucket(&self) -> u64 {
+        match (&self.atoms, self.grid) {
+            (_, Grid::Key { shift: 0 }) => 0,
+            (None, _) => self.largest_bucket(),
+            (Some(atoms), _) => (0..HISTOGRAM_BUCKETS)
+                .filter(|&b| atoms[b] == MIXED)
+                .map(|b| self.bucket_count(b))
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
+    fn memory_bytes(&self) -> usize {
+        4 * self.counts.capacity()
+            + 8 * (self.spilled.as_ref().map_or(0, Vec::capacity)
+                + self.atoms.as_ref().map_or(0, Vec::capacity)
+                + self.below.capacity()
+                + self.above.capacity()
+                + self.pending.capacity())
+    }
+
+    /// A value inside bucket `b` (which holds `c > 0` values), `(t + 0.5) / c` of the way
+    /// through it.
+    fn estimate(&self, b: usize, t: u64, c: u64) -> f64 {
+        if let Some(atoms) = &self.atoms
+            && atoms[b] < MIXED
+        {
+            return from_order_key(atoms[b]);
+        }
+        let frac = (t as f64 + 0.5) / c as f64;
+        match self.grid {
+            Grid::Key { shift } => {
+                let start = self.key_lo + ((b as u64) << shift);
+                let end = (start + ((1u64 << shift) - 1)).min(self.key_hi);
+                let width = end - start + 1;
+                let off = ((frac * width as f64) as u64).min(width - 1);
+                from_order_key(start + off)
+            }
+            Grid::Linear { lo, scale } => {
+                let (min, max) = (from_order_key(self.key_lo), from_order_key(self.key_hi));
+                let mut x = (lo + (b as f64 + frac) / scale).clamp(min, max);
+                // Rounding can leave x in a neighbouring bucket: step it back inside.
+                let idx = |x: f64| self.grid.bucket(self.key_lo, x, order_key(x));
+                while idx(x) < b && x < max {
+                    x = x.next_up();
+                }
+                while idx(x) > b && x > min {
+                    x = x.next_down();
+                }
+                x
+            }
+        }
+    }
+
+    fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
+        let mut below = self.below.clone();
+        let mut above = self.above.clone();
+        super::sort_f64(&mut below);
+        super::sort_f64(&mut above);
+        // starts[b]: values in buckets before b.
+        let mut starts = Vec::with_capacity(HISTOGRAM_BUCKETS + 1);
+        let mut total = 0u64;
+        starts.push(0);
+        for b in 0..HISTOGRAM_BUCKETS {
+            total += self.bucket_count(b);
+            starts.push(total);
+        }
+        let nb = below.len() as u64;
+        let n = nb + total + above.len() as u64;
+        let order_stat = |r: u64| -> f64 {
+            if r < nb {
+                return below[r as usize];
+            }
+            let r = r - nb;
+            if r >= total {
+                return above[(r - total) as usize];
+            }
+            let b = starts.partition_point(|&s| s <= r) - 1;
+            self.estimate(b, r - starts[b], self.bucket_count(b))
+        };
+        qs.iter()
+            .map(|&q| {
+                if q.is_nan() {
+                    return f64::NAN;
+                }
+                let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+                let lo = h.floor();
+                let i = lo as u64;
+                if i + 1 >= n {
+                    return order_stat(n - 1);
+                }
+                lerp(order_stat(i), order_stat(i + 1), h - lo)
+            })
+            .collect()
+    }
+}
+
+/// The compacting sketch: sorted blocks reduced to every `k`-th order statistic.
+#[derive(Debug, Clone)]
+struct Compactor {
+    block: usize,
+    keep_every: usize,
+    /// Sorted blocks of `block / keep_every` values, weight `keep_every`.
+    blocks: Vec<Box<[f64]>>,
+    /// Values of the unfinished block (weight 1).
+    pending: Vec<f64>,
+}
+
+impl Compactor {
+    fn new(block: usize, keep_every: usize) -> Compactor {
+        Compactor {
+            block,
+            keep_every,
+            blocks: Vec::new(),
+            pending: Vec::with_capacity(block),
+        }
+    }
+
+    fn memory_bytes(&self) -> usize {
+        let kept: usize = self.blocks.iter().map(|b| b.len()).sum();
+        8 * (self.pending.capacity() + kept)
+            + std::mem::size_of::<Box<[f64]>>() * self.blocks.capacity()
+    }
+
+    fn push(&mut self, values: &[f64]) {
         for &v in values {
             if v.is_nan() {
                 continue;
             }
             self.pending.push(v);
-            self.count += 1;
             if self.pending.len() == self.block {
                 self.compact_pending();
             }
@@ -202,30 +760,6 @@ impl QuantileSketch {
         debug_assert_eq!(kept.len(), self.block / k);
         self.blocks.push(kept);
         self.pending.clear();
-    }
-
-    /// The `q`-quantile (q in [0, 1]); NaN when empty or `q` is NaN.
-    pub fn quantile(&self, q: f64) -> f64 {
-        self.quantiles(&[q])[0]
-    }
-
-    /// Several quantiles at once: in the exact phase by selection (no sort), in the compacting
-    /// phase from one sort of the kept values. Ask for every quantile in one call.
-    pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
-        self.quantiles_within(None, qs)
-    }
-
-    /// [`QuantileSketch::quantiles`] with the exact minimum and maximum of the values (in
-    /// [`f64::total_cmp`] order) when the caller knows them: one pass less in the exact phase.
-    pub fn quantiles_within(&self, range: Option<(f64, f64)>, qs: &[f64]) -> Vec<f64> {
-        if self.count == 0 {
-            return vec![f64::NAN; qs.len()];
-        }
-        if !self.compacting {
-            return super::quantiles_unsorted_within(&self.exact, range, qs);
-        }
-        let weighted = self.weighted_sorted();
-        qs.iter().map(|&q| weighted.quantile(q)).collect()
     }
 
     fn weighted_sorted(&self) -> Weighted {
@@ -275,6 +809,6 @@ impl Weighted {
         }
         let lo = hi - 1;
         let t = (h - self.centres[lo]) / (self.centres[hi] - self.centres[lo]);
-        super::lerp(self.values[lo], self.values[hi], t)
+        lerp(self.values[lo], self.values[hi], t)
     }
 }
