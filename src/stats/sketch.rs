@@ -247,6 +247,8 @@ impl QuantileSketch {
         self.nan += nans as u64;
         let added = values.len() - nans;
         let mut rest = values;
+        // Values (not NaN) that went into the pilot before the switch.
+        let mut consumed = 0;
         if self.is_exact() {
             if self.exact.len() + added <= self.exact_threshold {
                 self.reserve_exact_phase(added);
@@ -258,6 +260,7 @@ impl QuantileSketch {
             // Fill the pilot up to the threshold exactly, so that it is always the first
             // `exact_threshold` values whatever the batch sizes.
             let room = self.exact_threshold - self.exact.len();
+            consumed = room;
             let mut taken = 0;
             let mut split = 0;
             while taken < room {
@@ -277,7 +280,7 @@ impl QuantileSketch {
             State::Histogram(h) => h.push(rest),
             State::Compacting(c) => c.push(rest),
         }
-        self.count += rest.iter().filter(|v| !v.is_nan()).count() as u64;
+        self.count += (added - consumed) as u64;
     }
 
     /// Build the histogram (or the compactor) from the pilot, and free the pilot.
@@ -355,8 +358,10 @@ impl Grid {
         match self {
             Grid::Key { shift } => ((key - key_lo) >> shift) as usize,
             Grid::Linear { lo, scale } => {
-                // A float-to-integer cast saturates (NaN and negatives to 0), so this is monotone.
-                (((x - lo) * scale) as usize).min(HISTOGRAM_BUCKETS - 1)
+                // `x ≥ lo` here, so `x − lo ≥ 0`; a float-to-integer cast saturates, so this is
+                // monotone. Through `i64`: one conversion instruction, where `usize` takes two
+                // and a select (the same bucket for every value up to 2^63).
+                (((x - lo) * scale) as i64).min(HISTOGRAM_BUCKETS as i64 - 1) as usize
             }
         }
     }
