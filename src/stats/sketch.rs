@@ -22,8 +22,13 @@
 //! The range is the pilot's [min, max] (then about `N / 262,144` values per side land in the
 //! exact lists when the draws are exchangeable). When neither grid over it passes the test
 //! below (a long tail leaves too few buckets for the bulk), the grids are tried on the pilot
-//! without its `2^-10` smallest and largest values, then without `2^-7` of them; the values
-//! beyond are kept exactly (about `2 N / 1024`, or `2 N / 128`, values).
+//! without about `2^-10` of its smallest and largest values, then about `2^-7` (the points are
+//! read off every 8th pilot value, sorted); the values beyond are kept exactly (about
+//! `2 N / 1024`, or `2 N / 128`, values).
+//!
+//! **Choosing the grid.** The candidate grids are ranked by their largest bucket on every 8th
+//! pilot value; the whole pilot is then counted into them in that order, and the first that
+//! passes the test on the whole pilot is kept.
 //!
 //! **Point masses.** When no grid passes on counts alone, each bucket also records whether it
 //! has held one value or several (a key per bucket, updated as values are counted). A bucket that
@@ -90,9 +95,11 @@ pub const HISTOGRAM_BUCKETS: usize = 1 << 16;
 const FALLBACK_SHARE_LOG2: u32 = 11;
 /// The least capacity of the histogram's buffer of values not yet counted.
 const PENDING_MIN: usize = 1 << 12;
-/// When no grid over the pilot's whole range will do, the grids are tried without the pilot's
-/// `pilot >> t` smallest and largest values, for each `t` in turn.
+/// When no grid over the pilot's whole range will do, the grids are tried without about `2^-t`
+/// of the pilot's smallest and largest values (read off a sorted sample), for each `t` in turn.
 const TRIMS_LOG2: [u32; 2] = [10, 7];
+/// The grids are ranked, and the trimming points found, on every 8th value of the pilot.
+const GRID_SAMPLE_EVERY: usize = 8;
 
 /// Which representation a sketch is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -400,10 +407,11 @@ struct Histogram {
 }
 
 impl Histogram {
-    /// The better of the two grids for this pilot, or `None` when no grid keeps the largest
-    /// bucket that is not a single value within 2^-11 of the pilot. The grids span the pilot's
-    /// whole range; failing that, the range without the pilot's 2^-10 smallest and largest
-    /// values; failing that, without 2^-7 of them (a long tail leaves too few buckets for the
+    /// A grid for this pilot (the first in the order of a sample's largest buckets that keeps
+    /// the pilot's largest bucket that is not a single value within 2^-11 of the pilot), or
+    /// `None` when none does. The grids span the pilot's whole range; failing that, the range
+    /// without about 2^-10 of the pilot's smallest and largest values; failing that, about 2^-7
+    /// of them (a long tail leaves too few buckets for the
     /// bulk). Values outside the range a grid spans are kept exactly.
     fn from_pilot(pilot: &[f64]) -> Option<Histogram> {
         let first = *pilot.first()?;
@@ -416,7 +424,9 @@ impl Histogram {
         if let Some(h) = Self::best_grid(pilot, key_lo, key_hi) {
             return Some(h);
         }
-        let mut sorted = pilot.to_vec();
+        // Trimming points from a sorted sample of the pilot (every value's rank is not needed:
+        // values past either point are kept exactly whatever the points are).
+        let mut sorted: Vec<f64> = pilot.iter().step_by(GRID_SAMPLE_EVERY).copied().collect();
         super::sort_f64(&mut sorted);
         let n = sorted.len();
         for trim_log2 in TRIMS_LOG2 {
@@ -431,8 +441,8 @@ impl Histogram {
         None
     }
 
-    /// The better of the key and the linear grid over the keys `[key_lo, key_hi]`, the pilot
-    /// counted into it, if its largest inexact bucket holds at most 2^-11 of the pilot.
+    /// The key or the linear grid over the keys `[key_lo, key_hi]`, the pilot counted into it,
+    /// if its largest inexact bucket holds at most 2^-11 of the pilot.
     fn best_grid(pilot: &[f64], key_lo: u64, key_hi: u64) -> Option<Histogram> {
         let span = key_hi - key_lo;
         let bits = HISTOGRAM_BUCKETS.trailing_zeros();
@@ -449,15 +459,27 @@ impl Histogram {
         if scale.is_finite() && scale > 0.0 {
             grids.push(Grid::Linear { lo, scale });
         }
+        // The grids are ranked by their largest bucket on a sample of the pilot (every
+        // `GRID_SAMPLE_EVERY`-th value), and the whole pilot is counted into them in that order
+        // until one passes: the bound is always checked on the whole pilot, but a column whose
+        // first choice passes is counted once, not once per grid.
+        let sample: Vec<f64> = pilot.iter().step_by(GRID_SAMPLE_EVERY).copied().collect();
         // Without per-bucket values if a grid allows it (cheaper to count into), else with.
         for atoms in [false, true] {
-            let best = grids
+            let mut ranked: Vec<(u64, Grid)> = grids
                 .iter()
-                .map(|&g| Histogram::of_pilot(pilot, g, key_lo, key_hi, atoms))
-                .filter(|h| h.largest_inexact_bucket() <= limit)
-                .min_by_key(Histogram::largest_inexact_bucket);
-            if best.is_some() {
-                return best;
+                .map(|&g| {
+                    let h = Histogram::of_pilot(&sample, g, key_lo, key_hi, atoms);
+                    (h.largest_inexact_bucket(), g)
+                })
+                .collect();
+            // Stable: the key grid first on a tie.
+            ranked.sort_by_key(|&(largest, _)| largest);
+            for (_, g) in ranked {
+                let h = Histogram::of_pilot(pilot, g, key_lo, key_hi, atoms);
+                if h.largest_inexact_bucket() <= limit {
+                    return Some(h);
+                }
             }
         }
         None
