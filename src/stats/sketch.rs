@@ -506,37 +506,23 @@ impl Histogram {
 
     fn count(&mut self, values: &[f64]) {
         match (self.grid, self.atoms.is_some()) {
-            (g @ Grid::Key { .. }, false) => self.count_plain(values, g),
-            (g @ Grid::Linear { .. }, false) => self.count_plain(values, g),
-            (g @ Grid::Key { .. }, true) => self.count_with_atoms(values, g),
-            (g @ Grid::Linear { .. }, true) => self.count_with_atoms(values, g),
+            (g @ Grid::Key { .. }, false) => self.count_on::<false>(values, g),
+            (g @ Grid::Linear { .. }, false) => self.count_on::<false>(values, g),
+            (g @ Grid::Key { .. }, true) => self.count_on::<true>(values, g),
+            (g @ Grid::Linear { .. }, true) => self.count_on::<true>(values, g),
         }
     }
 
+    /// Count `values` on `grid`; with `ATOMS`, each bucket also notes whether it has held one
+    /// value or several.
     #[inline(always)]
-    fn count_plain(&mut self, values: &[f64], grid: Grid) {
+    fn count_on<const ATOMS: bool>(&mut self, values: &[f64], grid: Grid) {
         let (key_lo, key_hi) = (self.key_lo, self.key_hi);
-        for &x in values {
-            let key = order_key(x);
-            if key < key_lo || key > key_hi {
-                // NaN keys lie beyond ±∞: skipped (the caller counts them).
-                if !x.is_nan() {
-                    if key < key_lo {
-                        self.below.push(x);
-                    } else {
-                        self.above.push(x);
-                    }
-                }
-            } else {
-                self.counts[grid.bucket(key_lo, x, key)] += 1;
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn count_with_atoms(&mut self, values: &[f64], grid: Grid) {
-        let (key_lo, key_hi) = (self.key_lo, self.key_hi);
-        let mut atoms = self.atoms.take().expect("per-bucket values");
+        let mut atoms = if ATOMS {
+            self.atoms.take().expect("per-bucket values")
+        } else {
+            Vec::new()
+        };
         for &x in values {
             let key = order_key(x);
             if key < key_lo || key > key_hi {
@@ -551,13 +537,17 @@ impl Histogram {
             } else {
                 let b = grid.bucket(key_lo, x, key);
                 self.counts[b] += 1;
-                let a = atoms[b];
-                if a != key {
-                    atoms[b] = if a == NO_VALUE { key } else { MIXED };
+                if ATOMS {
+                    let a = atoms[b];
+                    if a != key {
+                        atoms[b] = if a == NO_VALUE { key } else { MIXED };
+                    }
                 }
             }
         }
-        self.atoms = Some(atoms);
+        if ATOMS {
+            self.atoms = Some(atoms);
+        }
     }
 
     /// Add values (counted when the buffer fills, or at a query).
