@@ -67,16 +67,13 @@
 //!
 //! **Memory.** At most 2 MiB of pilot per column. In the histogram phase, 256 KiB of `u32`
 //! counts (spilled into `u64` counts before any could overflow, after 2^32 − 1 values), 512 KiB
-//! of per-bucket keys where point masses need them, the exact lists (8 bytes per value), and the
-//! pilot's 2 MiB reused as a buffer: values are counted 2^18 at a time, so that each column's
-//! counts come into cache once per buffer rather than once per batch. In the compacting phase,
+//! of per-bucket keys where point masses need them, and the exact lists (8 bytes per value); the
+//! pilot is freed once its values are counted. In the compacting phase,
 //! `N / k` values in blocks of `B / k` plus at most `B` pending values (5 MB per column at 10 M
 //! values).
 //!
 //! **NaN.** Metrics should never be NaN; a NaN is a bug upstream. The sketch skips NaN values and
 //! counts them ([`QuantileSketch::nan_count`]) so the caller can report it; they do not enter `N`.
-
-use std::sync::OnceLock;
 
 use super::{from_order_key, lerp, order_key};
 
@@ -93,8 +90,6 @@ pub const HISTOGRAM_BUCKETS: usize = 1 << 16;
 /// The histogram is kept only if no bucket holds more than `pilot >> FALLBACK_SHARE_LOG2`
 /// pilot values (2^-11 ≈ 0.049% of the pilot), unless its buckets are exact values.
 const FALLBACK_SHARE_LOG2: u32 = 11;
-/// The least capacity of the histogram's buffer of values not yet counted.
-const PENDING_MIN: usize = 1 << 12;
 /// When no grid over the pilot's whole range will do, the grids are tried without about `2^-t`
 /// of the pilot's smallest and largest values (read off a sorted sample), for each `t` in turn.
 const TRIMS_LOG2: [u32; 2] = [10, 7];
@@ -221,9 +216,7 @@ impl QuantileSketch {
     pub fn rank_error_bound(&self) -> f64 {
         match &self.state {
             State::Exact => 0.0,
-            State::Histogram(h) => {
-                (h.flushed().largest_inexact_bucket() + 1) as f64 / self.count as f64
-            }
+            State::Histogram(h) => (h.largest_inexact_bucket() + 1) as f64 / self.count as f64,
             State::Compacting(c) => c.keep_every as f64 / c.block as f64,
         }
     }
@@ -295,12 +288,8 @@ impl QuantileSketch {
         let pilot = std::mem::take(&mut self.exact);
         self.count = pilot.len() as u64;
         if self.histogram_allowed
-            && let Some(mut h) = Histogram::from_pilot(&pilot)
+            && let Some(h) = Histogram::from_pilot(&pilot)
         {
-            let mut buffer = pilot;
-            buffer.clear();
-            buffer.reserve_exact(PENDING_MIN);
-            h.pending = buffer;
             self.state = State::Histogram(Box::new(h));
             return;
         }
@@ -340,7 +329,7 @@ impl QuantileSketch {
         }
         match &self.state {
             State::Exact => super::quantiles_unsorted_within(&self.exact, range, qs),
-            State::Histogram(h) => h.flushed().quantiles(qs),
+            State::Histogram(h) => h.quantiles(qs),
             State::Compacting(c) => {
                 let weighted = c.weighted_sorted();
                 qs.iter().map(|&q| weighted.quantile(q)).collect()
@@ -391,12 +380,6 @@ struct Histogram {
     spilled: Option<Vec<u64>>,
     /// Values counted into `counts` since the last spill.
     since_spill: u64,
-    /// Values not yet counted: they are counted a buffer at a time (the pilot's allocation,
-    /// reused), so that each column's counts are brought into cache once per 2^18 values rather
-    /// than once per batch.
-    pending: Vec<f64>,
-    /// The histogram with `pending` counted, made at the first query after a push.
-    flushed: OnceLock<Box<Histogram>>,
     /// Per bucket, the key of the one value it has held, [`NO_VALUE`] or [`MIXED`]; kept only
     /// when the grid relies on it (a point mass in a bucket of its own is exact, whatever its
     /// count).
@@ -421,19 +404,26 @@ impl Histogram {
             key_lo = key_lo.min(k);
             key_hi = key_hi.max(k);
         }
-        if let Some(h) = Self::best_grid(pilot, key_lo, key_hi) {
+        // Every `GRID_SAMPLE_EVERY`-th value: the grids are ranked on it, and the trimming points
+        // read off it.
+        let sample: Vec<f64> = pilot.iter().step_by(GRID_SAMPLE_EVERY).copied().collect();
+        if let Some(h) = Self::best_grid(pilot, &sample, key_lo, key_hi) {
             return Some(h);
         }
-        // Trimming points from a sorted sample of the pilot (every value's rank is not needed:
-        // values past either point are kept exactly whatever the points are).
-        let mut sorted: Vec<f64> = pilot.iter().step_by(GRID_SAMPLE_EVERY).copied().collect();
+        // Trimming points from the sorted sample (every value's rank is not needed: values past
+        // either point are kept exactly whatever the points are).
+        let mut sorted = sample.clone();
         super::sort_f64(&mut sorted);
         let n = sorted.len();
         for trim_log2 in TRIMS_LOG2 {
             let r = n >> trim_log2;
             if r > 0
-                && let Some(h) =
-                    Self::best_grid(pilot, order_key(sorted[r]), order_key(sorted[n - 1 - r]))
+                && let Some(h) = Self::best_grid(
+                    pilot,
+                    &sample,
+                    order_key(sorted[r]),
+                    order_key(sorted[n - 1 - r]),
+                )
             {
                 return Some(h);
             }
@@ -443,7 +433,7 @@ impl Histogram {
 
     /// The key or the linear grid over the keys `[key_lo, key_hi]`, the pilot counted into it,
     /// if its largest inexact bucket holds at most 2^-11 of the pilot.
-    fn best_grid(pilot: &[f64], key_lo: u64, key_hi: u64) -> Option<Histogram> {
+    fn best_grid(pilot: &[f64], sample: &[f64], key_lo: u64, key_hi: u64) -> Option<Histogram> {
         let span = key_hi - key_lo;
         let bits = HISTOGRAM_BUCKETS.trailing_zeros();
         let shift = (64 - span.leading_zeros()).saturating_sub(bits);
@@ -459,17 +449,15 @@ impl Histogram {
         if scale.is_finite() && scale > 0.0 {
             grids.push(Grid::Linear { lo, scale });
         }
-        // The grids are ranked by their largest bucket on a sample of the pilot (every
-        // `GRID_SAMPLE_EVERY`-th value), and the whole pilot is counted into them in that order
-        // until one passes: the bound is always checked on the whole pilot, but a column whose
-        // first choice passes is counted once, not once per grid.
-        let sample: Vec<f64> = pilot.iter().step_by(GRID_SAMPLE_EVERY).copied().collect();
+        // The grids are ranked by their largest bucket on the sample, and the whole pilot is
+        // counted into them in that order until one passes: the bound is always checked on the
+        // whole pilot, but a column whose first choice passes is counted once, not once per grid.
         // Without per-bucket values if a grid allows it (cheaper to count into), else with.
         for atoms in [false, true] {
             let mut ranked: Vec<(u64, Grid)> = grids
                 .iter()
                 .map(|&g| {
-                    let h = Histogram::of_pilot(&sample, g, key_lo, key_hi, atoms);
+                    let h = Histogram::of_pilot(sample, g, key_lo, key_hi, atoms);
                     (h.largest_inexact_bucket(), g)
                 })
                 .collect();
@@ -497,10 +485,8 @@ impl Histogram {
             atoms: atoms.then(|| vec![NO_VALUE; HISTOGRAM_BUCKETS]),
             below: Vec::new(),
             above: Vec::new(),
-            pending: Vec::new(),
-            flushed: OnceLock::new(),
         };
-        h.count_now(pilot);
+        h.push(pilot);
         h
     }
 
@@ -550,57 +536,8 @@ impl Histogram {
         }
     }
 
-    /// Add values (counted when the buffer fills, or at a query).
-    fn push(&mut self, mut values: &[f64]) {
-        self.flushed = OnceLock::new();
-        while !values.is_empty() {
-            let room = self.pending.capacity() - self.pending.len();
-            if room == 0 {
-                self.flush();
-                if self.pending.capacity() == 0 {
-                    self.count_now(values);
-                    return;
-                }
-                continue;
-            }
-            let (now, rest) = values.split_at(room.min(values.len()));
-            self.pending.extend_from_slice(now);
-            values = rest;
-        }
-    }
-
-    /// Count the buffered values.
-    fn flush(&mut self) {
-        let buf = std::mem::take(&mut self.pending);
-        self.count_now(&buf);
-        self.pending = buf;
-        self.pending.clear();
-    }
-
-    /// With the buffered values counted (a copy when any are pending, made once).
-    fn flushed(&self) -> &Histogram {
-        if self.pending.is_empty() {
-            return self;
-        }
-        self.flushed.get_or_init(|| Box::new(self.counted_copy()))
-    }
-
-    fn counted_copy(&self) -> Histogram {
-        let mut h = Histogram {
-            counts: self.counts.clone(),
-            spilled: self.spilled.clone(),
-            atoms: self.atoms.clone(),
-            below: self.below.clone(),
-            above: self.above.clone(),
-            pending: Vec::new(),
-            flushed: OnceLock::new(),
-            ..*self
-        };
-        h.count_now(&self.pending);
-        h
-    }
-
-    fn count_now(&mut self, values: &[f64]) {
+    /// Count values in (their order does not matter: counts are integers).
+    fn push(&mut self, values: &[f64]) {
         if self.since_spill + values.len() as u64 > u64::from(u32::MAX) {
             let spilled = self
                 .spilled
@@ -645,8 +582,7 @@ impl Histogram {
             + 8 * (self.spilled.as_ref().map_or(0, Vec::capacity)
                 + self.atoms.as_ref().map_or(0, Vec::capacity)
                 + self.below.capacity()
-                + self.above.capacity()
-                + self.pending.capacity())
+                + self.above.capacity())
     }
 
     /// A value inside bucket `b` (which holds `c > 0` values), `(t + 0.5) / c` of the way
