@@ -415,11 +415,9 @@ fn evaluate_chunk(
                                 + maint[i] * capex[i] * a;
                         }
                     }
-                    _ => {
-                        for c in s_cost.iter_mut() {
-                            *c += 0.0;
-                        }
-                    }
+                    // No cost: adding 0 would leave every column as it is (it starts at +0 and
+                    // never holds −0), so nothing is added.
+                    _ => {}
                 }
                 if let Some(p) = price_mtok {
                     for i in 0..len {
