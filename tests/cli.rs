@@ -184,6 +184,40 @@ fn same_seed_same_bits_on_any_thread_count() {
 }
 
 #[test]
+fn precision_stops_at_the_same_sample_on_any_thread_count() {
+    // Under --precision the run grows in steps that must not depend on the number of threads
+    // (at 5% this scenario needs one step past its first 1,000 samples).
+    let f = data("small-cloud.toml");
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = tmp(&format!("precision-threads{threads}"));
+        let o = cargo_bin_cmd!("gwsim")
+            .args(["run", f.to_str().expect("utf8"), "--samples", "1000"])
+            .args([
+                "--precision",
+                "5%",
+                "--format",
+                "json",
+                "--quiet",
+                "--no-charts",
+            ])
+            .args(["--threads", threads, "--out", out.to_str().expect("utf8")])
+            .output()
+            .expect("runs");
+        assert!(o.status.success());
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        assert!(
+            v["samples"].as_u64().expect("samples") > 1000,
+            "one step at least"
+        );
+        outputs.push(o.stdout);
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    assert_eq!(outputs[0], outputs[1], "1 thread vs 2 threads");
+    assert_eq!(outputs[0], outputs[2], "1 thread vs 3 threads");
+}
+
+#[test]
 fn a_bad_file_exits_1_and_names_every_place() {
     let f = data("bad-two-errors.toml");
     cargo_bin_cmd!("gwsim")

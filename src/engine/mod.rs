@@ -3,12 +3,15 @@
 //! Samples are cut into fixed batches by sample index ([`BATCH_SIZE`]), never by thread. Each
 //! batch draws its uniforms from the sampling design, maps them through every value's quantile
 //! function, and evaluates the model over the whole batch, column by column
-//! ([`model::evaluate_batch`]). Batches run in parallel (rayon) in windows; their results are
-//! merged into the accumulators strictly in batch order, so every floating-point reduction
-//! happens in the same order whatever the thread count.
+//! ([`model::evaluate_batch`]). Batches run in parallel (rayon) in windows, and each window is
+//! merged into the accumulators while the next one is computed; within each accumulator the
+//! merge is strictly in batch order, so every floating-point reduction happens in the same order
+//! whatever the thread count.
 //!
-//! `--precision P` keeps adding windows of batches until the 95% half-width (1.96 × se) of the
-//! mean of every headline metric is within `P × |mean|`, or the sample cap is reached.
+//! `--precision P` keeps adding steps of [`PRECISION_STEP_BATCHES`] batches until the 95%
+//! half-width (1.96 × se) of the mean of every headline metric is within `P × |mean|`, or the
+//! sample cap is reached. The steps do not depend on the thread count, so neither does where the
+//! run stops.
 
 pub mod compare;
 pub mod sensitivity;
@@ -29,6 +32,8 @@ pub const BATCH_SIZE: usize = 32_768;
 pub const CORRELATION_CHECK_SAMPLES: usize = 1 << 18;
 /// Default cap on samples when `--precision` is given.
 pub const DEFAULT_PRECISION_CAP: u64 = 10_000_000;
+/// Under `--precision`, full batches added before the next check (131,072 samples).
+pub const PRECISION_STEP_BATCHES: u64 = 4;
 
 /// How to run.
 #[derive(Debug, Clone)]
@@ -298,27 +303,54 @@ impl Simulation {
         // Batch buffers are reused from window to window (no page faults for fresh memory).
         let mut spare: Vec<BatchOut> = Vec::new();
         let mut next_batch = 0u64;
+        // Samples planned (computed or being computed) and merged.
+        let mut planned = 0u64;
         let mut done = 0u64;
+        // The window computed last, merged while the next one is computed: the workers always
+        // have both kinds of task to take, so neither phase waits on the other's slowest task.
+        let mut computed: Vec<BatchOut> = Vec::new();
         loop {
-            let jobs = next_window(&mut next_batch, done, target, window);
-            if jobs.is_empty() {
+            let jobs = next_window(&mut next_batch, planned, target, window);
+            planned += jobs.iter().map(|&(_, n)| n as u64).sum::<u64>();
+            if jobs.is_empty() && computed.is_empty() {
+                // Every planned sample is merged.
+                if let Some(p) = cfg.precision {
+                    if precision_met(&result, p) {
+                        result.converged = Some(true);
+                        break;
+                    }
+                    if done >= cap {
+                        result.converged = Some(false);
+                        break;
+                    }
+                    // Grow by a fixed step of full batches, whatever the thread count, so that
+                    // the run stops at the same sample on any number of threads.
+                    target = (done + PRECISION_STEP_BATCHES * BATCH_SIZE as u64).min(cap);
+                    continue;
+                }
                 break;
             }
             let bufs: Vec<BatchOut> = jobs
                 .iter()
                 .map(|_| spare.pop().unwrap_or_default())
                 .collect();
-            let outs: Vec<BatchOut> = pool.install(|| {
-                jobs.par_iter()
-                    .zip(bufs)
-                    .map(|(&(b, n), mut buf)| {
-                        self.run_batch_into(b, n, &mut buf);
-                        buf
-                    })
-                    .collect()
+            let merging = std::mem::take(&mut computed);
+            computed = pool.install(|| {
+                let (outs, ()) = rayon::join(
+                    || {
+                        jobs.par_iter()
+                            .zip(bufs)
+                            .map(|(&(b, n), mut buf)| {
+                                self.run_batch_into(b, n, &mut buf);
+                                buf
+                            })
+                            .collect()
+                    },
+                    || self.merge_window(&mut result, &merging),
+                );
+                outs
             });
-            pool.install(|| self.merge_window(&mut result, &outs));
-            for b in &outs {
+            for b in &merging {
                 self.merge_serial(&mut result, b, &mut corr_cols, &correlated);
                 done += b.n as u64;
                 observer.batch(&BatchView {
@@ -329,23 +361,7 @@ impl Simulation {
                 })?;
                 observer.progress(done, target);
             }
-            spare = outs;
-            if done >= target {
-                if let Some(p) = cfg.precision {
-                    if precision_met(&result, p) {
-                        result.converged = Some(true);
-                        break;
-                    }
-                    if done >= cap {
-                        result.converged = Some(false);
-                        break;
-                    }
-                    // Grow by one window of full batches (aligned to the batch grid).
-                    target = (done + window * BATCH_SIZE as u64).min(cap);
-                } else {
-                    break;
-                }
-            }
+            spare.extend(merging);
         }
         result.samples = done;
         result.correlations = self
@@ -360,6 +376,9 @@ impl Simulation {
     /// independent), and within each strictly in batch order, so the bits do not depend on the
     /// number of threads.
     fn merge_window(&self, result: &mut RunResult, outs: &[BatchOut]) {
+        if outs.is_empty() {
+            return;
+        }
         let years = self.plan.years;
         // (accumulator, which column of a batch).
         let mut tasks: Vec<(&mut Accumulator, Column)> = Vec::new();
