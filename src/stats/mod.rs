@@ -288,7 +288,10 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
 /// Moments of one batch: count, mean, sum of squared deviations, min and max, NaN skipped and
 /// counted. Two passes (sum, then squared deviations from the batch mean) over four independent
 /// lanes, so the work vectorises and has no division per value; the result depends only on the
-/// values and their order.
+/// values and their order. A batch without NaN takes the same passes without a select per
+/// value (the same bits: [`BatchMoments::of_general`] is the reference). Of values that compare
+/// equal (−0 and +0) the minimum and maximum are the one seen first in its lane, lanes folded
+/// in order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BatchMoments {
     pub n: u64,
@@ -301,6 +304,26 @@ pub struct BatchMoments {
 
 impl BatchMoments {
     pub fn of(values: &[f64]) -> BatchMoments {
+        // Most columns hold no NaN: their passes need no per-value select, and vectorise.
+        let nan = values.iter().filter(|v| v.is_nan()).count();
+        if nan == 0 {
+            let (sum, min, max) = Self::first_pass_without_nan(values);
+            let n = values.len() as u64;
+            if n > 0 {
+                let mean = Self::mean_of(sum, n);
+                // With no NaN value and a finite mean, no deviation is NaN (only ∞ − ∞ would be).
+                if mean.is_finite() {
+                    let sq = Self::squares_without_nan(values, mean);
+                    return Self::finish(n, 0, mean, sq, min, max);
+                }
+            }
+        }
+        Self::of_general(values)
+    }
+
+    /// Any values, NaN skipped: the reference for the fast passes (the same bits wherever they
+    /// apply).
+    pub fn of_general(values: &[f64]) -> BatchMoments {
         const L: usize = 4;
         let mut sum = [0.0f64; L];
         let mut cnt = [0u64; L];
@@ -314,17 +337,17 @@ impl BatchMoments {
                 let ok = !v.is_nan();
                 sum[l] += if ok { v } else { 0.0 };
                 cnt[l] += u64::from(ok);
-                // f64::min/max ignore a NaN operand.
-                min[l] = min[l].min(v);
-                max[l] = max[l].max(v);
+                // A NaN compares false: skipped.
+                min[l] = keep_min(min[l], v);
+                max[l] = keep_max(max[l], v);
             }
         }
         for (l, &v) in tail.iter().enumerate() {
             let ok = !v.is_nan();
             sum[l] += if ok { v } else { 0.0 };
             cnt[l] += u64::from(ok);
-            min[l] = min[l].min(v);
-            max[l] = max[l].max(v);
+            min[l] = keep_min(min[l], v);
+            max[l] = keep_max(max[l], v);
         }
         let n: u64 = cnt.iter().sum();
         let nan = values.len() as u64 - n;
@@ -338,7 +361,7 @@ impl BatchMoments {
                 max: f64::NEG_INFINITY,
             };
         }
-        let mean = ((sum[0] + sum[1]) + (sum[2] + sum[3])) / n as f64;
+        let mean = Self::mean_of(sum, n);
         let mut sq = [0.0f64; L];
         let chunks = values.chunks_exact(L);
         let tail = chunks.remainder();
@@ -352,20 +375,86 @@ impl BatchMoments {
             let d = v - mean;
             sq[l] += if d.is_nan() { 0.0 } else { d * d };
         }
-        let fold = |a: [f64; L]| (a[0] + a[1]) + (a[2] + a[3]);
+        Self::finish(n, nan, mean, sq, min, max)
+    }
+
+    /// Sums, minima and maxima over four lanes (value `i` in lane `i mod 4`), for values none
+    /// of which is NaN.
+    #[allow(clippy::type_complexity)]
+    fn first_pass_without_nan(values: &[f64]) -> ([f64; 4], [f64; 4], [f64; 4]) {
+        let mut sum = [0.0f64; 4];
+        let mut min = [f64::INFINITY; 4];
+        let mut max = [f64::NEG_INFINITY; 4];
+        let chunks = values.chunks_exact(4);
+        let tail = chunks.remainder();
+        for c in chunks {
+            for l in 0..4 {
+                sum[l] += c[l];
+                min[l] = keep_min(min[l], c[l]);
+                max[l] = keep_max(max[l], c[l]);
+            }
+        }
+        for (l, &v) in tail.iter().enumerate() {
+            sum[l] += v;
+            min[l] = keep_min(min[l], v);
+            max[l] = keep_max(max[l], v);
+        }
+        (sum, min, max)
+    }
+
+    /// Squared deviations from `mean` over four lanes, for values none of whose deviations is
+    /// NaN.
+    fn squares_without_nan(values: &[f64], mean: f64) -> [f64; 4] {
+        let mut sq = [0.0f64; 4];
+        let chunks = values.chunks_exact(4);
+        let tail = chunks.remainder();
+        for c in chunks {
+            for l in 0..4 {
+                let d = c[l] - mean;
+                sq[l] += d * d;
+            }
+        }
+        for (l, &v) in tail.iter().enumerate() {
+            let d = v - mean;
+            sq[l] += d * d;
+        }
+        sq
+    }
+
+    fn mean_of(sum: [f64; 4], n: u64) -> f64 {
+        ((sum[0] + sum[1]) + (sum[2] + sum[3])) / n as f64
+    }
+
+    fn finish(
+        n: u64,
+        nan: u64,
+        mean: f64,
+        sq: [f64; 4],
+        min: [f64; 4],
+        max: [f64; 4],
+    ) -> BatchMoments {
         BatchMoments {
             n,
             nan,
             mean,
-            m2: fold(sq),
-            min: fold_min(min),
-            max: -fold_min(max.map(|v| -v)),
+            m2: (sq[0] + sq[1]) + (sq[2] + sq[3]),
+            min: min.into_iter().fold(f64::INFINITY, keep_min),
+            max: max.into_iter().fold(f64::NEG_INFINITY, keep_max),
         }
     }
 }
 
-fn fold_min<const L: usize>(a: [f64; L]) -> f64 {
-    a.into_iter().fold(f64::INFINITY, f64::min)
+/// The smaller of `m` and `v`, `m` when they compare equal (so of −0 and +0 the one seen first)
+/// or when `v` is NaN: a compare and a select, which vectorises where `f64::min` does not.
+#[inline(always)]
+fn keep_min(m: f64, v: f64) -> f64 {
+    if v < m { v } else { m }
+}
+
+/// The larger of `m` and `v`, `m` when they compare equal or when `v` is NaN.
+#[inline(always)]
+fn keep_max(m: f64, v: f64) -> f64 {
+    if v > m { v } else { m }
 }
 
 /// Accumulates one metric batch by batch: exact moments (Chan's parallel update, in batch order)
