@@ -498,7 +498,7 @@ impl Accumulator {
     pub fn push_batch(&mut self, values: &[f64]) {
         let b = BatchMoments::of(values);
         self.merge_moments(&b);
-        self.sketch.push(values);
+        self.sketch.push_counted(values, b.nan as usize);
     }
 
     /// Fold in the moments of one batch (Chan, Golub and LeVeque's pairwise update).

@@ -244,6 +244,13 @@ impl QuantileSketch {
     /// Add values in order; NaN values are skipped and counted.
     pub fn push(&mut self, values: &[f64]) {
         let nans = values.iter().filter(|v| v.is_nan()).count();
+        self.push_counted(values, nans);
+    }
+
+    /// [`QuantileSketch::push`] when the caller has counted the NaN values (`nans` must be
+    /// their number): no counting pass, and a column without NaN is copied whole.
+    pub(super) fn push_counted(&mut self, values: &[f64], nans: usize) {
+        debug_assert_eq!(nans, values.iter().filter(|v| v.is_nan()).count());
         self.nan += nans as u64;
         let added = values.len() - nans;
         let mut rest = values;
@@ -252,8 +259,12 @@ impl QuantileSketch {
         if self.is_exact() {
             if self.exact.len() + added <= self.exact_threshold {
                 self.reserve_exact_phase(added);
-                self.exact
-                    .extend(values.iter().copied().filter(|v| !v.is_nan()));
+                if nans == 0 {
+                    self.exact.extend_from_slice(values);
+                } else {
+                    self.exact
+                        .extend(values.iter().copied().filter(|v| !v.is_nan()));
+                }
                 self.count += added as u64;
                 return;
             }
