@@ -52,6 +52,55 @@ fn spearman_known_vectors_with_ties() {
     assert!(spearman(&[1.0, f64::NAN, 2.0], &[1.0, 2.0, 3.0]).is_nan());
 }
 
+#[test]
+fn spearman_ties_signed_zeros_and_matches_ranking_by_comparison() {
+    // -0 and +0 compare equal: x ranks [2, 2, 4, 2]; Pearson with [1, 2, 3, 4] is 1 / sqrt(15).
+    let r = spearman(&[0.0, -0.0, 1.0, -0.0], &[1.0, 2.0, 3.0, 4.0]);
+    assert!(close(r, 1.0 / 15f64.sqrt(), 1e-15), "{r}");
+    // Against average ranks from a comparison sort of positions, on data with many ties: the
+    // same ranks, so the same bits.
+    fn ranks_by_comparison(x: &[f64]) -> Vec<f64> {
+        let mut order: Vec<usize> = (0..x.len()).collect();
+        order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+        let mut ranks = vec![0.0; x.len()];
+        let mut i = 0;
+        while i < order.len() {
+            let mut j = i + 1;
+            while j < order.len() && x[order[j]] == x[order[i]] {
+                j += 1;
+            }
+            for &o in &order[i..j] {
+                ranks[o] = (i + 1 + j) as f64 / 2.0;
+            }
+            i = j;
+        }
+        ranks
+    }
+    fn pearson(a: &[f64], b: &[f64]) -> f64 {
+        let n = a.len() as f64;
+        let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+        let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+        for (x, y) in a.iter().zip(b) {
+            let (dx, dy) = (x - ma, y - mb);
+            sab += dx * dy;
+            saa += dx * dx;
+            sbb += dy * dy;
+        }
+        sab / (saa * sbb).sqrt()
+    }
+    let x: Vec<f64> = data(20_000, 3)
+        .iter()
+        .map(|v| (v * 50.0).round() - 25.0)
+        .collect();
+    let y: Vec<f64> = data(20_000, 4)
+        .iter()
+        .zip(&x)
+        .map(|(v, x)| x + (v * 10.0).round())
+        .collect();
+    let want = pearson(&ranks_by_comparison(&x), &ranks_by_comparison(&y));
+    assert_eq!(spearman(&x, &y).to_bits(), want.to_bits());
+}
+
 /// Deterministic pseudo-random data (a linear congruential generator is enough here).
 fn data(n: usize, seed: u64) -> Vec<f64> {
     let mut s = seed;

@@ -364,11 +364,12 @@ impl Simulation {
             spare.extend(merging);
         }
         result.samples = done;
-        result.correlations = self
-            .correlations
-            .iter()
-            .map(|&(i, j, rho)| (i, j, rho, spearman(&corr_cols[i], &corr_cols[j])))
-            .collect();
+        result.correlations = pool.install(|| {
+            self.correlations
+                .par_iter()
+                .map(|&(i, j, rho)| (i, j, rho, spearman(&corr_cols[i], &corr_cols[j])))
+                .collect()
+        });
         Ok(result)
     }
 

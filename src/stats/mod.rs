@@ -239,20 +239,32 @@ pub fn quantiles_unsorted_within(
 }
 
 /// Average ranks (1-based) of `x`, ties sharing the mean of their positions.
+///
+/// The order comes from sorting `(order key, position)` pairs packed in a `u128` (the key in the
+/// high half): plain integers, sorted in place without looking anything up in `x`. Values that
+/// compare equal are adjacent in that order (−0 and +0 included), and share one rank, so the
+/// ranks do not depend on how ties are ordered.
 fn average_ranks(x: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..x.len()).collect();
-    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut order: Vec<u128> = x
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (u128::from(order_key(v)) << 64) | i as u128)
+        .collect();
+    order.sort_unstable();
+    // The position, in the low half.
+    let at = |o: u128| o as u64 as usize;
     let mut ranks = vec![0.0; x.len()];
     let mut i = 0;
     while i < order.len() {
+        let first = x[at(order[i])];
         let mut j = i + 1;
-        while j < order.len() && x[order[j]] == x[order[i]] {
+        while j < order.len() && x[at(order[j])] == first {
             j += 1;
         }
         // Positions i..j (0-based) share rank mean((i+1)..=j) = (i + 1 + j) / 2.
         let r = (i + 1 + j) as f64 / 2.0;
         for &o in &order[i..j] {
-            ranks[o] = r;
+            ranks[at(o)] = r;
         }
         i = j;
     }
@@ -267,8 +279,8 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
     if x.len() != y.len() || x.len() < 2 || x.iter().chain(y).any(|v| v.is_nan()) {
         return f64::NAN;
     }
-    let rx = average_ranks(x);
-    let ry = average_ranks(y);
+    // Both sides at once when called on a rayon pool with a thread to spare.
+    let (rx, ry) = rayon::join(|| average_ranks(x), || average_ranks(y));
     let n = rx.len() as f64;
     let mx = rx.iter().sum::<f64>() / n;
     let my = ry.iter().sum::<f64>() / n;
