@@ -512,38 +512,82 @@ impl Histogram {
 
     /// Count `values` on `grid`; with `ATOMS`, each bucket also notes whether it has held one
     /// value or several.
+    ///
+    /// Values go four at a time: when all four lie in the grid's range (nearly always), their
+    /// buckets are counted without a branch per value; otherwise each is taken on its own. The
+    /// arrays are borrowed apart from `self`, so that the loop keeps their addresses in
+    /// registers (a push onto `below` cannot move `counts`).
     #[inline(always)]
     fn count_on<const ATOMS: bool>(&mut self, values: &[f64], grid: Grid) {
         let (key_lo, key_hi) = (self.key_lo, self.key_hi);
-        let mut atoms = if ATOMS {
-            self.atoms.take().expect("per-bucket values")
+        let span = key_hi - key_lo;
+        let Histogram {
+            counts,
+            atoms,
+            below,
+            above,
+            ..
+        } = self;
+        let counts = &mut counts[..HISTOGRAM_BUCKETS];
+        let mut no_atoms = [];
+        let atoms: &mut [u64] = if ATOMS {
+            &mut atoms.as_mut().expect("per-bucket values")[..HISTOGRAM_BUCKETS]
         } else {
-            Vec::new()
+            &mut no_atoms
         };
-        for &x in values {
+        // Count a value whose key lies in the range.
+        #[inline(always)]
+        fn count_in<const ATOMS: bool>(
+            counts: &mut [u32],
+            atoms: &mut [u64],
+            grid: Grid,
+            key_lo: u64,
+            x: f64,
+            key: u64,
+        ) {
+            // Every bucket of a value in the range is below HISTOGRAM_BUCKETS; the mask only
+            // spares the bounds check.
+            let b = grid.bucket(key_lo, x, key) & (HISTOGRAM_BUCKETS - 1);
+            counts[b] += 1;
+            if ATOMS {
+                let a = atoms[b];
+                if a != key {
+                    atoms[b] = if a == NO_VALUE { key } else { MIXED };
+                }
+            }
+        }
+        let mut one = |x: f64, counts: &mut [u32], atoms: &mut [u64]| {
             let key = order_key(x);
             if key < key_lo || key > key_hi {
                 // NaN keys lie beyond ±∞: skipped (the caller counts them).
                 if !x.is_nan() {
                     if key < key_lo {
-                        self.below.push(x);
+                        below.push(x);
                     } else {
-                        self.above.push(x);
+                        above.push(x);
                     }
                 }
             } else {
-                let b = grid.bucket(key_lo, x, key);
-                self.counts[b] += 1;
-                if ATOMS {
-                    let a = atoms[b];
-                    if a != key {
-                        atoms[b] = if a == NO_VALUE { key } else { MIXED };
-                    }
+                count_in::<ATOMS>(counts, atoms, grid, key_lo, x, key);
+            }
+        };
+        let chunks = values.chunks_exact(4);
+        let tail = chunks.remainder();
+        for c in chunks {
+            let keys = [0, 1, 2, 3].map(|l| order_key(c[l]));
+            // `key − key_lo` wraps to a huge number below the range.
+            if keys.iter().all(|&k| k.wrapping_sub(key_lo) <= span) {
+                for l in 0..4 {
+                    count_in::<ATOMS>(counts, atoms, grid, key_lo, c[l], keys[l]);
+                }
+            } else {
+                for &x in c {
+                    one(x, counts, atoms);
                 }
             }
         }
-        if ATOMS {
-            self.atoms = Some(atoms);
+        for &x in tail {
+            one(x, counts, atoms);
         }
     }
 
