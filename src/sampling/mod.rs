@@ -178,15 +178,9 @@ impl Design {
             SamplerKind::Lhs => {
                 // Stratum numbers as narrow as the batch allows (see `fill_lhs`).
                 if n <= 1 << 16 {
-                    let mut strata: Vec<u16> = Vec::with_capacity(n);
-                    for (col, &key) in out.chunks_exact_mut(n).zip(&self.keys) {
-                        fill_lhs(&mut stream_from_key(key, batch), col, &mut strata);
-                    }
+                    fill_lhs_columns::<u16>(out, n, &self.keys, batch);
                 } else {
-                    let mut strata: Vec<u32> = Vec::with_capacity(n);
-                    for (col, &key) in out.chunks_exact_mut(n).zip(&self.keys) {
-                        fill_lhs(&mut stream_from_key(key, batch), col, &mut strata);
-                    }
+                    fill_lhs_columns::<u32>(out, n, &self.keys, batch);
                 }
             }
             SamplerKind::Sobol => {
@@ -239,6 +233,69 @@ fn fill_lhs<T: Stratum>(rng: &mut Xoshiro256PlusPlus, col: &mut [f64], strata: &
         jitter(rng, strata, col, |x| x * (1.0 / nf));
     } else {
         jitter(rng, strata, col, |x| x / nf);
+    }
+}
+
+/// Every LHS column of a batch (`out` holds one column of `n` per key), two at a time: the two
+/// columns' streams are independent, so interleaving their draws lets the processor overlap
+/// the two generators' dependency chains. Each column gets exactly the draws of [`fill_lhs`].
+fn fill_lhs_columns<T: Stratum>(out: &mut [f64], n: usize, keys: &[u64], batch: u64) {
+    let mut strata_a: Vec<T> = Vec::with_capacity(n);
+    let mut strata_b: Vec<T> = Vec::with_capacity(n);
+    let mut cols = out.chunks_exact_mut(n).zip(keys);
+    loop {
+        match (cols.next(), cols.next()) {
+            (Some((a, &ka)), Some((b, &kb))) => {
+                let mut ra = stream_from_key(ka, batch);
+                let mut rb = stream_from_key(kb, batch);
+                strata_a.clear();
+                strata_b.clear();
+                T::identity(n, &mut strata_a);
+                T::identity(n, &mut strata_b);
+                for i in (1..n).rev() {
+                    let ja = rng::bounded_u64(&mut ra, i as u64 + 1) as usize;
+                    let jb = rng::bounded_u64(&mut rb, i as u64 + 1) as usize;
+                    strata_a.swap(i, ja);
+                    strata_b.swap(i, jb);
+                }
+                let nf = n as f64;
+                if n.is_power_of_two() {
+                    jitter2(&mut ra, &mut rb, &strata_a, &strata_b, a, b, |x| {
+                        x * (1.0 / nf)
+                    });
+                } else {
+                    jitter2(&mut ra, &mut rb, &strata_a, &strata_b, a, b, |x| x / nf);
+                }
+            }
+            (Some((a, &ka)), None) => {
+                fill_lhs(&mut stream_from_key(ka, batch), a, &mut strata_a);
+                break;
+            }
+            _ => break,
+        }
+    }
+}
+
+/// [`jitter`] over two columns with their own streams, interleaved.
+#[inline(always)]
+fn jitter2<T: Stratum>(
+    ra: &mut Xoshiro256PlusPlus,
+    rb: &mut Xoshiro256PlusPlus,
+    sa: &[T],
+    sb: &[T],
+    a: &mut [f64],
+    b: &mut [f64],
+    per_n: impl Fn(f64) -> f64,
+) {
+    let one = |rng: &mut Xoshiro256PlusPlus, k: T| {
+        let k: f64 = k.into();
+        let u = per_n(k + open_uniform(rng.next_u64()));
+        let top = per_n(k + 1.0);
+        if u < top { u } else { top.next_down() }
+    };
+    for (((xa, xb), &ka), &kb) in a.iter_mut().zip(b.iter_mut()).zip(sa).zip(sb) {
+        *xa = one(ra, ka);
+        *xb = one(rb, kb);
     }
 }
 
@@ -304,6 +361,29 @@ mod tests {
             *slot = if u < top { u } else { top.next_down() };
         }
         col
+    }
+
+    #[test]
+    fn lhs_columns_two_at_a_time_give_each_column_its_own_draws() {
+        for (cols, n) in [(1, 5), (2, 100), (3, 32_768), (4, 4095), (5, 1)] {
+            let keys: Vec<u64> = (0..cols).map(|c| 11 + 7 * c as u64).collect();
+            let mut out = vec![0.0; cols * n];
+            fill_lhs_columns::<u16>(&mut out, n, &keys, 9);
+            for (c, &key) in keys.iter().enumerate() {
+                let mut want = vec![0.0; n];
+                fill_lhs(
+                    &mut stream_from_key(key, 9),
+                    &mut want,
+                    &mut Vec::<u32>::new(),
+                );
+                let got = &out[c * n..(c + 1) * n];
+                let same = got
+                    .iter()
+                    .zip(&want)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "{cols} columns of {n}: column {c}");
+            }
+        }
     }
 
     #[test]
