@@ -574,7 +574,12 @@ impl Histogram {
         let chunks = values.chunks_exact(4);
         let tail = chunks.remainder();
         for c in chunks {
-            let keys = [0, 1, 2, 3].map(|l| order_key(c[l]));
+            let keys = [
+                order_key(c[0]),
+                order_key(c[1]),
+                order_key(c[2]),
+                order_key(c[3]),
+            ];
             // `key − key_lo` wraps to a huge number below the range.
             if keys.iter().all(|&k| k.wrapping_sub(key_lo) <= span) {
                 for l in 0..4 {
