@@ -475,8 +475,8 @@ impl Histogram {
             // Stable: the key grid first on a tie.
             ranked.sort_by_key(|&(largest, _)| largest);
             for (_, g) in ranked {
-                let h = Histogram::of_pilot(pilot, g, key_lo, key_hi, atoms);
-                if h.largest_inexact_bucket() <= limit {
+                if let Some(h) = Histogram::of_pilot_within(pilot, g, key_lo, key_hi, atoms, limit)
+                {
                     return Some(h);
                 }
             }
@@ -484,9 +484,46 @@ impl Histogram {
         None
     }
 
+    /// A histogram on `grid` over `[key_lo, key_hi]` with the pilot counted in, if no bucket
+    /// that is not a single value holds more than `limit` of its values; `None` as soon as one
+    /// does (counts only grow, and a bucket that has held two values always has: the answer is
+    /// the one a count of the whole pilot would give).
+    fn of_pilot_within(
+        pilot: &[f64],
+        grid: Grid,
+        key_lo: u64,
+        key_hi: u64,
+        atoms: bool,
+        limit: u64,
+    ) -> Option<Histogram> {
+        let mut h = Histogram::empty(grid, key_lo, key_hi, atoms);
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+        h.since_spill = pilot.len() as u64;
+        for part in pilot.chunks(1 << 13) {
+            let exceeded = match (grid, atoms) {
+                (g @ Grid::Key { .. }, false) => h.count_on::<false, true>(part, g, limit),
+                (g @ Grid::Linear { .. }, false) => h.count_on::<false, true>(part, g, limit),
+                (g @ Grid::Key { .. }, true) => h.count_on::<true, true>(part, g, limit),
+                (g @ Grid::Linear { .. }, true) => h.count_on::<true, true>(part, g, limit),
+            };
+            if exceeded {
+                return None;
+            }
+        }
+        debug_assert!(h.largest_inexact_bucket() <= u64::from(limit));
+        Some(h)
+    }
+
     /// A histogram on `grid` over `[key_lo, key_hi]` with the pilot counted in.
     fn of_pilot(pilot: &[f64], grid: Grid, key_lo: u64, key_hi: u64, atoms: bool) -> Histogram {
-        let mut h = Histogram {
+        let mut h = Histogram::empty(grid, key_lo, key_hi, atoms);
+        h.push(pilot);
+        h
+    }
+
+    /// A histogram on `grid` over `[key_lo, key_hi]` with nothing counted.
+    fn empty(grid: Grid, key_lo: u64, key_hi: u64, atoms: bool) -> Histogram {
+        Histogram {
             grid,
             key_lo,
             key_hi,
@@ -496,18 +533,17 @@ impl Histogram {
             atoms: atoms.then(|| vec![NO_VALUE; HISTOGRAM_BUCKETS]),
             below: Vec::new(),
             above: Vec::new(),
-        };
-        h.push(pilot);
-        h
+        }
     }
 
     fn count(&mut self, values: &[f64]) {
-        match (self.grid, self.atoms.is_some()) {
-            (g @ Grid::Key { .. }, false) => self.count_on::<false>(values, g),
-            (g @ Grid::Linear { .. }, false) => self.count_on::<false>(values, g),
-            (g @ Grid::Key { .. }, true) => self.count_on::<true>(values, g),
-            (g @ Grid::Linear { .. }, true) => self.count_on::<true>(values, g),
-        }
+        // Without a limit to check, the result is always false.
+        let _ = match (self.grid, self.atoms.is_some()) {
+            (g @ Grid::Key { .. }, false) => self.count_on::<false, false>(values, g, 0),
+            (g @ Grid::Linear { .. }, false) => self.count_on::<false, false>(values, g, 0),
+            (g @ Grid::Key { .. }, true) => self.count_on::<true, false>(values, g, 0),
+            (g @ Grid::Linear { .. }, true) => self.count_on::<true, false>(values, g, 0),
+        };
     }
 
     /// Count `values` on `grid`; with `ATOMS`, each bucket also notes whether it has held one
@@ -517,8 +553,16 @@ impl Histogram {
     /// buckets are counted without a branch per value; otherwise each is taken on its own. The
     /// arrays are borrowed apart from `self`, so that the loop keeps their addresses in
     /// registers (a push onto `below` cannot move `counts`).
+    ///
+    /// With `CHECK`, returns whether a bucket that is not a single value came to hold more than
+    /// `limit` values (else false).
     #[inline(always)]
-    fn count_on<const ATOMS: bool>(&mut self, values: &[f64], grid: Grid) {
+    fn count_on<const ATOMS: bool, const CHECK: bool>(
+        &mut self,
+        values: &[f64],
+        grid: Grid,
+        limit: u32,
+    ) -> bool {
         let (key_lo, key_hi) = (self.key_lo, self.key_hi);
         let span = key_hi - key_lo;
         let Histogram {
@@ -535,16 +579,18 @@ impl Histogram {
         } else {
             &mut no_atoms
         };
-        // Count a value whose key lies in the range.
+        // Count a value whose key lies in the range; with CHECK, whether its bucket is now
+        // over the limit.
         #[inline(always)]
-        fn count_in<const ATOMS: bool>(
+        fn count_in<const ATOMS: bool, const CHECK: bool>(
             counts: &mut [u32],
             atoms: &mut [u64],
             grid: Grid,
             key_lo: u64,
             x: f64,
             key: u64,
-        ) {
+            limit: u32,
+        ) -> bool {
             // Every bucket of a value in the range is below HISTOGRAM_BUCKETS; the mask only
             // spares the bounds check.
             let b = grid.bucket(key_lo, x, key) & (HISTOGRAM_BUCKETS - 1);
@@ -555,8 +601,10 @@ impl Histogram {
                     atoms[b] = if a == NO_VALUE { key } else { MIXED };
                 }
             }
+            CHECK && counts[b] > limit && (!ATOMS || atoms[b] == MIXED)
         }
-        let mut one = |x: f64, counts: &mut [u32], atoms: &mut [u64]| {
+        let mut exceeded = false;
+        let mut one = |x: f64, counts: &mut [u32], atoms: &mut [u64]| -> bool {
             let key = order_key(x);
             if key < key_lo || key > key_hi {
                 // NaN keys lie beyond ±∞: skipped (the caller counts them).
@@ -567,8 +615,9 @@ impl Histogram {
                         above.push(x);
                     }
                 }
+                false
             } else {
-                count_in::<ATOMS>(counts, atoms, grid, key_lo, x, key);
+                count_in::<ATOMS, CHECK>(counts, atoms, grid, key_lo, x, key, limit)
             }
         };
         let chunks = values.chunks_exact(4);
@@ -583,17 +632,19 @@ impl Histogram {
             // `key − key_lo` wraps to a huge number below the range.
             if keys.iter().all(|&k| k.wrapping_sub(key_lo) <= span) {
                 for l in 0..4 {
-                    count_in::<ATOMS>(counts, atoms, grid, key_lo, c[l], keys[l]);
+                    exceeded |=
+                        count_in::<ATOMS, CHECK>(counts, atoms, grid, key_lo, c[l], keys[l], limit);
                 }
             } else {
                 for &x in c {
-                    one(x, counts, atoms);
+                    exceeded |= one(x, counts, atoms);
                 }
             }
         }
         for &x in tail {
-            one(x, counts, atoms);
+            exceeded |= one(x, counts, atoms);
         }
+        exceeded
     }
 
     /// Count values in (their order does not matter: counts are integers).
