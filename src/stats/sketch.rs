@@ -65,7 +65,8 @@
 //! and last). [`QuantileSketch::with_parameters`] builds a sketch that goes from its exact phase
 //! straight to compaction (tests use small `B` and `k`).
 //!
-//! **Memory.** At most 2 MiB of pilot per column. In the histogram phase, 256 KiB of `u32`
+//! **Memory.** At most 2 MiB of pilot per column, and an eighth of that for the pilot's sample
+//! (taken as values arrive, while they are in cache). In the histogram phase, 256 KiB of `u32`
 //! counts (spilled into `u64` counts before any could overflow, after 2^32 − 1 values), 512 KiB
 //! of per-bucket keys where point masses need them, and the exact lists (8 bytes per value); the
 //! pilot is freed once its values are counted. In the compacting phase,
@@ -118,6 +119,11 @@ pub struct QuantileSketch {
     histogram_allowed: bool,
     /// Exact phase: every value so far.
     exact: Vec<f64>,
+    /// Exact phase, when it ends in a histogram: the keys of the smallest and largest values so
+    /// far, and every `GRID_SAMPLE_EVERY`-th value, noted as values arrive (while they are in
+    /// cache) so that building the grid reads the pilot once.
+    pilot_keys: Option<(u64, u64)>,
+    pilot_sample: Vec<f64>,
     state: State,
     count: u64,
     nan: u64,
@@ -146,6 +152,8 @@ impl QuantileSketch {
             keep_every: DEFAULT_KEEP_EVERY,
             histogram_allowed: true,
             exact: Vec::new(),
+            pilot_keys: None,
+            pilot_sample: Vec::new(),
             state: State::Exact,
             count: 0,
             nan: 0,
@@ -223,7 +231,7 @@ impl QuantileSketch {
 
     /// Approximate bytes held by the stored values.
     pub fn memory_bytes(&self) -> usize {
-        8 * self.exact.capacity()
+        8 * (self.exact.capacity() + self.pilot_sample.capacity())
             + match &self.state {
                 State::Exact => 0,
                 State::Histogram(h) => h.memory_bytes(),
@@ -259,12 +267,14 @@ impl QuantileSketch {
         if self.is_exact() {
             if self.exact.len() + added <= self.exact_threshold {
                 self.reserve_exact_phase(added);
+                let from = self.exact.len();
                 if nans == 0 {
                     self.exact.extend_from_slice(values);
                 } else {
                     self.exact
                         .extend(values.iter().copied().filter(|v| !v.is_nan()));
                 }
+                self.note_pilot(from);
                 self.count += added as u64;
                 return;
             }
@@ -281,8 +291,10 @@ impl QuantileSketch {
                 split += 1;
             }
             self.reserve_exact_phase(room);
+            let from = self.exact.len();
             self.exact
                 .extend(values[..split].iter().copied().filter(|v| !v.is_nan()));
+            self.note_pilot(from);
             rest = &values[split..];
             self.leave_exact_phase();
         }
@@ -294,12 +306,35 @@ impl QuantileSketch {
         self.count += (added - consumed) as u64;
     }
 
+    /// Note the range and the sample of the pilot values from `exact[from..]` on (just
+    /// stored), when the exact phase will end in a histogram.
+    fn note_pilot(&mut self, from: usize) {
+        if !self.histogram_allowed {
+            return;
+        }
+        let new = &self.exact[from..];
+        if new.is_empty() {
+            return;
+        }
+        let (lo, hi) = key_range(new);
+        self.pilot_keys = Some(match self.pilot_keys {
+            Some((l, h)) => (l.min(lo), h.max(hi)),
+            None => (lo, hi),
+        });
+        // Pilot positions that are multiples of GRID_SAMPLE_EVERY.
+        let skip = (GRID_SAMPLE_EVERY - from % GRID_SAMPLE_EVERY) % GRID_SAMPLE_EVERY;
+        self.pilot_sample
+            .extend(new.iter().skip(skip).step_by(GRID_SAMPLE_EVERY).copied());
+    }
+
     /// Build the histogram (or the compactor) from the pilot, and free the pilot.
     fn leave_exact_phase(&mut self) {
         let pilot = std::mem::take(&mut self.exact);
+        let sample = std::mem::take(&mut self.pilot_sample);
         self.count = pilot.len() as u64;
         if self.histogram_allowed
-            && let Some(h) = Histogram::from_pilot(&pilot)
+            && let Some((key_lo, key_hi)) = self.pilot_keys
+            && let Some(h) = Histogram::from_pilot(&pilot, &sample, key_lo, key_hi)
         {
             self.state = State::Histogram(Box::new(h));
             return;
@@ -347,6 +382,38 @@ impl QuantileSketch {
             }
         }
     }
+}
+
+/// The keys of the smallest and largest of `values` (not empty, no NaN) in [`f64::total_cmp`]
+/// order. The extremes are found by comparing values, over four lanes (which vectorises); they
+/// give the extreme keys except between −0 and +0, which compare equal: when an extreme is a
+/// zero, the values are searched for the zero of the other sign.
+fn key_range(values: &[f64]) -> (u64, u64) {
+    let mut min = [f64::INFINITY; 4];
+    let mut max = [f64::NEG_INFINITY; 4];
+    let chunks = values.chunks_exact(4);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for l in 0..4 {
+            min[l] = if c[l] < min[l] { c[l] } else { min[l] };
+            max[l] = if c[l] > max[l] { c[l] } else { max[l] };
+        }
+    }
+    for (l, &v) in tail.iter().enumerate() {
+        min[l] = if v < min[l] { v } else { min[l] };
+        max[l] = if v > max[l] { v } else { max[l] };
+    }
+    let lo = min
+        .into_iter()
+        .fold(f64::INFINITY, |a, v| if v < a { v } else { a });
+    let hi = max
+        .into_iter()
+        .fold(f64::NEG_INFINITY, |a, v| if v > a { v } else { a });
+    let has = |z: f64| values.iter().any(|v| v.to_bits() == z.to_bits());
+    // A zero extreme is one of the values; the other zero, if present, may be the extreme key.
+    let lo = if lo == 0.0 && has(-0.0) { -0.0 } else { lo };
+    let hi = if hi == 0.0 && has(0.0) { 0.0 } else { hi };
+    (order_key(lo), order_key(hi))
 }
 
 /// The histogram's grid over the pilot's range.
@@ -407,23 +474,26 @@ impl Histogram {
     /// without about 2^-10 of the pilot's smallest and largest values; failing that, about 2^-7
     /// of them (a long tail leaves too few buckets for the
     /// bulk). Values outside the range a grid spans are kept exactly.
-    fn from_pilot(pilot: &[f64]) -> Option<Histogram> {
-        let first = *pilot.first()?;
-        let (mut key_lo, mut key_hi) = (order_key(first), order_key(first));
-        for &v in pilot {
-            let k = order_key(v);
-            key_lo = key_lo.min(k);
-            key_hi = key_hi.max(k);
+    ///
+    /// `key_lo` and `key_hi` are the keys of the pilot's smallest and largest values, and
+    /// `sample` is every `GRID_SAMPLE_EVERY`-th pilot value from the first: the grids are ranked
+    /// on it, and the trimming points read off it.
+    fn from_pilot(pilot: &[f64], sample: &[f64], key_lo: u64, key_hi: u64) -> Option<Histogram> {
+        debug_assert!(
+            pilot
+                .iter()
+                .all(|&v| (key_lo..=key_hi).contains(&order_key(v)))
+        );
+        debug_assert!(sample.iter().eq(pilot.iter().step_by(GRID_SAMPLE_EVERY)));
+        if pilot.is_empty() {
+            return None;
         }
-        // Every `GRID_SAMPLE_EVERY`-th value: the grids are ranked on it, and the trimming points
-        // read off it.
-        let sample: Vec<f64> = pilot.iter().step_by(GRID_SAMPLE_EVERY).copied().collect();
-        if let Some(h) = Self::best_grid(pilot, &sample, key_lo, key_hi) {
+        if let Some(h) = Self::best_grid(pilot, sample, key_lo, key_hi) {
             return Some(h);
         }
         // Trimming points from the sorted sample (every value's rank is not needed: values past
         // either point are kept exactly whatever the points are).
-        let mut sorted = sample.clone();
+        let mut sorted = sample.to_vec();
         super::sort_f64(&mut sorted);
         let n = sorted.len();
         for trim_log2 in TRIMS_LOG2 {
@@ -431,7 +501,7 @@ impl Histogram {
             if r > 0
                 && let Some(h) = Self::best_grid(
                     pilot,
-                    &sample,
+                    sample,
                     order_key(sorted[r]),
                     order_key(sorted[n - 1 - r]),
                 )
@@ -874,5 +944,47 @@ impl Weighted {
         let lo = hi - 1;
         let t = (h - self.centres[lo]) / (self.centres[hi] - self.centres[lo]);
         lerp(self.values[lo], self.values[hi], t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_range_is_the_range_of_the_keys() {
+        let naive = |v: &[f64]| {
+            let keys = v.iter().map(|&x| order_key(x));
+            (keys.clone().min().unwrap(), keys.max().unwrap())
+        };
+        let mut s = 7u64;
+        let mut next = || {
+            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        let random: Vec<f64> = (0..1001).map(|_| next()).collect();
+        let cases: Vec<Vec<f64>> = vec![
+            random.clone(),
+            random.iter().map(|x| x.abs()).collect(),
+            vec![0.0, -0.0, 0.0],
+            vec![-0.0, 0.0],
+            vec![0.0, 0.0, 0.0, 0.0, 0.0],
+            vec![-0.0; 6],
+            vec![1.0, -0.0, 2.0, 3.0, 4.0],
+            vec![-1.0, 0.0, -2.0, -0.0, -3.0],
+            vec![f64::INFINITY, f64::NEG_INFINITY, 0.0],
+            vec![5.0],
+            random
+                .iter()
+                .map(|&x| if x > 0.0 { 0.0 } else { x })
+                .collect(),
+            random
+                .iter()
+                .map(|&x| if x < 0.0 { -0.0 } else { x })
+                .collect(),
+        ];
+        for (i, v) in cases.iter().enumerate() {
+            assert_eq!(key_range(v), naive(v), "case {i}");
+        }
     }
 }
