@@ -367,3 +367,43 @@ fn beyond_the_pilot_the_bits_do_not_depend_on_the_thread_count() {
     }
     assert!(runs[0] == runs[1] && runs[0] == runs[2]);
 }
+
+#[test]
+fn moments_made_while_counting_have_the_bits_of_batch_moments() {
+    // In the histogram phase, the accumulator makes the moments' first pass while counting; a
+    // sketch without a histogram phase leaves them to BatchMoments. Both must give the same
+    // bits, with NaN, infinities (outside every grid), signed zeros and a short last batch.
+    let mut x = column(PILOT + 300_003, 12, |i, g| match i % 1_000 {
+        0 => f64::NAN,
+        1 => -0.0,
+        2 => 0.0,
+        // Magnitudes from 1 to 1e12: the lanes' sums round differently in any other order.
+        _ => (27.6 * g.uniform()).exp(),
+    });
+    x[PILOT + 7] = f64::INFINITY;
+    x[PILOT + 70_001] = f64::NEG_INFINITY;
+    x[PILOT + 99_999] = -f64::NAN;
+    let finite: Vec<f64> = x
+        .iter()
+        .map(|&v| if v.is_infinite() { 1e6 } else { v })
+        .collect();
+    for data in [&x, &finite] {
+        let mut counted = Accumulator::new();
+        let compacting = QuantileSketch::with_parameters(PILOT, 1 << 16, 16).expect("sketch");
+        let mut plain = Accumulator::with_sketch(compacting);
+        for chunk in data.chunks(32_768) {
+            counted.push_batch(chunk);
+            plain.push_batch(chunk);
+        }
+        assert_eq!(counted.sketch().phase(), Phase::Histogram);
+        assert_eq!(plain.sketch().phase(), Phase::Compacting);
+        let bits = |a: &Accumulator| [a.mean(), a.sd(), a.min(), a.max()].map(f64::to_bits);
+        assert_eq!(bits(&counted), bits(&plain));
+        assert_eq!(
+            (counted.count(), counted.nan_count()),
+            (plain.count(), plain.nan_count())
+        );
+        assert_eq!(counted.sketch().len(), counted.count());
+        assert_eq!(counted.sketch().nan_count(), counted.nan_count());
+    }
+}

@@ -9,7 +9,9 @@
 //! - [`spearman`]: Pearson correlation of average ranks; NaN for fewer than two points, unequal
 //!   lengths, a constant side, or any NaN in the data.
 //! - [`Accumulator`]: per batch a two-pass [`BatchMoments`] (sum, then squared deviations from
-//!   the batch mean), then Chan's pairwise update into the running moments, in push order
+//!   the batch mean; in the sketch's histogram phase the first pass is made while the values
+//!   are counted, with the same bits), then Chan's pairwise update into the running moments, in
+//!   push order
 //!   (deterministic for a fixed batch order); exact min and max; a
 //!   [`QuantileSketch`] for quantiles (exact up to 2^18 values; beyond, a histogram built from
 //!   those values whose reported rank-error bound stays below 0.1%, or a compacting sketch with
@@ -374,11 +376,41 @@ impl BatchMoments {
             };
         }
         let mean = Self::mean_of(sum, n);
-        let mut sq = [0.0f64; L];
-        let chunks = values.chunks_exact(L);
+        let sq = Self::squares_general(values, mean);
+        Self::finish(n, nan, mean, sq, min, max)
+    }
+
+    /// The moments from a first pass made elsewhere (the histogram's count, which reads each
+    /// value once for both): the second pass as [`BatchMoments::of`] makes it, the same bits.
+    pub(crate) fn from_first_pass(values: &[f64], first: &FirstPass) -> BatchMoments {
+        let n = first.count;
+        let nan = values.len() as u64 - n;
+        if n == 0 {
+            return BatchMoments {
+                n,
+                nan,
+                mean: 0.0,
+                m2: 0.0,
+                min: f64::INFINITY,
+                max: f64::NEG_INFINITY,
+            };
+        }
+        let mean = Self::mean_of(first.sum, n);
+        let sq = if nan == 0 && mean.is_finite() {
+            Self::squares_without_nan(values, mean)
+        } else {
+            Self::squares_general(values, mean)
+        };
+        Self::finish(n, nan, mean, sq, first.min, first.max)
+    }
+
+    /// Squared deviations from `mean` over four lanes, NaN deviations skipped.
+    fn squares_general(values: &[f64], mean: f64) -> [f64; 4] {
+        let mut sq = [0.0f64; 4];
+        let chunks = values.chunks_exact(4);
         let tail = chunks.remainder();
         for c in chunks {
-            for l in 0..L {
+            for l in 0..4 {
                 let d = c[l] - mean;
                 sq[l] += if d.is_nan() { 0.0 } else { d * d };
             }
@@ -387,7 +419,7 @@ impl BatchMoments {
             let d = v - mean;
             sq[l] += if d.is_nan() { 0.0 } else { d * d };
         }
-        Self::finish(n, nan, mean, sq, min, max)
+        sq
     }
 
     /// Sums, minima and maxima over four lanes (value `i` in lane `i mod 4`), for values none
@@ -456,6 +488,46 @@ impl BatchMoments {
     }
 }
 
+/// The first of [`BatchMoments`]' two passes, over four lanes (value `i` in lane `i mod 4`):
+/// sums (a NaN adds +0), the count of values that are not NaN, minima and maxima (NaN
+/// skipped, ties keep the earlier value).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FirstPass {
+    pub sum: [f64; 4],
+    pub count: u64,
+    pub min: [f64; 4],
+    pub max: [f64; 4],
+}
+
+impl FirstPass {
+    pub(crate) fn new() -> FirstPass {
+        FirstPass {
+            sum: [0.0; 4],
+            count: 0,
+            min: [f64::INFINITY; 4],
+            max: [f64::NEG_INFINITY; 4],
+        }
+    }
+
+    /// Take `v`, a value that is not NaN, into lane `l`.
+    #[inline(always)]
+    pub(crate) fn take(&mut self, l: usize, v: f64) {
+        self.sum[l] += v;
+        self.min[l] = keep_min(self.min[l], v);
+        self.max[l] = keep_max(self.max[l], v);
+    }
+
+    /// Take `v`, which may be NaN, into lane `l`; returns whether it was a value.
+    #[inline(always)]
+    pub(crate) fn take_any(&mut self, l: usize, v: f64) -> bool {
+        let ok = !v.is_nan();
+        self.sum[l] += if ok { v } else { 0.0 };
+        self.min[l] = keep_min(self.min[l], v);
+        self.max[l] = keep_max(self.max[l], v);
+        ok
+    }
+}
+
 /// The smaller of `m` and `v`, `m` when they compare equal (so of −0 and +0 the one seen first)
 /// or when `v` is NaN: a compare and a select, which vectorises where `f64::min` does not.
 #[inline(always)]
@@ -508,6 +580,12 @@ impl Accumulator {
 
     /// Add one batch of values (in sample order).
     pub fn push_batch(&mut self, values: &[f64]) {
+        // In the histogram phase, one pass counts the values and makes the moments' first pass.
+        if let Some(first) = self.sketch.count_with_first_pass(values) {
+            let b = BatchMoments::from_first_pass(values, &first);
+            self.merge_moments(&b);
+            return;
+        }
         let b = BatchMoments::of(values);
         self.merge_moments(&b);
         self.sketch.push_counted(values, b.nan as usize);

@@ -76,7 +76,7 @@
 //! **NaN.** Metrics should never be NaN; a NaN is a bug upstream. The sketch skips NaN values and
 //! counts them ([`QuantileSketch::nan_count`]) so the caller can report it; they do not enter `N`.
 
-use super::{from_order_key, lerp, order_key};
+use super::{FirstPass, from_order_key, lerp, order_key};
 
 /// Values kept exactly before the histogram is built (2^18).
 pub const PILOT: usize = 1 << 18;
@@ -327,6 +327,19 @@ impl QuantileSketch {
             .extend(new.iter().skip(skip).step_by(GRID_SAMPLE_EVERY).copied());
     }
 
+    /// In the histogram phase, count `values` (NaN skipped and counted) and return the first
+    /// pass of their moments, made in the same reading of the values; `None` in another phase
+    /// (nothing done).
+    pub(super) fn count_with_first_pass(&mut self, values: &[f64]) -> Option<FirstPass> {
+        let State::Histogram(h) = &mut self.state else {
+            return None;
+        };
+        let first = h.push_with_first_pass(values);
+        self.count += first.count;
+        self.nan += values.len() as u64 - first.count;
+        Some(first)
+    }
+
     /// Build the histogram (or the compactor) from the pilot, and free the pilot.
     fn leave_exact_phase(&mut self) {
         let pilot = std::mem::take(&mut self.exact);
@@ -570,11 +583,20 @@ impl Histogram {
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
         h.since_spill = pilot.len() as u64;
         for part in pilot.chunks(1 << 13) {
+            let first = &mut FirstPass::new();
             let exceeded = match (grid, atoms) {
-                (g @ Grid::Key { .. }, false) => h.count_on::<false, true>(part, g, limit),
-                (g @ Grid::Linear { .. }, false) => h.count_on::<false, true>(part, g, limit),
-                (g @ Grid::Key { .. }, true) => h.count_on::<true, true>(part, g, limit),
-                (g @ Grid::Linear { .. }, true) => h.count_on::<true, true>(part, g, limit),
+                (g @ Grid::Key { .. }, false) => {
+                    h.count_on::<false, true, false>(part, g, limit, first)
+                }
+                (g @ Grid::Linear { .. }, false) => {
+                    h.count_on::<false, true, false>(part, g, limit, first)
+                }
+                (g @ Grid::Key { .. }, true) => {
+                    h.count_on::<true, true, false>(part, g, limit, first)
+                }
+                (g @ Grid::Linear { .. }, true) => {
+                    h.count_on::<true, true, false>(part, g, limit, first)
+                }
             };
             if exceeded {
                 return None;
@@ -607,12 +629,21 @@ impl Histogram {
     }
 
     fn count(&mut self, values: &[f64]) {
-        // Without a limit to check, the result is always false.
+        // Without a limit to check, the result is always false; the first pass is not wanted.
+        let first = &mut FirstPass::new();
         let _ = match (self.grid, self.atoms.is_some()) {
-            (g @ Grid::Key { .. }, false) => self.count_on::<false, false>(values, g, 0),
-            (g @ Grid::Linear { .. }, false) => self.count_on::<false, false>(values, g, 0),
-            (g @ Grid::Key { .. }, true) => self.count_on::<true, false>(values, g, 0),
-            (g @ Grid::Linear { .. }, true) => self.count_on::<true, false>(values, g, 0),
+            (g @ Grid::Key { .. }, false) => {
+                self.count_on::<false, false, false>(values, g, 0, first)
+            }
+            (g @ Grid::Linear { .. }, false) => {
+                self.count_on::<false, false, false>(values, g, 0, first)
+            }
+            (g @ Grid::Key { .. }, true) => {
+                self.count_on::<true, false, false>(values, g, 0, first)
+            }
+            (g @ Grid::Linear { .. }, true) => {
+                self.count_on::<true, false, false>(values, g, 0, first)
+            }
         };
     }
 
@@ -625,13 +656,15 @@ impl Histogram {
     /// registers (a push onto `below` cannot move `counts`).
     ///
     /// With `CHECK`, returns whether a bucket that is not a single value came to hold more than
-    /// `limit` values (else false).
+    /// `limit` values (else false). With `FIRST`, also makes the first pass of the values'
+    /// moments into `first` (the lanes of [`super::BatchMoments`]: value `i` in lane `i mod 4`).
     #[inline(always)]
-    fn count_on<const ATOMS: bool, const CHECK: bool>(
+    fn count_on<const ATOMS: bool, const CHECK: bool, const FIRST: bool>(
         &mut self,
         values: &[f64],
         grid: Grid,
         limit: u32,
+        first: &mut FirstPass,
     ) -> bool {
         let (key_lo, key_hi) = (self.key_lo, self.key_hi);
         let span = key_hi - key_lo;
@@ -674,7 +707,16 @@ impl Histogram {
             CHECK && counts[b] > limit && (!ATOMS || atoms[b] == MIXED)
         }
         let mut exceeded = false;
-        let mut one = |x: f64, counts: &mut [u32], atoms: &mut [u64]| -> bool {
+        let mut values_seen = 0u64;
+        let mut one = |l: usize,
+                       x: f64,
+                       counts: &mut [u32],
+                       atoms: &mut [u64],
+                       first: &mut FirstPass|
+         -> bool {
+            if FIRST {
+                values_seen += u64::from(first.take_any(l, x));
+            }
             let key = order_key(x);
             if key < key_lo || key > key_hi {
                 // NaN keys lie beyond ±∞: skipped (the caller counts them).
@@ -692,6 +734,8 @@ impl Histogram {
         };
         let chunks = values.chunks_exact(4);
         let tail = chunks.remainder();
+        // Chunks of four counted without a branch per value.
+        let mut fast = 0u64;
         for c in chunks {
             let keys = [
                 order_key(c[0]),
@@ -701,25 +745,60 @@ impl Histogram {
             ];
             // `key − key_lo` wraps to a huge number below the range.
             if keys.iter().all(|&k| k.wrapping_sub(key_lo) <= span) {
+                // In the range: no NaN.
                 for l in 0..4 {
+                    if FIRST {
+                        first.take(l, c[l]);
+                    }
                     exceeded |=
                         count_in::<ATOMS, CHECK>(counts, atoms, grid, key_lo, c[l], keys[l], limit);
                 }
+                fast += 1;
             } else {
-                for &x in c {
-                    exceeded |= one(x, counts, atoms);
+                for (l, &x) in c.iter().enumerate() {
+                    exceeded |= one(l, x, counts, atoms, first);
                 }
             }
         }
-        for &x in tail {
-            exceeded |= one(x, counts, atoms);
+        for (l, &x) in tail.iter().enumerate() {
+            exceeded |= one(l, x, counts, atoms, first);
+        }
+        if FIRST {
+            first.count += 4 * fast + values_seen;
         }
         exceeded
     }
 
     /// Count values in (their order does not matter: counts are integers).
     fn push(&mut self, values: &[f64]) {
-        if self.since_spill + values.len() as u64 > u64::from(u32::MAX) {
+        self.make_room(values.len());
+        self.count(values);
+    }
+
+    /// [`Histogram::push`], making the first pass of the values' moments as they are read.
+    fn push_with_first_pass(&mut self, values: &[f64]) -> FirstPass {
+        self.make_room(values.len());
+        let mut first = FirstPass::new();
+        let _ = match (self.grid, self.atoms.is_some()) {
+            (g @ Grid::Key { .. }, false) => {
+                self.count_on::<false, false, true>(values, g, 0, &mut first)
+            }
+            (g @ Grid::Linear { .. }, false) => {
+                self.count_on::<false, false, true>(values, g, 0, &mut first)
+            }
+            (g @ Grid::Key { .. }, true) => {
+                self.count_on::<true, false, true>(values, g, 0, &mut first)
+            }
+            (g @ Grid::Linear { .. }, true) => {
+                self.count_on::<true, false, true>(values, g, 0, &mut first)
+            }
+        };
+        first
+    }
+
+    /// Spill the `u32` counts into `u64` ones if `len` more values could overflow them.
+    fn make_room(&mut self, len: usize) {
+        if self.since_spill + len as u64 > u64::from(u32::MAX) {
             let spilled = self
                 .spilled
                 .get_or_insert_with(|| vec![0; HISTOGRAM_BUCKETS]);
@@ -728,8 +807,7 @@ impl Histogram {
             }
             self.since_spill = 0;
         }
-        self.since_spill += values.len() as u64;
-        self.count(values);
+        self.since_spill += len as u64;
     }
 
     /// The count of bucket `b`.
