@@ -30,23 +30,33 @@
 //! pilot value; the whole pilot is then counted into them in that order, and the first that
 //! passes the test on the whole pilot is kept.
 //!
-//! **Point masses.** When no grid passes on counts alone, each bucket also records whether it
-//! has held one value or several (a key per bucket, updated as values are counted). A bucket that
-//! has only ever held one value is exact, whatever its count: discrete values with ties (counts
-//! of racks, years, a constant column) are represented exactly.
+//! **Point masses.** When no grid passes on counts alone and the grid sample repeats some value
+//! at least half the test's share of it (a point mass that matters), each bucket gets an *atom*:
+//! the value that is a majority of its values in the data the grid is tested on (Boyer–Moore
+//! vote; a bucket empty there takes the first value it counts). The atoms are then fixed, and
+//! each bucket counts, besides its values, how many equal its atom and how many lie below it.
+//! The atom's copies are exact, whatever their number; only the bucket's other values are
+//! inexact. Discrete values with ties (counts of racks, years, a constant column) are exact, and
+//! so is a mixture of point masses and a continuum (GPUs installed in a year when most, but not
+//! all, deployments are complete) up to its continuous part. A grid is tried with atoms only if
+//! they shrink its largest inexact bucket on the sample.
 //!
 //! **Quantiles.** NumPy's linear interpolation at `h = (N − 1) q` between the order statistics
 //! `⌊h⌋` and `⌊h⌋ + 1`. An order statistic in `below` or `above` is exact (the lists are sorted
-//! at query time), and so is one in a single-value bucket. One that falls `t`-th among the `c`
-//! values of another bucket is estimated `(t + 0.5) / c` of the way through the bucket's range
-//! (in key on the key grid, in value on the linear grid, clamped to the range), and always
-//! inside the bucket, so it lies between the values of the buckets before and after it.
+//! at query time), and so is one that falls among a bucket's copies of its atom. One that falls
+//! `t`-th among the `c` values of a bucket otherwise is estimated `(t + 0.5) / c` of the way
+//! through the bucket's range (in key on the key grid, in value on the linear grid, clamped to
+//! the range), and always inside the bucket, so it lies between the values of the buckets before
+//! and after it; with an atom, it is also kept below (above) the atom when it is one of the
+//! values below (above) it, so it errs by at most the bucket's number of values other than the
+//! atom.
 //!
 //! **Bound.** An estimate inside a bucket of `c` values is off by at most `c` ranks; the
 //! interpolation and NumPy's `(N − 1) q` add at most one. The reported bound
-//! ([`QuantileSketch::rank_error_bound`]) is `(c_max + 1) / N`, with `c_max` the largest count,
-//! over the whole histogram, of a bucket that is not a single value, computed from the counts at
-//! query time. A grid passes when, on the pilot, that largest count is at most 2^-11 of the
+//! ([`QuantileSketch::rank_error_bound`]) is `(c_max + 1) / N`, with `c_max` the largest number,
+//! over the whole histogram, of a bucket's inexact values (all of them without atoms; those
+//! other than its atom with atoms; none on a key grid whose buckets are single keys), computed
+//! from the counts at query time. A grid passes when, on the pilot, that largest count is at most 2^-11 of the
 //! pilot (about 0.049%); if no grid passes, the column falls back to the compacting sketch below
 //! (the pilot is replayed through it). For exchangeable draws each bucket's share of all `N`
 //! values stays near its share of the pilot, so the bound stays well below MODEL.md's 0.1%
@@ -67,8 +77,9 @@
 //!
 //! **Memory.** At most 2 MiB of pilot per column, and an eighth of that for the pilot's sample
 //! (taken as values arrive, while they are in cache). In the histogram phase, 256 KiB of `u32`
-//! counts (spilled into `u64` counts before any could overflow, after 2^32 − 1 values), 512 KiB
-//! of per-bucket keys where point masses need them, and the exact lists (8 bytes per value); the
+//! counts (spilled into `u64` counts before any could overflow, after 2^32 − 1 values), 1.5 MiB
+//! of atoms where point masses need them (a key and two `u64` counts per bucket), and the exact
+//! lists (8 bytes per value); the
 //! pilot is freed once its values are counted. In the compacting phase,
 //! `N / k` values in blocks of `B / k` plus at most `B` pending values (5 MB per column at 10 M
 //! values).
@@ -429,6 +440,21 @@ fn key_range(values: &[f64]) -> (u64, u64) {
     (order_key(lo), order_key(hi))
 }
 
+/// The length of the longest run of identical values (bit for bit) in sorted `values`.
+fn longest_run(values: &[f64]) -> usize {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < values.len() {
+        let mut j = i + 1;
+        while j < values.len() && values[j].to_bits() == values[i].to_bits() {
+            j += 1;
+        }
+        longest = longest.max(j - i);
+        i = j;
+    }
+    longest
+}
+
 /// The histogram's grid over the pilot's range.
 #[derive(Debug, Clone, Copy)]
 enum Grid {
@@ -454,10 +480,60 @@ impl Grid {
     }
 }
 
-/// `atoms` entry of a bucket that has held no value yet (a NaN key: never a value's).
+/// Atom of a bucket that held no value of the data the atoms were chosen on (a NaN key: never
+/// a value's, and above every value's key).
 const NO_VALUE: u64 = u64::MAX;
-/// `atoms` entry of a bucket that has held two different values (a NaN key as well).
-const MIXED: u64 = u64::MAX - 1;
+
+/// Per bucket, its *atom* (the value it held most often in the data it was chosen on, the
+/// pilot or the grid sample) and, of the values counted since, how many were the atom and how
+/// many lay below it. The atoms are fixed once chosen, so the counts do not depend on the order
+/// values arrive in. A bucket's values then sit as `below` values under the atom, `same` copies
+/// of it, and the rest above it: only the values other than the atom are inexact.
+#[derive(Debug, Clone)]
+struct Atoms {
+    key: Vec<u64>,
+    same: Vec<u64>,
+    below: Vec<u64>,
+}
+
+impl Atoms {
+    /// The atoms of `data` on `grid` over `[key_lo, key_hi]` (values outside it ignored), by
+    /// the Boyer–Moore majority vote in each bucket: a value that is more than half of its
+    /// bucket's values is its atom; where none is, the vote leaves some value of the bucket (the
+    /// bound counts every value but the atom, so any choice is sound). One pass, in the data's
+    /// order. Nothing counted yet.
+    fn of(data: &[f64], grid: Grid, key_lo: u64, key_hi: u64) -> Atoms {
+        let mut key = vec![NO_VALUE; HISTOGRAM_BUCKETS];
+        let mut votes = vec![0u32; HISTOGRAM_BUCKETS];
+        for &x in data {
+            let k = order_key(x);
+            if !(key_lo..=key_hi).contains(&k) {
+                continue;
+            }
+            let b = grid.bucket(key_lo, x, k) & (HISTOGRAM_BUCKETS - 1);
+            if key[b] == k {
+                votes[b] += 1;
+            } else if votes[b] == 0 {
+                key[b] = k;
+                votes[b] = 1;
+            } else {
+                votes[b] -= 1;
+            }
+        }
+        Atoms {
+            key,
+            same: vec![0; HISTOGRAM_BUCKETS],
+            below: vec![0; HISTOGRAM_BUCKETS],
+        }
+    }
+}
+
+/// The per-bucket atoms as the counting loop uses them (empty slices without atoms).
+struct AtomsView<'a> {
+    key: &'a mut [u64],
+    same: &'a mut [u64],
+    below: &'a mut [u64],
+}
 
 #[derive(Debug, Clone)]
 struct Histogram {
@@ -471,10 +547,9 @@ struct Histogram {
     spilled: Option<Vec<u64>>,
     /// Values counted into `counts` since the last spill.
     since_spill: u64,
-    /// Per bucket, the key of the one value it has held, [`NO_VALUE`] or [`MIXED`]; kept only
-    /// when the grid relies on it (a point mass in a bucket of its own is exact, whatever its
-    /// count).
-    atoms: Option<Vec<u64>>,
+    /// Per-bucket atoms, kept only when the grid relies on them (point masses: a value held
+    /// many times is exact, whatever its count).
+    atoms: Option<Box<Atoms>>,
     /// Values below / above the pilot's range, exact (unsorted).
     below: Vec<f64>,
     above: Vec<f64>,
@@ -501,13 +576,25 @@ impl Histogram {
         if pilot.is_empty() {
             return None;
         }
-        if let Some(h) = Self::best_grid(pilot, sample, key_lo, key_hi) {
+        // The sorted sample: whether a value repeats in it often enough for atoms to matter (half
+        // the limit's share of the sample), and the trimming points (every value's rank is not
+        // needed: values past either point are kept exactly whatever the points are).
+        // Both are found only when a grid over the whole range will not do without atoms.
+        let sorted = std::cell::OnceCell::new();
+        let sorted = || {
+            sorted.get_or_init(|| {
+                let mut v = sample.to_vec();
+                super::sort_f64(&mut v);
+                v
+            })
+        };
+        let repeats = std::cell::OnceCell::new();
+        let min_run = ((pilot.len() >> FALLBACK_SHARE_LOG2) / GRID_SAMPLE_EVERY / 2).max(2);
+        let repeats = || *repeats.get_or_init(|| longest_run(sorted()) >= min_run);
+        if let Some(h) = Self::best_grid(pilot, sample, key_lo, key_hi, &repeats) {
             return Some(h);
         }
-        // Trimming points from the sorted sample (every value's rank is not needed: values past
-        // either point are kept exactly whatever the points are).
-        let mut sorted = sample.to_vec();
-        super::sort_f64(&mut sorted);
+        let sorted = sorted();
         let n = sorted.len();
         for trim_log2 in TRIMS_LOG2 {
             let r = n >> trim_log2;
@@ -517,6 +604,7 @@ impl Histogram {
                     sample,
                     order_key(sorted[r]),
                     order_key(sorted[n - 1 - r]),
+                    &repeats,
                 )
             {
                 return Some(h);
@@ -527,7 +615,16 @@ impl Histogram {
 
     /// The key or the linear grid over the keys `[key_lo, key_hi]`, the pilot counted into it,
     /// if its largest inexact bucket holds at most 2^-11 of the pilot.
-    fn best_grid(pilot: &[f64], sample: &[f64], key_lo: u64, key_hi: u64) -> Option<Histogram> {
+    ///
+    /// Atoms are tried only when `repeats()` (the sample repeats some value often enough to
+    /// matter; asked only when no grid does without atoms).
+    fn best_grid(
+        pilot: &[f64],
+        sample: &[f64],
+        key_lo: u64,
+        key_hi: u64,
+        repeats: &dyn Fn() -> bool,
+    ) -> Option<Histogram> {
         let span = key_hi - key_lo;
         let bits = HISTOGRAM_BUCKETS.trailing_zeros();
         let shift = (64 - span.leading_zeros()).saturating_sub(bits);
@@ -546,18 +643,36 @@ impl Histogram {
         // The grids are ranked by their largest bucket on the sample, and the whole pilot is
         // counted into them in that order until one passes: the bound is always checked on the
         // whole pilot, but a column whose first choice passes is counted once, not once per grid.
-        // Without per-bucket values if a grid allows it (cheaper to count into), else with.
+        // Without atoms if a grid allows it (cheaper to count into), else with; a grid is tried
+        // with atoms only if they shrink its largest inexact bucket on the sample (atoms
+        // frequent enough to matter show in every 8th value).
+        let on_sample = |g: Grid, atoms: bool| {
+            Histogram::of_pilot(sample, g, key_lo, key_hi, atoms).largest_inexact_bucket()
+        };
+        let plain: Vec<u64> = grids.iter().map(|&g| on_sample(g, false)).collect();
         for atoms in [false, true] {
-            let mut ranked: Vec<(u64, Grid)> = grids
-                .iter()
-                .map(|&g| {
-                    let h = Histogram::of_pilot(sample, g, key_lo, key_hi, atoms);
-                    (h.largest_inexact_bucket(), g)
+            if atoms && !repeats() {
+                break;
+            }
+            let mut ranked: Vec<(u64, usize)> = (0..grids.len())
+                .map(|i| {
+                    (
+                        if atoms {
+                            on_sample(grids[i], true)
+                        } else {
+                            plain[i]
+                        },
+                        i,
+                    )
                 })
                 .collect();
             // Stable: the key grid first on a tie.
             ranked.sort_by_key(|&(largest, _)| largest);
-            for (_, g) in ranked {
+            for (largest, i) in ranked {
+                if atoms && largest >= plain[i] {
+                    continue;
+                }
+                let g = grids[i];
                 if let Some(h) = Histogram::of_pilot_within(pilot, g, key_lo, key_hi, atoms, limit)
                 {
                     return Some(h);
@@ -579,7 +694,7 @@ impl Histogram {
         atoms: bool,
         limit: u64,
     ) -> Option<Histogram> {
-        let mut h = Histogram::empty(grid, key_lo, key_hi, atoms);
+        let mut h = Histogram::empty(grid, key_lo, key_hi, atoms.then_some(pilot));
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
         h.since_spill = pilot.len() as u64;
         for part in pilot.chunks(1 << 13) {
@@ -608,13 +723,14 @@ impl Histogram {
 
     /// A histogram on `grid` over `[key_lo, key_hi]` with the pilot counted in.
     fn of_pilot(pilot: &[f64], grid: Grid, key_lo: u64, key_hi: u64, atoms: bool) -> Histogram {
-        let mut h = Histogram::empty(grid, key_lo, key_hi, atoms);
+        let mut h = Histogram::empty(grid, key_lo, key_hi, atoms.then_some(pilot));
         h.push(pilot);
         h
     }
 
-    /// A histogram on `grid` over `[key_lo, key_hi]` with nothing counted.
-    fn empty(grid: Grid, key_lo: u64, key_hi: u64, atoms: bool) -> Histogram {
+    /// A histogram on `grid` over `[key_lo, key_hi]` with nothing counted; with atoms chosen on
+    /// `atoms_of` when given.
+    fn empty(grid: Grid, key_lo: u64, key_hi: u64, atoms_of: Option<&[f64]>) -> Histogram {
         Histogram {
             grid,
             key_lo,
@@ -622,7 +738,7 @@ impl Histogram {
             counts: vec![0; HISTOGRAM_BUCKETS],
             spilled: None,
             since_spill: 0,
-            atoms: atoms.then(|| vec![NO_VALUE; HISTOGRAM_BUCKETS]),
+            atoms: atoms_of.map(|data| Box::new(Atoms::of(data, grid, key_lo, key_hi))),
             below: Vec::new(),
             above: Vec::new(),
         }
@@ -676,18 +792,28 @@ impl Histogram {
             ..
         } = self;
         let counts = &mut counts[..HISTOGRAM_BUCKETS];
-        let mut no_atoms = [];
-        let atoms: &mut [u64] = if ATOMS {
-            &mut atoms.as_mut().expect("per-bucket values")[..HISTOGRAM_BUCKETS]
+        let (mut no_key, mut no_same, mut no_below) = ([], [], []);
+        let (atom_key, same, atom_below): (&mut [u64], &mut [u64], &mut [u64]) = if ATOMS {
+            let a = &mut **atoms.as_mut().expect("per-bucket atoms");
+            (
+                &mut a.key[..HISTOGRAM_BUCKETS],
+                &mut a.same[..HISTOGRAM_BUCKETS],
+                &mut a.below[..HISTOGRAM_BUCKETS],
+            )
         } else {
-            &mut no_atoms
+            (&mut no_key, &mut no_same, &mut no_below)
+        };
+        let atoms = &mut AtomsView {
+            key: atom_key,
+            same,
+            below: atom_below,
         };
         // Count a value whose key lies in the range; with CHECK, whether its bucket is now
         // over the limit.
         #[inline(always)]
         fn count_in<const ATOMS: bool, const CHECK: bool>(
             counts: &mut [u32],
-            atoms: &mut [u64],
+            atoms: &mut AtomsView<'_>,
             grid: Grid,
             key_lo: u64,
             x: f64,
@@ -699,19 +825,25 @@ impl Histogram {
             let b = grid.bucket(key_lo, x, key) & (HISTOGRAM_BUCKETS - 1);
             counts[b] += 1;
             if ATOMS {
-                let a = atoms[b];
-                if a != key {
-                    atoms[b] = if a == NO_VALUE { key } else { MIXED };
+                let mut a = atoms.key[b];
+                if a == NO_VALUE {
+                    // A bucket without an atom takes its first value.
+                    atoms.key[b] = key;
+                    a = key;
                 }
+                atoms.same[b] += u64::from(key == a);
+                atoms.below[b] += u64::from(key < a);
             }
-            CHECK && counts[b] > limit && (!ATOMS || atoms[b] == MIXED)
+            // The values of the bucket other than its atom.
+            let atom_copies = if ATOMS { atoms.same[b] } else { 0 };
+            CHECK && u64::from(counts[b]) - atom_copies > u64::from(limit)
         }
         let mut exceeded = false;
         let mut values_seen = 0u64;
         let mut one = |l: usize,
                        x: f64,
                        counts: &mut [u32],
-                       atoms: &mut [u64],
+                       atoms: &mut AtomsView<'_>,
                        first: &mut FirstPass|
          -> bool {
             if FIRST {
@@ -822,15 +954,15 @@ impl Histogram {
             .unwrap_or(0)
     }
 
-    /// The largest count of a bucket that is not one exact value (0 on a key grid with shift 0;
-    /// with per-bucket values, over the buckets that have held two different values).
+    /// The largest number of inexact values in a bucket: 0 on a key grid with shift 0 (every
+    /// bucket one value); with atoms, of the values that are not their bucket's atom; else the
+    /// largest count.
     fn largest_inexact_bucket(&self) -> u64 {
         match (&self.atoms, self.grid) {
             (_, Grid::Key { shift: 0 }) => 0,
             (None, _) => self.largest_bucket(),
             (Some(atoms), _) => (0..HISTOGRAM_BUCKETS)
-                .filter(|&b| atoms[b] == MIXED)
-                .map(|b| self.bucket_count(b))
+                .map(|b| self.bucket_count(b) - atoms.same[b])
                 .max()
                 .unwrap_or(0),
         }
@@ -839,19 +971,39 @@ impl Histogram {
     fn memory_bytes(&self) -> usize {
         4 * self.counts.capacity()
             + 8 * (self.spilled.as_ref().map_or(0, Vec::capacity)
-                + self.atoms.as_ref().map_or(0, Vec::capacity)
+                + self.atoms.as_ref().map_or(0, |a| {
+                    a.key.capacity() + a.same.capacity() + a.below.capacity()
+                })
                 + self.below.capacity()
                 + self.above.capacity())
     }
 
+    /// The `t`-th (from 0) of the `c > 0` values of bucket `b`. With an atom that `same` of
+    /// them equal, `below` of them below it: the atom itself for `below ≤ t < below + same`;
+    /// else the estimate without atoms, kept below (above) the atom for values below (above)
+    /// it, so that it errs by at most the number of values other than the atom.
+    fn estimate(&self, b: usize, t: u64, c: u64) -> f64 {
+        let plain = self.estimate_in_bucket(b, t, c);
+        let Some(atoms) = &self.atoms else {
+            return plain;
+        };
+        let (a, same, below) = (atoms.key[b], atoms.same[b], atoms.below[b]);
+        if same == 0 {
+            return plain;
+        }
+        if t < below {
+            // Values below the atom exist in this bucket: the key before the atom's is in it.
+            from_order_key(order_key(plain).min(a - 1))
+        } else if t < below + same {
+            from_order_key(a)
+        } else {
+            from_order_key(order_key(plain).max(a + 1))
+        }
+    }
+
     /// A value inside bucket `b` (which holds `c > 0` values), `(t + 0.5) / c` of the way
     /// through it.
-    fn estimate(&self, b: usize, t: u64, c: u64) -> f64 {
-        if let Some(atoms) = &self.atoms
-            && atoms[b] < MIXED
-        {
-            return from_order_key(atoms[b]);
-        }
+    fn estimate_in_bucket(&self, b: usize, t: u64, c: u64) -> f64 {
         let frac = (t as f64 + 0.5) / c as f64;
         match self.grid {
             Grid::Key { shift } => {
