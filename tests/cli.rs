@@ -1,6 +1,7 @@
 //! The binary end to end: exit statuses, the JSON schema of MODEL.md, determinism across
 //! thread counts, the files a run writes, and messages that name the place of a mistake.
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use assert_cmd::cargo::cargo_bin_cmd;
@@ -151,34 +152,31 @@ fn absent_metrics_are_absent_not_zero() {
     let _ = std::fs::remove_dir_all(&out);
 }
 
+/// The stdout of `gwsim run FILE ARGS --quiet --threads T --out DIR` for 1, 2 and 3 threads.
+fn run_on_one_two_three_threads(file: &Path, args: &[&str], name: &str) -> Vec<Vec<u8>> {
+    ["1", "2", "3"]
+        .iter()
+        .map(|threads| {
+            let out = tmp(&format!("{name}{threads}"));
+            let o = cargo_bin_cmd!("gwsim")
+                .args(["run", file.to_str().expect("utf8")])
+                .args(args)
+                .args(["--quiet", "--threads", threads])
+                .args(["--out", out.to_str().expect("utf8")])
+                .output()
+                .expect("runs");
+            assert!(o.status.success());
+            let _ = std::fs::remove_dir_all(&out);
+            o.stdout
+        })
+        .collect()
+}
+
 #[test]
 fn same_seed_same_bits_on_any_thread_count() {
     let f = data("small-cloud.toml");
-    let mut outputs = Vec::new();
-    for threads in ["1", "2", "3"] {
-        let out = tmp(&format!("threads{threads}"));
-        let o = cargo_bin_cmd!("gwsim")
-            .args([
-                "run",
-                f.to_str().expect("utf8"),
-                "--samples",
-                "70000",
-                "--format",
-                "json",
-            ])
-            .args([
-                "--quiet",
-                "--threads",
-                threads,
-                "--out",
-                out.to_str().expect("utf8"),
-            ])
-            .output()
-            .expect("runs");
-        assert!(o.status.success());
-        outputs.push(o.stdout);
-        let _ = std::fs::remove_dir_all(&out);
-    }
+    let args = ["--samples", "70000", "--format", "json"];
+    let outputs = run_on_one_two_three_threads(&f, &args, "threads");
     assert_eq!(outputs[0], outputs[1], "1 thread vs 2 threads");
     assert_eq!(outputs[0], outputs[2], "1 thread vs 3 threads");
 }
@@ -188,31 +186,21 @@ fn precision_stops_at_the_same_sample_on_any_thread_count() {
     // Under --precision the run grows in steps that must not depend on the number of threads
     // (at 5% this scenario needs one step past its first 1,000 samples).
     let f = data("small-cloud.toml");
-    let mut outputs = Vec::new();
-    for threads in ["1", "2", "3"] {
-        let out = tmp(&format!("precision-threads{threads}"));
-        let o = cargo_bin_cmd!("gwsim")
-            .args(["run", f.to_str().expect("utf8"), "--samples", "1000"])
-            .args([
-                "--precision",
-                "5%",
-                "--format",
-                "json",
-                "--quiet",
-                "--no-charts",
-            ])
-            .args(["--threads", threads, "--out", out.to_str().expect("utf8")])
-            .output()
-            .expect("runs");
-        assert!(o.status.success());
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-        assert!(
-            v["samples"].as_u64().expect("samples") > 1000,
-            "one step at least"
-        );
-        outputs.push(o.stdout);
-        let _ = std::fs::remove_dir_all(&out);
-    }
+    let args = [
+        "--samples",
+        "1000",
+        "--precision",
+        "5%",
+        "--format",
+        "json",
+        "--no-charts",
+    ];
+    let outputs = run_on_one_two_three_threads(&f, &args, "precision-threads");
+    let v: serde_json::Value = serde_json::from_slice(&outputs[0]).expect("json");
+    assert!(
+        v["samples"].as_u64().expect("samples") > 1000,
+        "one step at least"
+    );
     assert_eq!(outputs[0], outputs[1], "1 thread vs 2 threads");
     assert_eq!(outputs[0], outputs[2], "1 thread vs 3 threads");
 }

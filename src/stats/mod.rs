@@ -366,14 +366,7 @@ impl BatchMoments {
         let n: u64 = cnt.iter().sum();
         let nan = values.len() as u64 - n;
         if n == 0 {
-            return BatchMoments {
-                n,
-                nan,
-                mean: 0.0,
-                m2: 0.0,
-                min: f64::INFINITY,
-                max: f64::NEG_INFINITY,
-            };
+            return Self::without_values(nan);
         }
         let mean = Self::mean_of(sum, n);
         let sq = Self::squares_general(values, mean);
@@ -386,14 +379,7 @@ impl BatchMoments {
         let n = first.count;
         let nan = values.len() as u64 - n;
         if n == 0 {
-            return BatchMoments {
-                n,
-                nan,
-                mean: 0.0,
-                m2: 0.0,
-                min: f64::INFINITY,
-                max: f64::NEG_INFINITY,
-            };
+            return Self::without_values(nan);
         }
         let mean = Self::mean_of(first.sum, n);
         let sq = if nan == 0 && mean.is_finite() {
@@ -402,6 +388,18 @@ impl BatchMoments {
             Self::squares_general(values, mean)
         };
         Self::finish(n, nan, mean, sq, first.min, first.max)
+    }
+
+    /// The moments of a batch of `nan` NaN values and nothing else.
+    fn without_values(nan: u64) -> BatchMoments {
+        BatchMoments {
+            n: 0,
+            nan,
+            mean: 0.0,
+            m2: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
     }
 
     /// Squared deviations from `mean` over four lanes, NaN deviations skipped.
@@ -526,6 +524,30 @@ impl FirstPass {
         self.max[l] = keep_max(self.max[l], v);
         ok
     }
+}
+
+/// The smallest and largest of `values` by comparison over four lanes (value `i` in lane
+/// `i mod 4`, lanes folded in order), NaN skipped: the rule of [`BatchMoments`]' extremes. ±∞
+/// when there is no value.
+fn min_max(values: &[f64]) -> (f64, f64) {
+    let mut min = [f64::INFINITY; 4];
+    let mut max = [f64::NEG_INFINITY; 4];
+    let chunks = values.chunks_exact(4);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for l in 0..4 {
+            min[l] = keep_min(min[l], c[l]);
+            max[l] = keep_max(max[l], c[l]);
+        }
+    }
+    for (l, &v) in tail.iter().enumerate() {
+        min[l] = keep_min(min[l], v);
+        max[l] = keep_max(max[l], v);
+    }
+    (
+        min.into_iter().fold(f64::INFINITY, keep_min),
+        max.into_iter().fold(f64::NEG_INFINITY, keep_max),
+    )
 }
 
 /// The smaller of `m` and `v`, `m` when they compare equal (so of −0 and +0 the one seen first)

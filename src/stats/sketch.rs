@@ -413,26 +413,7 @@ impl QuantileSketch {
 /// give the extreme keys except between −0 and +0, which compare equal: when an extreme is a
 /// zero, the values are searched for the zero of the other sign.
 fn key_range(values: &[f64]) -> (u64, u64) {
-    let mut min = [f64::INFINITY; 4];
-    let mut max = [f64::NEG_INFINITY; 4];
-    let chunks = values.chunks_exact(4);
-    let tail = chunks.remainder();
-    for c in chunks {
-        for l in 0..4 {
-            min[l] = if c[l] < min[l] { c[l] } else { min[l] };
-            max[l] = if c[l] > max[l] { c[l] } else { max[l] };
-        }
-    }
-    for (l, &v) in tail.iter().enumerate() {
-        min[l] = if v < min[l] { v } else { min[l] };
-        max[l] = if v > max[l] { v } else { max[l] };
-    }
-    let lo = min
-        .into_iter()
-        .fold(f64::INFINITY, |a, v| if v < a { v } else { a });
-    let hi = max
-        .into_iter()
-        .fold(f64::NEG_INFINITY, |a, v| if v > a { v } else { a });
+    let (lo, hi) = super::min_max(values);
     let has = |z: f64| values.iter().any(|v| v.to_bits() == z.to_bits());
     // A zero extreme is one of the values; the other zero, if present, may be the extreme key.
     let lo = if lo == 0.0 && has(-0.0) { -0.0 } else { lo };
