@@ -327,7 +327,7 @@ impl BatchMoments {
                 let mean = Self::mean_of(sum, n);
                 // With no NaN value and a finite mean, no deviation is NaN (only ∞ − ∞ would be).
                 if mean.is_finite() {
-                    let sq = Self::squares_without_nan(values, mean);
+                    let sq = Self::squares::<false>(values, mean);
                     return Self::finish(n, 0, mean, sq, min, max);
                 }
             }
@@ -369,7 +369,7 @@ impl BatchMoments {
             return Self::without_values(nan);
         }
         let mean = Self::mean_of(sum, n);
-        let sq = Self::squares_general(values, mean);
+        let sq = Self::squares::<true>(values, mean);
         Self::finish(n, nan, mean, sq, min, max)
     }
 
@@ -383,9 +383,9 @@ impl BatchMoments {
         }
         let mean = Self::mean_of(first.sum, n);
         let sq = if nan == 0 && mean.is_finite() {
-            Self::squares_without_nan(values, mean)
+            Self::squares::<false>(values, mean)
         } else {
-            Self::squares_general(values, mean)
+            Self::squares::<true>(values, mean)
         };
         Self::finish(n, nan, mean, sq, first.min, first.max)
     }
@@ -402,20 +402,23 @@ impl BatchMoments {
         }
     }
 
-    /// Squared deviations from `mean` over four lanes, NaN deviations skipped.
-    fn squares_general(values: &[f64], mean: f64) -> [f64; 4] {
+    /// Squared deviations from `mean` over four lanes; with `SKIP_NAN`, NaN deviations add
+    /// nothing (without, there must be none: the loop has no select per value).
+    fn squares<const SKIP_NAN: bool>(values: &[f64], mean: f64) -> [f64; 4] {
         let mut sq = [0.0f64; 4];
+        let square = |v: f64| {
+            let d = v - mean;
+            if SKIP_NAN && d.is_nan() { 0.0 } else { d * d }
+        };
         let chunks = values.chunks_exact(4);
         let tail = chunks.remainder();
         for c in chunks {
             for l in 0..4 {
-                let d = c[l] - mean;
-                sq[l] += if d.is_nan() { 0.0 } else { d * d };
+                sq[l] += square(c[l]);
             }
         }
         for (l, &v) in tail.iter().enumerate() {
-            let d = v - mean;
-            sq[l] += if d.is_nan() { 0.0 } else { d * d };
+            sq[l] += square(v);
         }
         sq
     }
@@ -442,25 +445,6 @@ impl BatchMoments {
             max[l] = keep_max(max[l], v);
         }
         (sum, min, max)
-    }
-
-    /// Squared deviations from `mean` over four lanes, for values none of whose deviations is
-    /// NaN.
-    fn squares_without_nan(values: &[f64], mean: f64) -> [f64; 4] {
-        let mut sq = [0.0f64; 4];
-        let chunks = values.chunks_exact(4);
-        let tail = chunks.remainder();
-        for c in chunks {
-            for l in 0..4 {
-                let d = c[l] - mean;
-                sq[l] += d * d;
-            }
-        }
-        for (l, &v) in tail.iter().enumerate() {
-            let d = v - mean;
-            sq[l] += d * d;
-        }
-        sq
     }
 
     fn mean_of(sum: [f64; 4], n: u64) -> f64 {
