@@ -321,18 +321,10 @@ impl BatchMoments {
         // Most columns hold no NaN: their passes need no per-value select, and vectorise.
         let nan = values.iter().filter(|v| v.is_nan()).count();
         if nan == 0 {
-            let (sum, min, max) = Self::first_pass_without_nan(values);
-            let n = values.len() as u64;
-            if n > 0 {
-                let mean = Self::mean_of(sum, n);
-                // With no NaN value and a finite mean, no deviation is NaN (only ∞ − ∞ would be).
-                if mean.is_finite() {
-                    let sq = Self::squares::<false>(values, mean);
-                    return Self::finish(n, 0, mean, sq, min, max);
-                }
-            }
+            Self::from_first_pass(values, &FirstPass::without_nan(values))
+        } else {
+            Self::of_general(values)
         }
-        Self::of_general(values)
     }
 
     /// Any values, NaN skipped: the reference for the fast passes (the same bits wherever they
@@ -382,6 +374,7 @@ impl BatchMoments {
             return Self::without_values(nan);
         }
         let mean = Self::mean_of(first.sum, n);
+        // With no NaN value and a finite mean, no deviation is NaN (only ∞ − ∞ would be).
         let sq = if nan == 0 && mean.is_finite() {
             Self::squares::<false>(values, mean)
         } else {
@@ -423,30 +416,6 @@ impl BatchMoments {
         sq
     }
 
-    /// Sums, minima and maxima over four lanes (value `i` in lane `i mod 4`), for values none
-    /// of which is NaN.
-    #[allow(clippy::type_complexity)]
-    fn first_pass_without_nan(values: &[f64]) -> ([f64; 4], [f64; 4], [f64; 4]) {
-        let mut sum = [0.0f64; 4];
-        let mut min = [f64::INFINITY; 4];
-        let mut max = [f64::NEG_INFINITY; 4];
-        let chunks = values.chunks_exact(4);
-        let tail = chunks.remainder();
-        for c in chunks {
-            for l in 0..4 {
-                sum[l] += c[l];
-                min[l] = keep_min(min[l], c[l]);
-                max[l] = keep_max(max[l], c[l]);
-            }
-        }
-        for (l, &v) in tail.iter().enumerate() {
-            sum[l] += v;
-            min[l] = keep_min(min[l], v);
-            max[l] = keep_max(max[l], v);
-        }
-        (sum, min, max)
-    }
-
     fn mean_of(sum: [f64; 4], n: u64) -> f64 {
         ((sum[0] + sum[1]) + (sum[2] + sum[3])) / n as f64
     }
@@ -464,8 +433,8 @@ impl BatchMoments {
             nan,
             mean,
             m2: (sq[0] + sq[1]) + (sq[2] + sq[3]),
-            min: min.into_iter().fold(f64::INFINITY, keep_min),
-            max: max.into_iter().fold(f64::NEG_INFINITY, keep_max),
+            min: fold_min(min),
+            max: fold_max(max),
         }
     }
 }
@@ -491,6 +460,28 @@ impl FirstPass {
         }
     }
 
+    /// The first pass over `values`, none of which is NaN: no select per value, so it vectorises.
+    pub(crate) fn without_nan(values: &[f64]) -> FirstPass {
+        let mut first = FirstPass::new();
+        let chunks = values.chunks_exact(4);
+        let tail = chunks.remainder();
+        for c in chunks {
+            for (l, &v) in c.iter().enumerate() {
+                first.take(l, v);
+            }
+        }
+        for (l, &v) in tail.iter().enumerate() {
+            first.take(l, v);
+        }
+        first.count = values.len() as u64;
+        first
+    }
+
+    /// The smallest and largest value, lanes folded in order (±∞ when there is none).
+    pub(crate) fn extremes(&self) -> (f64, f64) {
+        (fold_min(self.min), fold_max(self.max))
+    }
+
     /// Take `v`, a value that is not NaN, into lane `l`.
     #[inline(always)]
     pub(crate) fn take(&mut self, l: usize, v: f64) {
@@ -510,28 +501,14 @@ impl FirstPass {
     }
 }
 
-/// The smallest and largest of `values` by comparison over four lanes (value `i` in lane
-/// `i mod 4`, lanes folded in order), NaN skipped: the rule of [`BatchMoments`]' extremes. ±∞
-/// when there is no value.
-fn min_max(values: &[f64]) -> (f64, f64) {
-    let mut min = [f64::INFINITY; 4];
-    let mut max = [f64::NEG_INFINITY; 4];
-    let chunks = values.chunks_exact(4);
-    let tail = chunks.remainder();
-    for c in chunks {
-        for l in 0..4 {
-            min[l] = keep_min(min[l], c[l]);
-            max[l] = keep_max(max[l], c[l]);
-        }
-    }
-    for (l, &v) in tail.iter().enumerate() {
-        min[l] = keep_min(min[l], v);
-        max[l] = keep_max(max[l], v);
-    }
-    (
-        min.into_iter().fold(f64::INFINITY, keep_min),
-        max.into_iter().fold(f64::NEG_INFINITY, keep_max),
-    )
+/// The smallest of the lanes' minima, folded in order.
+fn fold_min(min: [f64; 4]) -> f64 {
+    min.into_iter().fold(f64::INFINITY, keep_min)
+}
+
+/// The largest of the lanes' maxima, folded in order.
+fn fold_max(max: [f64; 4]) -> f64 {
+    max.into_iter().fold(f64::NEG_INFINITY, keep_max)
 }
 
 /// The smaller of `m` and `v`, `m` when they compare equal (so of −0 and +0 the one seen first)

@@ -413,7 +413,7 @@ impl QuantileSketch {
 /// give the extreme keys except between −0 and +0, which compare equal: when an extreme is a
 /// zero, the values are searched for the zero of the other sign.
 fn key_range(values: &[f64]) -> (u64, u64) {
-    let (lo, hi) = super::min_max(values);
+    let (lo, hi) = FirstPass::without_nan(values).extremes();
     let has = |z: f64| values.iter().any(|v| v.to_bits() == z.to_bits());
     // A zero extreme is one of the values; the other zero, if present, may be the extreme key.
     let lo = if lo == 0.0 && has(-0.0) { -0.0 } else { lo };
