@@ -2,6 +2,9 @@
 //! rank error stays within the reported bound and below MODEL.md's 0.1%, on 2 M values of
 //! several shapes (and on a pathological one, through the compacting fallback).
 
+mod common;
+
+use common::rank_error;
 use gwsim::engine::{RunConfig, Silent, Simulation};
 use gwsim::scenario;
 use gwsim::stats::{Accumulator, PILOT, Phase, QuantileSketch, quantile_sorted};
@@ -33,24 +36,6 @@ fn column(n: usize, seed: u64, f: impl Fn(usize, &mut Lcg) -> f64) -> Vec<f64> {
     (0..n).map(|i| f(i, &mut g)).collect()
 }
 
-/// |F_n(x) − q| for the estimate x of the q-quantile, ties allowed for (the rank interval
-/// [#< x, #≤ x] / N, in numeric order: −0 = 0, as NumPy's interpolation treats them).
-fn rank_error(sorted: &[f64], q: f64, x: f64) -> f64 {
-    let n = sorted.len() as f64;
-    let below = sorted.partition_point(|&v| v < x) as f64 / n;
-    let upto = sorted.partition_point(|&v| v <= x) as f64 / n;
-    if q < below {
-        below - q
-    } else if q > upto {
-        q - upto
-    } else {
-        0.0
-    }
-}
-
-/// Push `x` in batches of 32,768 through an accumulator; check the phase, the rank error of
-/// every quantile of `QS` against the bound and 0.1%, and the exact min and max. Returns the
-/// worst rank error and the bound.
 fn check(name: &str, x: Vec<f64>, phase: Phase) -> (f64, f64) {
     let mut acc = Accumulator::new();
     for chunk in x.chunks(32_768) {

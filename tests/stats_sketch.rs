@@ -3,6 +3,9 @@
 //! few million values in a debug build). The default sketch's histogram phase has its own tests
 //! (`stats_histogram.rs`).
 
+mod common;
+
+use common::rank_error;
 use gwsim::stats::{Accumulator, PILOT, Phase, QuantileSketch, quantile_sorted};
 
 fn lcg(n: usize, seed: u64) -> Vec<f64> {
@@ -21,22 +24,11 @@ fn lcg(n: usize, seed: u64) -> Vec<f64> {
 /// The largest distance between q and the rank of the sketch's q-quantile in the data, over a
 /// grid of q; ties are allowed for (the rank interval [#< x, #≤ x] / N).
 fn worst_rank_error(sketch: &QuantileSketch, sorted: &[f64]) -> f64 {
-    let n = sorted.len() as f64;
     let qs: Vec<f64> = (0..=1000).map(|i| i as f64 / 1000.0).collect();
     let est = sketch.quantiles(&qs);
     qs.iter()
         .zip(&est)
-        .map(|(&q, &x)| {
-            let below = sorted.partition_point(|&v| v < x) as f64 / n;
-            let upto = sorted.partition_point(|&v| v <= x) as f64 / n;
-            if q < below {
-                below - q
-            } else if q > upto {
-                q - upto
-            } else {
-                0.0
-            }
-        })
+        .map(|(&q, &x)| rank_error(sorted, q, x))
         .fold(0.0, f64::max)
 }
 

@@ -35,3 +35,19 @@ pub fn run_json(args: &[&str]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
+
+/// |F_n(x) − q| for the estimate x of the q-quantile of `sorted` data, ties allowed for (the
+/// rank interval [#< x, #≤ x] / N, in numeric order: −0 = 0, as NumPy's interpolation treats
+/// them).
+pub fn rank_error(sorted: &[f64], q: f64, x: f64) -> f64 {
+    let n = sorted.len() as f64;
+    let below = sorted.partition_point(|&v| v < x) as f64 / n;
+    let upto = sorted.partition_point(|&v| v <= x) as f64 / n;
+    if q < below {
+        below - q
+    } else if q > upto {
+        q - upto
+    } else {
+        0.0
+    }
+}
