@@ -13,6 +13,9 @@ use gwsim::report::Report;
 use gwsim::scenario;
 use rayon::prelude::*;
 
+#[global_allocator]
+static ALLOC: gwsim::pages::LargePages = gwsim::pages::LargePages;
+
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()

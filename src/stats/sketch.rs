@@ -255,8 +255,7 @@ impl QuantileSketch {
     pub fn reserve(&mut self, additional: usize) {
         if self.is_exact() {
             let target = (self.exact.len() + additional).min(self.exact_threshold);
-            self.exact
-                .reserve_exact(target.saturating_sub(self.exact.len()));
+            self.grow_exact(target.saturating_sub(self.exact.len()));
         }
     }
 
@@ -375,8 +374,15 @@ impl QuantileSketch {
             let target = (2 * self.exact.capacity())
                 .max(needed)
                 .min(self.exact_threshold);
-            self.exact.reserve_exact(target - self.exact.len());
+            self.grow_exact(target - self.exact.len());
         }
+    }
+
+    /// Room for `additional` more pilot values, in huge pages where the system has them (the
+    /// pilot is written once, front to back: see [`crate::pages`]).
+    fn grow_exact(&mut self, additional: usize) {
+        self.exact.reserve_exact(additional);
+        crate::pages::prefer_huge_pages(self.exact.spare_capacity_mut());
     }
 
     /// The `q`-quantile (q in [0, 1]); NaN when empty or `q` is NaN.
