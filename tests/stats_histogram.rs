@@ -7,7 +7,7 @@ mod common;
 use common::rank_error;
 use gwsim::engine::{RunConfig, Silent, Simulation};
 use gwsim::scenario;
-use gwsim::stats::{Accumulator, PILOT, Phase, QuantileSketch, quantile_sorted};
+use gwsim::stats::{Accumulator, BatchMoments, PILOT, Phase, QuantileSketch, quantile_sorted};
 
 const QS: [f64; 9] = [0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999];
 const N: usize = 2_000_000;
@@ -406,5 +406,86 @@ fn moments_made_while_counting_have_the_bits_of_batch_moments() {
         );
         assert_eq!(counted.sketch().len(), counted.count());
         assert_eq!(counted.sketch().nan_count(), counted.nan_count());
+    }
+}
+
+#[test]
+fn one_reading_per_batch_gives_the_bits_of_moments_and_sketch_apart() {
+    // The accumulator stores a batch in the pilot, or counts it in the histogram, while making
+    // the moments' first pass. The reference takes them apart: each batch's moments from the
+    // general passes (Chan's update, spelled out here) and the values pushed to a sketch of
+    // their own. Batches of several sizes: one that fills the pilot exactly and one that
+    // straddles it; NaN and signed zeros in the pilot and after it, infinities after it; a column whose
+    // pilot fills exactly and then sees only NaN stays exact.
+    let mut x = column(PILOT + 200_001, 14, |i, g| match i % 997 {
+        0 => f64::NAN,
+        1 => -0.0,
+        2 => 0.0,
+        _ => (27.6 * g.uniform()).exp(),
+    });
+    x[PILOT + 11] = f64::NEG_INFINITY;
+    x[PILOT + 12] = f64::INFINITY;
+    let clean: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
+    let all_nan_after_full_pilot: Vec<f64> = clean[..PILOT]
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(f64::NAN, 5_000))
+        .collect();
+    let qs: Vec<f64> = (0..=200).map(|i| i as f64 / 200.0).collect();
+    for (data, batch, phase) in [
+        (&x, 32_768, Phase::Histogram),
+        (&x, 10_007, Phase::Histogram),
+        (&clean, 32_768, Phase::Histogram),
+        (&clean, 65_536, Phase::Histogram),
+        (&all_nan_after_full_pilot, 32_768, Phase::Exact),
+    ] {
+        let mut acc = Accumulator::new();
+        let mut sketch = QuantileSketch::new();
+        // (n, mean, m2, min, max)
+        let mut reference = (0u64, 0.0f64, 0.0f64, f64::INFINITY, f64::NEG_INFINITY);
+        for chunk in data.chunks(batch) {
+            acc.push_batch(chunk);
+            sketch.push(chunk);
+            let b = BatchMoments::of_general(chunk);
+            if b.n == 0 {
+                continue;
+            }
+            let (n, mean, m2, min, max) = reference;
+            reference = if n == 0 {
+                (b.n, b.mean, b.m2, b.min, b.max)
+            } else {
+                let (na, nb) = (n as f64, b.n as f64);
+                let delta = b.mean - mean;
+                (
+                    n + b.n,
+                    mean + delta * (nb / (na + nb)),
+                    m2 + b.m2 + delta * delta * (na * nb / (na + nb)),
+                    min.min(b.min),
+                    max.max(b.max),
+                )
+            };
+        }
+        let case = format!("batches of {batch}, {} values", data.len());
+        let (n, mean, m2, min, max) = reference;
+        assert_eq!(acc.sketch().phase(), phase, "{case}");
+        assert_eq!(sketch.phase(), phase, "{case}");
+        assert_eq!(acc.count(), n, "{case}");
+        assert_eq!(acc.nan_count(), data.len() as u64 - n, "{case}");
+        assert_eq!(acc.sketch().len(), n, "{case}");
+        assert_eq!(acc.sketch().nan_count(), sketch.nan_count(), "{case}");
+        let sd = (m2 / (n - 1) as f64).sqrt();
+        let got = [acc.mean(), acc.sd(), acc.min(), acc.max()].map(f64::to_bits);
+        assert_eq!(got, [mean, sd, min, max].map(f64::to_bits), "{case}");
+        let bits = |v: Vec<f64>| v.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+        assert_eq!(
+            bits(acc.sketch().quantiles(&qs)),
+            bits(sketch.quantiles(&qs)),
+            "{case}"
+        );
+        assert_eq!(
+            acc.sketch().rank_error_bound().to_bits(),
+            sketch.rank_error_bound().to_bits(),
+            "{case}"
+        );
     }
 }

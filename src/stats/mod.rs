@@ -563,8 +563,14 @@ impl Accumulator {
 
     /// Add one batch of values (in sample order).
     pub fn push_batch(&mut self, values: &[f64]) {
-        // In the histogram phase, one pass counts the values and makes the moments' first pass.
-        if let Some(first) = self.sketch.count_with_first_pass(values) {
+        // One pass stores the values in the pilot (while they fit) or counts them in the
+        // histogram, and makes the moments' first pass in the same reading.
+        self.sketch.leave_full_pilot(values);
+        let first = match self.sketch.store_with_first_pass(values) {
+            Some(first) => Some(first),
+            None => self.sketch.count_with_first_pass(values),
+        };
+        if let Some(first) = first {
             let b = BatchMoments::from_first_pass(values, &first);
             self.merge_moments(&b);
             return;

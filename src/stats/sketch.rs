@@ -284,7 +284,7 @@ impl QuantileSketch {
                     self.exact
                         .extend(values.iter().copied().filter(|v| !v.is_nan()));
                 }
-                self.note_pilot(from);
+                self.note_pilot(from, None);
                 self.count += added as u64;
                 return;
             }
@@ -304,7 +304,7 @@ impl QuantileSketch {
             let from = self.exact.len();
             self.exact
                 .extend(values[..split].iter().copied().filter(|v| !v.is_nan()));
-            self.note_pilot(from);
+            self.note_pilot(from, None);
             rest = &values[split..];
             self.leave_exact_phase();
         }
@@ -316,9 +316,59 @@ impl QuantileSketch {
         self.count += (added - consumed) as u64;
     }
 
+    /// In the exact phase, when `values` fit in the pilot: store them (NaN skipped and counted)
+    /// and return the first pass of their moments, made in the same reading of the values;
+    /// `None` otherwise (nothing done).
+    pub(super) fn store_with_first_pass(&mut self, values: &[f64]) -> Option<FirstPass> {
+        if !self.is_exact() || self.exact.len() + values.len() > self.exact_threshold {
+            return None;
+        }
+        self.reserve_exact_phase(values.len());
+        let from = self.exact.len();
+        let mut first = FirstPass::new();
+        let chunks = values.chunks_exact(4);
+        let tail = chunks.remainder();
+        let mut count = 0u64;
+        for c in chunks {
+            for (l, &v) in c.iter().enumerate() {
+                count += u64::from(first.take_any(l, v));
+            }
+            self.exact.extend_from_slice(c);
+        }
+        for (l, &v) in tail.iter().enumerate() {
+            count += u64::from(first.take_any(l, v));
+        }
+        self.exact.extend_from_slice(tail);
+        first.count = count;
+        let added = count as usize;
+        if added < values.len() {
+            // Some NaN: store the values again without them.
+            self.exact.truncate(from);
+            self.exact
+                .extend(values.iter().copied().filter(|v| !v.is_nan()));
+        }
+        self.note_pilot(from, Some(first.extremes()));
+        self.count += count;
+        self.nan += (values.len() - added) as u64;
+        Some(first)
+    }
+
+    /// Leave the exact phase if the pilot is full and `values` hold a value that is not NaN:
+    /// the values go to the histogram (or the compactor), as [`QuantileSketch::push`] would
+    /// send them.
+    pub(super) fn leave_full_pilot(&mut self, values: &[f64]) {
+        if self.is_exact()
+            && self.exact.len() == self.exact_threshold
+            && values.iter().any(|v| !v.is_nan())
+        {
+            self.leave_exact_phase();
+        }
+    }
+
     /// Note the range and the sample of the pilot values from `exact[from..]` on (just
-    /// stored), when the exact phase will end in a histogram.
-    fn note_pilot(&mut self, from: usize) {
+    /// stored), when the exact phase will end in a histogram. `extremes` are their smallest and
+    /// largest by comparison, when known.
+    fn note_pilot(&mut self, from: usize, extremes: Option<(f64, f64)>) {
         if !self.histogram_allowed {
             return;
         }
@@ -326,7 +376,8 @@ impl QuantileSketch {
         if new.is_empty() {
             return;
         }
-        let (lo, hi) = key_range(new);
+        let (min, max) = extremes.unwrap_or_else(|| FirstPass::without_nan(new).extremes());
+        let (lo, hi) = key_range(new, min, max);
         self.pilot_keys = Some(match self.pilot_keys {
             Some((l, h)) => (l.min(lo), h.max(hi)),
             None => (lo, hi),
@@ -415,11 +466,10 @@ impl QuantileSketch {
 }
 
 /// The keys of the smallest and largest of `values` (not empty, no NaN) in [`f64::total_cmp`]
-/// order. The extremes are found by comparing values, over four lanes (which vectorises); they
-/// give the extreme keys except between −0 and +0, which compare equal: when an extreme is a
-/// zero, the values are searched for the zero of the other sign.
-fn key_range(values: &[f64]) -> (u64, u64) {
-    let (lo, hi) = FirstPass::without_nan(values).extremes();
+/// order, given the smallest and largest found by comparing values (in any order). They give
+/// the extreme keys except between −0 and +0, which compare equal: when an extreme is a zero,
+/// the values are searched for the zero of the other sign.
+fn key_range(values: &[f64], lo: f64, hi: f64) -> (u64, u64) {
     let has = |z: f64| values.iter().any(|v| v.to_bits() == z.to_bits());
     // A zero extreme is one of the values; the other zero, if present, may be the extreme key.
     let lo = if lo == 0.0 && has(-0.0) { -0.0 } else { lo };
@@ -1201,7 +1251,16 @@ mod tests {
                 .collect(),
         ];
         for (i, v) in cases.iter().enumerate() {
-            assert_eq!(key_range(v), naive(v), "case {i}");
+            let (lo, hi) = FirstPass::without_nan(v).extremes();
+            assert_eq!(key_range(v, lo, hi), naive(v), "case {i}");
+            // The extremes by comparison in another order (reversed) give the same keys.
+            let (lo, hi) = v
+                .iter()
+                .rev()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                    (if x < a { x } else { a }, if x > b { x } else { b })
+                });
+            assert_eq!(key_range(v, lo, hi), naive(v), "case {i}, reversed");
         }
     }
 }
