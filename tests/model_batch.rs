@@ -46,8 +46,8 @@ fn check_batch(label: &str, sim: &Simulation, batch: u64, n: usize) -> usize {
     let plan = &sim.plan;
     let years = plan.years;
     let b: BatchOut = sim.run_batch(batch, n);
-    assert_eq!(b.metrics.len(), METRICS.len() * n);
-    assert_eq!(b.series.len(), SERIES.len() * years * n);
+    assert_eq!(b.metrics.len(), METRICS.len() * b.stride);
+    assert_eq!(b.series.len(), SERIES.len() * years * b.stride);
     let mut x = sim.template.clone();
     let mut out = Outputs::new(plan);
     let mut scratch = Scratch::new(plan);
@@ -55,11 +55,11 @@ fn check_batch(label: &str, sim: &Simulation, batch: u64, n: usize) -> usize {
     let mut nans = 0;
     for i in 0..n {
         for (p, input) in sim.inputs.iter().enumerate() {
-            x[input.index] = b.inputs[p * n + i];
+            x[input.index] = b.input(p)[i];
         }
         model::evaluate(plan, &x, &mut scratch, &mut out);
         for (m, metric) in METRICS.iter().enumerate() {
-            let (want, got) = (out.metrics[m], b.metrics[m * n + i]);
+            let (want, got) = (out.metrics[m], b.metric(m)[i]);
             nans += usize::from(got.is_nan());
             assert!(
                 same(want, got),
@@ -72,7 +72,7 @@ fn check_batch(label: &str, sim: &Simulation, batch: u64, n: usize) -> usize {
         }
         for (c, series) in SERIES.iter().enumerate() {
             for k in 0..years {
-                let (want, got) = (out.series[c * years + k], b.series[(c * years + k) * n + i]);
+                let (want, got) = (out.series[c * years + k], b.series_column(c * years + k)[i]);
                 nans += usize::from(got.is_nan());
                 assert!(
                     same(want, got),
@@ -294,9 +294,15 @@ fn direct_calls_on_any_length_match() {
         for (p, input) in sim.inputs.iter().enumerate() {
             values[input.index] = BatchValue::Drawn(&columns[p]);
         }
-        let mut metrics = vec![0.0; METRICS.len() * n];
-        let mut series = vec![0.0; SERIES.len() * years * n];
-        let counts = evaluate_batch(plan, &values, n, &mut metrics, &mut series);
+        // Columns a few values apart: the values between them are left alone.
+        let stride = n + 3;
+        let untouched = -7.25;
+        let mut metrics = vec![untouched; METRICS.len() * stride];
+        let mut series = vec![untouched; SERIES.len() * years * stride];
+        let counts = evaluate_batch(plan, &values, n, stride, &mut metrics, &mut series);
+        for column in metrics.chunks(stride).chain(series.chunks(stride)) {
+            assert!(column[n..].iter().all(|&v| v == untouched), "n {n}");
+        }
         let mut want = [0u64; PROBABILITIES.len()];
         let mut x = sim.template.clone();
         let mut out = Outputs::new(plan);
@@ -308,12 +314,15 @@ fn direct_calls_on_any_length_match() {
             model::evaluate(plan, &x, &mut scratch, &mut out);
             for m in 0..METRICS.len() {
                 assert!(
-                    same(out.metrics[m], metrics[m * n + i]),
+                    same(out.metrics[m], metrics[m * stride + i]),
                     "n {n}, sample {i}"
                 );
             }
             for c in 0..SERIES.len() * years {
-                assert!(same(out.series[c], series[c * n + i]), "n {n}, sample {i}");
+                assert!(
+                    same(out.series[c], series[c * stride + i]),
+                    "n {n}, sample {i}"
+                );
             }
             for (c, &hit) in want.iter_mut().zip(out.probabilities.iter()) {
                 *c += u64::from(hit);

@@ -478,10 +478,10 @@ impl SamplesCsv {
             row.clear();
             row.push((v.first + i as u64).to_string());
             for p in 0..self.n_inputs {
-                row.push(format!("{}", v.inputs[p * n + i]));
+                row.push(format!("{}", v.input(p)[i]));
             }
             for &m in &self.metrics {
-                let x = v.metrics[m * n + i];
+                let x = v.metric(m)[i];
                 row.push(if x.is_nan() {
                     String::new()
                 } else {

@@ -188,15 +188,12 @@ impl Comparison {
                 let n = batch[0].n;
                 for mc in &mut metrics {
                     let m = mc.metric as usize;
-                    fn col(o: &BatchOut, m: usize, n: usize) -> &[f64] {
-                        &o.metrics[m * n..(m + 1) * n]
-                    }
                     for (acc, o) in mc.per_scenario.iter_mut().zip(&batch) {
-                        acc.push_batch(col(o, m, n));
+                        acc.push_batch(o.metric(m));
                     }
-                    let base = col(&batch[0], m, n);
+                    let base = batch[0].metric(m);
                     for (p, o) in mc.differences.iter_mut().zip(&batch[1..]) {
-                        p.push_batch(base, col(o, m, n));
+                        p.push_batch(base, o.metric(m));
                     }
                 }
                 for pc in &mut probabilities {

@@ -336,12 +336,10 @@ fn spearman_samples(
         let outs: Vec<_> =
             pool.install(|| jobs.par_iter().map(|&(b, n)| sim.run_batch(b, n)).collect());
         for b in outs {
-            let n = b.n;
             for (p, col) in columns.iter_mut().enumerate() {
-                col.extend_from_slice(&b.inputs[p * n..(p + 1) * n]);
+                col.extend_from_slice(b.input(p));
             }
-            let mi = m as usize;
-            y.extend_from_slice(&b.metrics[mi * n..(mi + 1) * n]);
+            y.extend_from_slice(b.metric(m as usize));
         }
         progress(y.len() as u64);
     }

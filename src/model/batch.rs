@@ -48,20 +48,27 @@ impl<'a> Values<'a> {
 }
 
 /// Evaluate `n` samples. `values[v]` gives value `v` of every sample ([`Plan::paths`] order).
-/// Writes metric `m` (in [`METRICS`] order) of sample `i` to `metrics[m * n + i]` (NaN where
-/// undefined or absent) and series `s` (in [`SERIES`] order), year `k` to
-/// `series[(s * years + k) * n + i]`, and returns how many samples each probability's event held
-/// in. Sample by sample, the bits equal [`super::evaluate`]'s.
+/// Writes metric `m` (in [`METRICS`] order) of sample `i` to `metrics[m * stride + i]` (NaN
+/// where undefined or absent) and series `s` (in [`SERIES`] order), year `k` to
+/// `series[(s * years + k) * stride + i]`, and returns how many samples each probability's event
+/// held in; the `stride − n` values after each column are left alone. Sample by sample, the bits
+/// equal [`super::evaluate`]'s.
 pub fn evaluate_batch(
     plan: &Plan,
     values: &[BatchValue<'_>],
     n: usize,
+    stride: usize,
     metrics: &mut [f64],
     series: &mut [f64],
 ) -> [u64; PROBABILITIES.len()] {
     let years = plan.years;
-    assert_eq!(metrics.len(), METRICS.len() * n, "metric columns");
-    assert_eq!(series.len(), SERIES.len() * years * n, "series columns");
+    assert!(stride >= n, "columns of {n} values {stride} apart");
+    assert_eq!(metrics.len(), METRICS.len() * stride, "metric columns");
+    assert_eq!(
+        series.len(),
+        SERIES.len() * years * stride,
+        "series columns"
+    );
     for c in values {
         if let BatchValue::Drawn(c) = c {
             assert_eq!(c.len(), n, "a drawn column holds one value per sample");
@@ -87,7 +94,7 @@ pub fn evaluate_batch(
             len,
         };
         let at = Geometry {
-            n,
+            stride,
             start,
             len,
             years,
@@ -148,10 +155,11 @@ impl Scratch {
     }
 }
 
-/// Where one chunk's outputs sit: samples `start .. start + len` of an `n`-sample batch.
+/// Where one chunk's outputs sit: samples `start .. start + len` of a batch whose columns are
+/// `stride` values apart.
 #[derive(Debug, Clone, Copy)]
 struct Geometry {
-    n: usize,
+    stride: usize,
     start: usize,
     len: usize,
     years: usize,
@@ -159,11 +167,11 @@ struct Geometry {
 
 impl Geometry {
     fn metric(&self, m: Metric) -> Range<usize> {
-        let at = m as usize * self.n + self.start;
+        let at = m as usize * self.stride + self.start;
         at..at + self.len
     }
     fn series(&self, s: Series, k: usize) -> Range<usize> {
-        let at = (s as usize * self.years + k) * self.n + self.start;
+        let at = (s as usize * self.years + k) * self.stride + self.start;
         at..at + self.len
     }
 }
