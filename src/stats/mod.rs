@@ -490,6 +490,28 @@ impl FirstPass {
         self.max[l] = keep_max(self.max[l], v);
     }
 
+    /// Take `values` (NaN skipped and counted out) into the lanes, value `i` into lane
+    /// `i mod 4`; a pass made block by block must give every block but the last a multiple of
+    /// four values. The lanes are copied into locals for the block, so that they stay in
+    /// registers (and vectorise) instead of going through memory for every value.
+    #[inline]
+    pub(crate) fn take_block(&mut self, values: &[f64]) {
+        let mut lanes = *self;
+        let mut count = 0u64;
+        let chunks = values.chunks_exact(4);
+        let tail = chunks.remainder();
+        for c in chunks {
+            for (l, &v) in c.iter().enumerate() {
+                count += u64::from(lanes.take_any(l, v));
+            }
+        }
+        for (l, &v) in tail.iter().enumerate() {
+            count += u64::from(lanes.take_any(l, v));
+        }
+        lanes.count += count;
+        *self = lanes;
+    }
+
     /// Take `v`, which may be NaN, into lane `l`; returns whether it was a value.
     #[inline(always)]
     pub(crate) fn take_any(&mut self, l: usize, v: f64) -> bool {

@@ -107,6 +107,9 @@ const FALLBACK_SHARE_LOG2: u32 = 11;
 const TRIMS_LOG2: [u32; 2] = [10, 7];
 /// The grids are ranked, and the trimming points found, on every 8th value of the pilot.
 const GRID_SAMPLE_EVERY: usize = 8;
+/// Values per block when a batch is read once for two jobs (stored or counted, and the moments'
+/// first pass): 8 KiB, in the L1 cache for the second; a multiple of four (the lanes).
+const FIRST_PASS_BLOCK: usize = 1024;
 
 /// Which representation a sketch is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,20 +329,12 @@ impl QuantileSketch {
         self.reserve_exact_phase(values.len());
         let from = self.exact.len();
         let mut first = FirstPass::new();
-        let chunks = values.chunks_exact(4);
-        let tail = chunks.remainder();
-        let mut count = 0u64;
-        for c in chunks {
-            for (l, &v) in c.iter().enumerate() {
-                count += u64::from(first.take_any(l, v));
-            }
-            self.exact.extend_from_slice(c);
+        // Block by block, while the block is in the L1 cache.
+        for block in values.chunks(FIRST_PASS_BLOCK) {
+            first.take_block(block);
+            self.exact.extend_from_slice(block);
         }
-        for (l, &v) in tail.iter().enumerate() {
-            count += u64::from(first.take_any(l, v));
-        }
-        self.exact.extend_from_slice(tail);
-        first.count = count;
+        let count = first.count;
         let added = count as usize;
         if added < values.len() {
             // Some NaN: store the values again without them.
@@ -735,20 +730,11 @@ impl Histogram {
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
         h.since_spill = pilot.len() as u64;
         for part in pilot.chunks(1 << 13) {
-            let first = &mut FirstPass::new();
             let exceeded = match (grid, atoms) {
-                (g @ Grid::Key { .. }, false) => {
-                    h.count_on::<false, true, false>(part, g, limit, first)
-                }
-                (g @ Grid::Linear { .. }, false) => {
-                    h.count_on::<false, true, false>(part, g, limit, first)
-                }
-                (g @ Grid::Key { .. }, true) => {
-                    h.count_on::<true, true, false>(part, g, limit, first)
-                }
-                (g @ Grid::Linear { .. }, true) => {
-                    h.count_on::<true, true, false>(part, g, limit, first)
-                }
+                (g @ Grid::Key { .. }, false) => h.count_on::<false, true>(part, g, limit),
+                (g @ Grid::Linear { .. }, false) => h.count_on::<false, true>(part, g, limit),
+                (g @ Grid::Key { .. }, true) => h.count_on::<true, true>(part, g, limit),
+                (g @ Grid::Linear { .. }, true) => h.count_on::<true, true>(part, g, limit),
             };
             if exceeded {
                 return None;
@@ -782,21 +768,12 @@ impl Histogram {
     }
 
     fn count(&mut self, values: &[f64]) {
-        // Without a limit to check, the result is always false; the first pass is not wanted.
-        let first = &mut FirstPass::new();
+        // Without a limit to check, the result is always false.
         let _ = match (self.grid, self.atoms.is_some()) {
-            (g @ Grid::Key { .. }, false) => {
-                self.count_on::<false, false, false>(values, g, 0, first)
-            }
-            (g @ Grid::Linear { .. }, false) => {
-                self.count_on::<false, false, false>(values, g, 0, first)
-            }
-            (g @ Grid::Key { .. }, true) => {
-                self.count_on::<true, false, false>(values, g, 0, first)
-            }
-            (g @ Grid::Linear { .. }, true) => {
-                self.count_on::<true, false, false>(values, g, 0, first)
-            }
+            (g @ Grid::Key { .. }, false) => self.count_on::<false, false>(values, g, 0),
+            (g @ Grid::Linear { .. }, false) => self.count_on::<false, false>(values, g, 0),
+            (g @ Grid::Key { .. }, true) => self.count_on::<true, false>(values, g, 0),
+            (g @ Grid::Linear { .. }, true) => self.count_on::<true, false>(values, g, 0),
         };
     }
 
@@ -809,15 +786,13 @@ impl Histogram {
     /// registers (a push onto `below` cannot move `counts`).
     ///
     /// With `CHECK`, returns whether a bucket that is not a single value came to hold more than
-    /// `limit` values (else false). With `FIRST`, also makes the first pass of the values'
-    /// moments into `first` (the lanes of [`super::BatchMoments`]: value `i` in lane `i mod 4`).
+    /// `limit` values (else false).
     #[inline(always)]
-    fn count_on<const ATOMS: bool, const CHECK: bool, const FIRST: bool>(
+    fn count_on<const ATOMS: bool, const CHECK: bool>(
         &mut self,
         values: &[f64],
         grid: Grid,
         limit: u32,
-        first: &mut FirstPass,
     ) -> bool {
         let (key_lo, key_hi) = (self.key_lo, self.key_hi);
         let span = key_hi - key_lo;
@@ -876,16 +851,7 @@ impl Histogram {
             CHECK && u64::from(counts[b]) - atom_copies > u64::from(limit)
         }
         let mut exceeded = false;
-        let mut values_seen = 0u64;
-        let mut one = |l: usize,
-                       x: f64,
-                       counts: &mut [u32],
-                       atoms: &mut AtomsView<'_>,
-                       first: &mut FirstPass|
-         -> bool {
-            if FIRST {
-                values_seen += u64::from(first.take_any(l, x));
-            }
+        let mut one = |x: f64, counts: &mut [u32], atoms: &mut AtomsView<'_>| -> bool {
             let key = order_key(x);
             if key < key_lo || key > key_hi {
                 // NaN keys lie beyond ±∞: skipped (the caller counts them).
@@ -904,7 +870,6 @@ impl Histogram {
         let chunks = values.chunks_exact(4);
         let tail = chunks.remainder();
         // Chunks of four counted without a branch per value.
-        let mut fast = 0u64;
         for c in chunks {
             let keys = [
                 order_key(c[0]),
@@ -916,24 +881,17 @@ impl Histogram {
             if keys.iter().all(|&k| k.wrapping_sub(key_lo) <= span) {
                 // In the range: no NaN.
                 for l in 0..4 {
-                    if FIRST {
-                        first.take(l, c[l]);
-                    }
                     exceeded |=
                         count_in::<ATOMS, CHECK>(counts, atoms, grid, key_lo, c[l], keys[l], limit);
                 }
-                fast += 1;
             } else {
-                for (l, &x) in c.iter().enumerate() {
-                    exceeded |= one(l, x, counts, atoms, first);
+                for &x in c {
+                    exceeded |= one(x, counts, atoms);
                 }
             }
         }
-        for (l, &x) in tail.iter().enumerate() {
-            exceeded |= one(l, x, counts, atoms, first);
-        }
-        if FIRST {
-            first.count += 4 * fast + values_seen;
+        for &x in tail {
+            exceeded |= one(x, counts, atoms);
         }
         exceeded
     }
@@ -948,20 +906,12 @@ impl Histogram {
     fn push_with_first_pass(&mut self, values: &[f64]) -> FirstPass {
         self.make_room(values.len());
         let mut first = FirstPass::new();
-        let _ = match (self.grid, self.atoms.is_some()) {
-            (g @ Grid::Key { .. }, false) => {
-                self.count_on::<false, false, true>(values, g, 0, &mut first)
-            }
-            (g @ Grid::Linear { .. }, false) => {
-                self.count_on::<false, false, true>(values, g, 0, &mut first)
-            }
-            (g @ Grid::Key { .. }, true) => {
-                self.count_on::<true, false, true>(values, g, 0, &mut first)
-            }
-            (g @ Grid::Linear { .. }, true) => {
-                self.count_on::<true, false, true>(values, g, 0, &mut first)
-            }
-        };
+        // Block by block: the first pass over a block, then its count, while the block is in
+        // the L1 cache. Apart, each loop keeps its state in registers.
+        for block in values.chunks(FIRST_PASS_BLOCK) {
+            first.take_block(block);
+            self.count(block);
+        }
         first
     }
 
