@@ -287,7 +287,7 @@ fn direct_calls_on_any_length_match() {
     let full = sim.run_batch(0, 2 * CHUNK + 1);
     for n in [0, 1, 2, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 1] {
         let columns: Vec<Vec<f64>> = (0..sim.inputs.len())
-            .map(|p| full.inputs[p * full.n..p * full.n + n].to_vec())
+            .map(|p| full.input(p)[..n].to_vec())
             .collect();
         let mut values: Vec<BatchValue<'_>> =
             sim.template.iter().map(|&v| BatchValue::Fixed(v)).collect();

@@ -28,11 +28,11 @@ use crate::stats::{Accumulator, spearman};
 
 /// Samples per batch. LHS strata are per batch; changing this changes every published number.
 pub const BATCH_SIZE: usize = 32_768;
-/// Distance, in values, between two output columns (metrics, series) of a [`BatchOut`]: a
-/// batch's samples, then 4 KiB and one cache line of padding. The model writes dozens of
-/// columns side by side; were they 256 KiB apart, the same sample of every column would fall in
-/// the same cache sets once the buffer is physically contiguous (huge pages), and the model ran
-/// 2.5 times slower (measured). The padding spreads them over the sets.
+/// Distance, in values, between two columns (inputs, metrics, series) of a [`BatchOut`]: a
+/// batch's samples, then 4 KiB and one cache line of padding. The model reads and writes dozens
+/// of columns side by side; were they 256 KiB apart, the same sample of every column would fall
+/// in the same cache sets once the buffer is physically contiguous (huge pages), and the model
+/// ran 2.5 times slower (measured). The padding spreads them over the sets.
 pub const COLUMN_STRIDE: usize = BATCH_SIZE + 4096 / 8 + 64 / 8;
 /// Samples kept per correlated value to measure the rank correlation achieved.
 pub const CORRELATION_CHECK_SAMPLES: usize = 1 << 18;
@@ -154,10 +154,10 @@ pub struct BatchOut {
     /// Global index of the first sample.
     pub first: u64,
     pub n: usize,
-    /// Input `p` (in [`Simulation::inputs`] order), sample `i` at `inputs[p * n + i]`.
-    pub inputs: Vec<f64>,
-    /// Distance between two columns of `metrics` and of `series` ([`COLUMN_STRIDE`]).
+    /// Distance between two columns of `inputs`, `metrics` and `series` ([`COLUMN_STRIDE`]).
     pub stride: usize,
+    /// Input `p` (in [`Simulation::inputs`] order), sample `i` at `inputs[p * stride + i]`.
+    pub inputs: Vec<f64>,
     /// Metric `m` (in [`METRICS`] order), sample `i` at `metrics[m * stride + i]`; NaN where
     /// the sample's metric is undefined, and for metrics the scenario lacks.
     pub metrics: Vec<f64>,
@@ -170,7 +170,7 @@ pub struct BatchOut {
 impl BatchOut {
     /// Input `p` (in [`Simulation::inputs`] order) of every sample.
     pub fn input(&self, p: usize) -> &[f64] {
-        &self.inputs[p * self.n..(p + 1) * self.n]
+        &self.inputs[p * self.stride..p * self.stride + self.n]
     }
 
     /// Metric `m` (in [`METRICS`] order) of every sample.
@@ -185,7 +185,8 @@ impl BatchOut {
 }
 
 /// Make `v` `len` values long, zeros where it grows. A buffer allocated here asks for huge
-/// pages (see [`crate::pages`]): its columns are padded apart ([`COLUMN_STRIDE`]).
+/// pages (see [`crate::pages`]): its columns are padded apart ([`COLUMN_STRIDE`]). Resizing a
+/// reused buffer writes nothing.
 fn output_buffer(v: &mut Vec<f64>, len: usize) {
     if v.capacity() < len {
         v.reserve_exact(len - v.len());
@@ -265,22 +266,23 @@ impl Simulation {
         let k = self.inputs.len();
         b.first = batch * BATCH_SIZE as u64;
         b.n = n;
-        // The design overwrites every element; resizing only sets the length (no fill of a
-        // reused buffer).
+        let stride = COLUMN_STRIDE;
+        b.stride = stride;
+        // Every column is written below, from the design's uniforms to the model's outputs.
         let u = &mut b.inputs;
-        u.resize(k * n, 0.0);
+        output_buffer(u, k * stride);
         if k > 0 {
-            self.design.fill_batch(batch, n, u);
+            self.design.fill_batch_strided(batch, n, stride, u);
         }
         for (p, input) in self.inputs.iter().enumerate() {
-            input.marginal.quantile_slice(&mut u[p * n..(p + 1) * n]);
+            input
+                .marginal
+                .quantile_slice(&mut u[p * stride..p * stride + n]);
         }
         let nm = METRICS.len();
         let ns = SERIES.len() * plan.years;
-        // Every column is written below; resizing a reused buffer changes nothing.
-        b.stride = COLUMN_STRIDE;
-        output_buffer(&mut b.metrics, nm * COLUMN_STRIDE);
-        output_buffer(&mut b.series, ns * COLUMN_STRIDE);
+        output_buffer(&mut b.metrics, nm * stride);
+        output_buffer(&mut b.series, ns * stride);
         // The model, column by column: drawn values from the batch's input columns, the rest
         // fixed at the template.
         let mut values: Vec<BatchValue<'_>> = self
@@ -289,16 +291,10 @@ impl Simulation {
             .map(|&v| BatchValue::Fixed(v))
             .collect();
         for (p, input) in self.inputs.iter().enumerate() {
-            values[input.index] = BatchValue::Drawn(&b.inputs[p * n..(p + 1) * n]);
+            values[input.index] = BatchValue::Drawn(&b.inputs[p * stride..p * stride + n]);
         }
-        let prob_counts = model::evaluate_batch(
-            plan,
-            &values,
-            n,
-            COLUMN_STRIDE,
-            &mut b.metrics,
-            &mut b.series,
-        );
+        let prob_counts =
+            model::evaluate_batch(plan, &values, n, stride, &mut b.metrics, &mut b.series);
         b.prob_counts = prob_counts;
     }
 

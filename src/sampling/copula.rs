@@ -90,12 +90,13 @@ pub(crate) fn build(
 }
 
 impl Group {
-    /// Apply the copula in place to the `n` samples of column-major `out`.
-    pub(crate) fn apply(&self, n: usize, out: &mut [f64]) {
+    /// Apply the copula in place to the `n` samples of column-major `out`, columns `stride`
+    /// values apart.
+    pub(crate) fn apply(&self, n: usize, stride: usize, out: &mut [f64]) {
         let m = self.columns.len();
         // z = Φ⁻¹(u), column by column.
         for &c in &self.columns {
-            phi_inv_slice(&mut out[c * n..(c + 1) * n]);
+            phi_inv_slice(&mut out[c * stride..c * stride + n]);
         }
         // z' = L z in place: row k needs z_0 … z_k, so go from the last row up.
         for k in (1..m).rev() {
@@ -104,14 +105,14 @@ impl Group {
             for i in 0..n {
                 let mut acc = 0.0;
                 for (j, &lkj) in row.iter().enumerate() {
-                    acc += lkj * out[self.columns[j] * n + i];
+                    acc += lkj * out[self.columns[j] * stride + i];
                 }
-                out[ck * n + i] = acc;
+                out[ck * stride + i] = acc;
             }
         }
         // u' = Φ(z'), kept inside (0, 1). Row 0 of L is (1, 0, …): column 0 round-trips.
         for &c in &self.columns {
-            for z in &mut out[c * n..(c + 1) * n] {
+            for z in &mut out[c * stride..c * stride + n] {
                 *z = phi(*z).clamp(U_MIN, U_MAX);
             }
         }

@@ -151,12 +151,22 @@ impl Design {
     /// # Panics
     /// If `n > batch_size` or `out.len() < paths().len() * n` (a caller's bug).
     pub fn fill_batch(&self, batch: u64, n: usize, out: &mut [f64]) {
+        self.fill_batch_strided(batch, n, n, out);
+    }
+
+    /// [`Design::fill_batch`] with columns `stride` values apart: value `p`, sample `i` at
+    /// `out[p * stride + i]`; the values between columns are left alone. The same uniforms.
+    ///
+    /// # Panics
+    /// If `n > batch_size`, `stride < n` or `out.len() < paths().len() * stride`.
+    pub fn fill_batch_strided(&self, batch: u64, n: usize, stride: usize, out: &mut [f64]) {
         assert!(
             n <= self.batch_size,
             "batch of {n} samples exceeds the design's batch size {}",
             self.batch_size
         );
-        let needed = self.paths.len() * n;
+        assert!(stride >= n, "columns of {n} values {stride} apart");
+        let needed = self.paths.len() * stride;
         assert!(
             out.len() >= needed,
             "output of {} slots, {needed} needed",
@@ -168,7 +178,7 @@ impl Design {
         let out = &mut out[..needed];
         match self.sampler {
             SamplerKind::Mc => {
-                for (col, &key) in out.chunks_exact_mut(n).zip(&self.keys) {
+                for (col, &key) in columns(out, n, stride).zip(&self.keys) {
                     let mut rng = stream_from_key(key, batch);
                     for u in col.iter_mut() {
                         *u = open_uniform(rng.next_u64());
@@ -178,20 +188,20 @@ impl Design {
             SamplerKind::Lhs => {
                 // Stratum numbers as narrow as the batch allows (see `fill_lhs`).
                 if n <= 1 << 16 {
-                    fill_lhs_columns::<u16>(out, n, &self.keys, batch);
+                    fill_lhs_columns::<u16>(columns(out, n, stride), n, &self.keys, batch);
                 } else {
-                    fill_lhs_columns::<u32>(out, n, &self.keys, batch);
+                    fill_lhs_columns::<u32>(columns(out, n, stride), n, &self.keys, batch);
                 }
             }
             SamplerKind::Sobol => {
                 let start = batch.wrapping_mul(self.batch_size as u64);
-                for (col, dim) in out.chunks_exact_mut(n).zip(&self.sobol) {
+                for (col, dim) in columns(out, n, stride).zip(&self.sobol) {
                     dim.fill(start, col);
                 }
             }
         }
         for g in &self.groups {
-            g.apply(n, out);
+            g.apply(n, stride, out);
         }
     }
 
@@ -236,13 +246,24 @@ fn fill_lhs<T: Stratum>(rng: &mut Xoshiro256PlusPlus, col: &mut [f64], strata: &
     }
 }
 
-/// Every LHS column of a batch (`out` holds one column of `n` per key), two at a time: the two
-/// columns' streams are independent, so interleaving their draws lets the processor overlap
-/// the two generators' dependency chains. Each column gets exactly the draws of [`fill_lhs`].
-fn fill_lhs_columns<T: Stratum>(out: &mut [f64], n: usize, keys: &[u64], batch: u64) {
+/// The first `n` values of each `stride`-long column of `out`.
+fn columns(out: &mut [f64], n: usize, stride: usize) -> impl Iterator<Item = &mut [f64]> {
+    out.chunks_exact_mut(stride).map(move |c| &mut c[..n])
+}
+
+/// Every LHS column of a batch (`columns` yields one column of `n` per key), two at a time:
+/// the two columns' streams are independent, so interleaving their draws lets the processor
+/// overlap the two generators' dependency chains. Each column gets exactly the draws of
+/// [`fill_lhs`].
+fn fill_lhs_columns<'a, T: Stratum>(
+    columns: impl Iterator<Item = &'a mut [f64]>,
+    n: usize,
+    keys: &[u64],
+    batch: u64,
+) {
     let mut strata_a: Vec<T> = Vec::with_capacity(n);
     let mut strata_b: Vec<T> = Vec::with_capacity(n);
-    let mut cols = out.chunks_exact_mut(n).zip(keys);
+    let mut cols = columns.zip(keys);
     loop {
         match (cols.next(), cols.next()) {
             (Some((a, &ka)), Some((b, &kb))) => {
@@ -367,8 +388,14 @@ mod tests {
     fn lhs_columns_two_at_a_time_give_each_column_its_own_draws() {
         for (cols, n) in [(1, 5), (2, 100), (3, 32_768), (4, 4095), (5, 1)] {
             let keys: Vec<u64> = (0..cols).map(|c| 11 + 7 * c as u64).collect();
-            let mut out = vec![0.0; cols * n];
-            fill_lhs_columns::<u16>(&mut out, n, &keys, 9);
+            // Columns a few values apart: the values between them are left alone.
+            let stride = n + 3;
+            let mut out = vec![-1.0; cols * stride];
+            fill_lhs_columns::<u16>(columns(&mut out, n, stride), n, &keys, 9);
+            assert!(
+                out.chunks(stride)
+                    .all(|c| c[n..].iter().all(|&v| v == -1.0))
+            );
             for (c, &key) in keys.iter().enumerate() {
                 let mut want = vec![0.0; n];
                 fill_lhs(
@@ -376,7 +403,7 @@ mod tests {
                     &mut want,
                     &mut Vec::<u32>::new(),
                 );
-                let got = &out[c * n..(c + 1) * n];
+                let got = &out[c * stride..c * stride + n];
                 let same = got
                     .iter()
                     .zip(&want)
