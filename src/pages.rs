@@ -1,47 +1,108 @@
 //! Large blocks that can be backed by transparent huge pages.
 //!
-//! A run writes a few hundred MiB of fresh memory: every accumulator's exact pilot (2 MiB per
-//! column) and the batch buffers. With 4 KiB pages the kernel takes one page fault per 4 KiB on
+//! A run writes a few hundred MiB of fresh memory: the batch buffers and every accumulator's
+//! exact pilot (2 MiB per column). With 4 KiB pages the kernel takes one page fault per 4 KiB on
 //! first touch, and on a virtual machine those faults cost more than the writes themselves
 //! (about a fifth of a 1M-sample run's CPU time). Two pieces cut them:
 //!
-//! - [`LargePages`], the global allocator of the binary and the benchmarks, aligns every block
-//!   of at least 2 MiB to 2 MiB, so that such a block is made of whole huge pages;
-//! - [`prefer_huge_pages`] asks Linux (`madvise(MADV_HUGEPAGE)`) to back a block's whole 2 MiB
-//!   pages with huge pages, before anything is written to it: one fault per 2 MiB.
+//! - [`LargePages`], the global allocator of the binary and the benchmarks, maps every block of
+//!   at least 2 MiB on its own, aligned to 2 MiB and rounded up to whole huge pages. A fresh
+//!   mapping reads as zeros, so a zeroed block is not written twice (once by the kernel, once by
+//!   a fill);
+//! - [`prefer_huge_pages`] asks Linux (`madvise(MADV_HUGEPAGE)`) to back the whole huge pages of
+//!   a block with huge pages, before anything is written to it: one fault per 2 MiB.
 //!
-//! Only the pilots ask. The batch buffers do not: their dozens of columns, 256 KiB apart, would
-//! all map to the same cache sets once physically contiguous, and the model, which writes them
-//! side by side, runs twice as slowly (measured). With 4 KiB pages their physical addresses are
-//! scattered. Where transparent huge pages are off, or on other systems, nothing changes. Results
-//! never depend on any of this.
+//! The pilots and the batch buffers ask. A buffer of many columns that are read or written side
+//! by side must pad them apart (see `engine::COLUMN_STRIDE`): columns exactly 256 KiB apart
+//! share the same cache sets once physically contiguous, and the model ran 2.5 times slower.
+//! Where transparent huge pages are off, nothing changes but the alignment; on other systems the
+//! allocator is the system's. Results never depend on any of this.
 //!
 //! The binary and the benchmarks install the allocator with
 //! `#[global_allocator] static ALLOC: gwsim::pages::LargePages = gwsim::pages::LargePages;`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
-/// A huge page: blocks of at least this many bytes are aligned to it.
+/// A huge page: blocks of at least this many bytes are mapped on their own, aligned to it.
 pub const HUGE_PAGE: usize = 2 << 20;
 
-/// The system allocator, with large blocks aligned to [`HUGE_PAGE`].
+/// The system allocator, with large blocks mapped apart in whole huge pages (Linux).
 pub struct LargePages;
 
-/// The layout a block is really allocated with: large ones aligned to [`HUGE_PAGE`]. It depends
-/// on the requested layout alone, so `dealloc` finds the same one.
-fn actual(layout: Layout) -> Layout {
-    if layout.size() >= HUGE_PAGE && layout.align() < HUGE_PAGE {
-        // Fails only for sizes within 2 MiB of `isize::MAX`, which keep their layout.
-        Layout::from_size_align(layout.size(), HUGE_PAGE).unwrap_or(layout)
-    } else {
-        layout
+/// Whether a block is mapped on its own: at least a huge page, at most a huge page's alignment.
+fn is_large(layout: Layout) -> bool {
+    cfg!(target_os = "linux") && layout.size() >= HUGE_PAGE && layout.align() <= HUGE_PAGE
+}
+
+/// The length of the mapping of a large block of `size` bytes: whole huge pages.
+fn mapped_len(size: usize) -> usize {
+    // `size` is at most `isize::MAX`: no overflow.
+    size.next_multiple_of(HUGE_PAGE)
+}
+
+/// A fresh mapping of `mapped_len(size)` bytes aligned to [`HUGE_PAGE`], zero-filled; null when
+/// the system has no room.
+#[cfg(target_os = "linux")]
+fn map(size: usize) -> *mut u8 {
+    let len = mapped_len(size);
+    let Some(span) = len.checked_add(HUGE_PAGE) else {
+        return std::ptr::null_mut();
+    };
+    // SAFETY: a new private anonymous mapping, anywhere; nothing else is touched.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            span,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return std::ptr::null_mut();
+    }
+    let (p, start) = (p as usize, (p as usize).next_multiple_of(HUGE_PAGE));
+    let (end, span_end) = (start + len, p + span);
+    // SAFETY: both ranges lie in the mapping just made, outside the block handed out.
+    unsafe {
+        if start > p {
+            libc::munmap(p as *mut libc::c_void, start - p);
+        }
+        if span_end > end {
+            libc::munmap(end as *mut libc::c_void, span_end - end);
+        }
+    }
+    start as *mut u8
+}
+
+#[cfg(not(target_os = "linux"))]
+fn map(_size: usize) -> *mut u8 {
+    unreachable!("large blocks are mapped apart on Linux only")
+}
+
+/// Unmap a block from [`map`].
+///
+/// # Safety
+/// `ptr` must come from `map(size)` and not be used again.
+#[cfg(target_os = "linux")]
+unsafe fn unmap(ptr: *mut u8, size: usize) {
+    // SAFETY: the caller's promise: the whole mapping is ours to give back.
+    unsafe {
+        libc::munmap(ptr.cast(), mapped_len(size));
     }
 }
 
+#[cfg(not(target_os = "linux"))]
+unsafe fn unmap(_ptr: *mut u8, _size: usize) {
+    unreachable!("large blocks are mapped apart on Linux only")
+}
+
 /// Ask the kernel to back the whole huge pages inside `region` with huge pages, from their first
-/// touch on. Call it on memory not yet written (a vector's spare capacity). Without the
-/// alignment of [`LargePages`] a region rarely holds a whole huge page, and then nothing changes.
-pub fn prefer_huge_pages<T>(region: &mut [std::mem::MaybeUninit<T>]) {
+/// touch on. Call it on memory not yet written (a vector's spare capacity, or a block fresh from
+/// [`LargePages`], which reads as zeros until written). A region holds whole huge pages only if
+/// it is large and aligned, as [`LargePages`] makes them; otherwise nothing changes.
+pub fn prefer_huge_pages<T>(region: &mut [T]) {
     advise(region.as_mut_ptr().cast(), std::mem::size_of_val(region));
 }
 
@@ -61,32 +122,51 @@ fn advise(ptr: *mut u8, size: usize) {
 #[cfg(not(target_os = "linux"))]
 fn advise(_ptr: *mut u8, _size: usize) {}
 
-// SAFETY: every block is allocated and freed by `System` with the same layout (`actual` of the
-// requested one), and is at least as aligned as requested.
+// SAFETY: a large block is a mapping of its own, aligned to HUGE_PAGE (at least the requested
+// alignment) and at least the requested size, unmapped whole on dealloc; `is_large` depends on
+// the layout alone, so dealloc and realloc find the same kind of block. Small blocks are the
+// system's, with their layouts unchanged.
 unsafe impl GlobalAlloc for LargePages {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: `actual` keeps the requested size (non-zero, as the caller guarantees).
-        unsafe { System.alloc(actual(layout)) }
+        if is_large(layout) {
+            map(layout.size())
+        } else {
+            // SAFETY: the caller's layout, unchanged.
+            unsafe { System.alloc(layout) }
+        }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: as in `alloc`.
-        unsafe { System.alloc_zeroed(actual(layout)) }
+        if is_large(layout) {
+            // A fresh mapping reads as zeros: nothing to write (and nothing touched yet, so the
+            // caller may still ask for huge pages).
+            map(layout.size())
+        } else {
+            // SAFETY: as in `alloc`.
+            unsafe { System.alloc_zeroed(layout) }
+        }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` with `actual(layout)`.
-        unsafe { System.dealloc(ptr, actual(layout)) }
+        if is_large(layout) {
+            // SAFETY: a large block comes from `map(layout.size())`.
+            unsafe { unmap(ptr, layout.size()) }
+        } else {
+            // SAFETY: a small block comes from `System` with this layout.
+            unsafe { System.dealloc(ptr, layout) }
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let Ok(new) = Layout::from_size_align(new_size, layout.align()) else {
             return std::ptr::null_mut();
         };
-        if actual(layout) == layout && actual(new) == new {
-            // Both sizes small: the system's realloc, which may grow in place.
+        match (is_large(layout), is_large(new)) {
             // SAFETY: `ptr` came from `System` with `layout`.
-            return unsafe { System.realloc(ptr, layout, new_size) };
+            (false, false) => return unsafe { System.realloc(ptr, layout, new_size) },
+            // The mapping already has room.
+            (true, true) if mapped_len(new_size) == mapped_len(layout.size()) => return ptr,
+            _ => {}
         }
         // SAFETY: a fresh block, the overlap copied, the old block freed with its layout.
         unsafe {
@@ -108,60 +188,75 @@ mod tests {
         (i * 31 % 251) as u8
     }
 
+    fn layout(size: usize, align: usize) -> Layout {
+        Layout::from_size_align(size, align).expect("layout")
+    }
+
     #[test]
     fn large_blocks_are_aligned_and_keep_their_contents_through_realloc() {
         let a = LargePages;
-        let big = Layout::from_size_align(3 << 20, 8).expect("layout");
+        let big = layout(3 << 20, 8);
         // SAFETY: every block is used within its size and freed with the layout it has.
         unsafe {
             let p = a.alloc(big);
             assert!(!p.is_null());
-            assert_eq!(
-                p as usize % HUGE_PAGE,
-                0,
-                "a large block starts a huge page"
-            );
+            if cfg!(target_os = "linux") {
+                assert_eq!(
+                    p as usize % HUGE_PAGE,
+                    0,
+                    "a large block starts a huge page"
+                );
+            }
             for i in 0..big.size() {
                 *p.add(i) = pattern(i);
             }
-            // Larger: a new aligned block with the old contents.
-            let q = a.realloc(p, big, 5 << 20);
-            assert_eq!(q as usize % HUGE_PAGE, 0);
+            // Within the mapping's whole huge pages (4 MiB): the same block.
+            let grown = a.realloc(p, big, (7 << 20) / 2);
+            if cfg!(target_os = "linux") {
+                assert_eq!(grown, p);
+            }
+            // Larger: a new block with the old contents.
+            let q = a.realloc(grown, layout((7 << 20) / 2, 8), 5 << 20);
             assert!((0..big.size()).all(|i| *q.add(i) == pattern(i)));
             // Small: the first bytes kept.
-            let r = a.realloc(
-                q,
-                Layout::from_size_align(5 << 20, 8).expect("layout"),
-                4096,
-            );
+            let r = a.realloc(q, layout(5 << 20, 8), 4096);
             assert!((0..4096).all(|i| *r.add(i) == pattern(i)));
             // Small to small: the system's realloc.
-            let small = Layout::from_size_align(4096, 8).expect("layout");
-            let s = a.realloc(r, small, 8192);
-            assert_eq!(s as usize % 8, 0);
+            let s = a.realloc(r, layout(4096, 8), 8192);
             assert!((0..4096).all(|i| *s.add(i) == pattern(i)));
-            a.dealloc(s, Layout::from_size_align(8192, 8).expect("layout"));
+            // Back to large.
+            let t = a.realloc(s, layout(8192, 8), 2 << 20);
+            assert!((0..4096).all(|i| *t.add(i) == pattern(i)));
+            a.dealloc(t, layout(2 << 20, 8));
 
+            // A zeroed large block reads as zeros.
             let z = a.alloc_zeroed(big);
-            assert_eq!(z as usize % HUGE_PAGE, 0);
             assert!((0..big.size()).all(|i| *z.add(i) == 0));
             a.dealloc(z, big);
+
+            // Alignments beyond a huge page go to the system, and are kept.
+            let wide = layout(4 << 20, 4 << 20);
+            assert!(!is_large(wide));
+            let w = a.alloc(wide);
+            assert_eq!(w as usize % (4 << 20), 0);
+            a.dealloc(w, wide);
         }
-        // Alignments larger than a huge page are kept.
-        let wide = Layout::from_size_align(4 << 20, 4 << 20).expect("layout");
-        assert_eq!(actual(wide), wide);
-        let tiny = Layout::from_size_align(64, 8).expect("layout");
-        assert_eq!(actual(tiny), tiny);
+        assert!(!is_large(layout(64, 8)));
+        assert!(!is_large(layout(HUGE_PAGE - 8, 8)));
+        assert_eq!(is_large(layout(HUGE_PAGE, 8)), cfg!(target_os = "linux"));
     }
 
     #[test]
     fn advice_leaves_the_contents_alone() {
-        // The region is a vector's spare capacity; the advice changes how it is backed, never
-        // what it holds once written.
+        // A vector's spare capacity, then a zeroed vector: the advice changes how they are
+        // backed, never what they hold.
         let mut v: Vec<f64> = Vec::with_capacity(1 << 19);
         prefer_huge_pages(v.spare_capacity_mut());
         v.extend((0..1 << 19).map(|i| i as f64));
         assert!(v.iter().enumerate().all(|(i, &x)| x == i as f64));
+        let mut z = vec![0.0f64; 3 << 18];
+        prefer_huge_pages(&mut z);
+        assert!(z.iter().all(|&x| x == 0.0));
         // An empty region is fine.
         let mut e: Vec<f64> = Vec::new();
         prefer_huge_pages(e.spare_capacity_mut());

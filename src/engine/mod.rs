@@ -184,15 +184,16 @@ impl BatchOut {
     }
 }
 
-/// Make `v` `len` values long, zeros where it grows. A buffer allocated here asks for huge
-/// pages (see [`crate::pages`]): its columns are padded apart ([`COLUMN_STRIDE`]). Resizing a
-/// reused buffer writes nothing.
+/// Make `v` `len` values long. A buffer allocated here is fresh zeros that nothing has written
+/// yet (see [`crate::pages`]), and asks for huge pages: its columns are padded apart
+/// ([`COLUMN_STRIDE`]). A reused buffer keeps its values (every column is overwritten).
 fn output_buffer(v: &mut Vec<f64>, len: usize) {
     if v.capacity() < len {
-        v.reserve_exact(len - v.len());
-        crate::pages::prefer_huge_pages(v.spare_capacity_mut());
+        *v = vec![0.0; len];
+        crate::pages::prefer_huge_pages(v);
+    } else {
+        v.resize(len, 0.0);
     }
-    v.resize(len, 0.0);
 }
 
 impl Simulation {
