@@ -369,18 +369,23 @@ fn beyond_the_pilot_the_bits_do_not_depend_on_the_thread_count() {
     assert!(runs[0] == runs[1] && runs[0] == runs[2]);
 }
 
+/// `n` values whose magnitudes run from 1 to 1e12 (the lanes' sums round differently in any
+/// other order), with a NaN, a −0 and a +0 in every `period`.
+fn wide_column(n: usize, seed: u64, period: usize) -> Vec<f64> {
+    column(n, seed, |i, g| match i % period {
+        0 => f64::NAN,
+        1 => -0.0,
+        2 => 0.0,
+        _ => (27.6 * g.uniform()).exp(),
+    })
+}
+
 #[test]
 fn moments_made_while_counting_have_the_bits_of_batch_moments() {
     // In the histogram phase, the accumulator makes the moments' first pass while counting; a
     // sketch without a histogram phase leaves them to BatchMoments. Both must give the same
     // bits, with NaN, infinities (outside every grid), signed zeros and a short last batch.
-    let mut x = column(PILOT + 300_003, 12, |i, g| match i % 1_000 {
-        0 => f64::NAN,
-        1 => -0.0,
-        2 => 0.0,
-        // Magnitudes from 1 to 1e12: the lanes' sums round differently in any other order.
-        _ => (27.6 * g.uniform()).exp(),
-    });
+    let mut x = wide_column(PILOT + 300_003, 12, 1_000);
     x[PILOT + 7] = f64::INFINITY;
     x[PILOT + 70_001] = f64::NEG_INFINITY;
     x[PILOT + 99_999] = -f64::NAN;
@@ -415,14 +420,9 @@ fn one_reading_per_batch_gives_the_bits_of_moments_and_sketch_apart() {
     // the moments' first pass. The reference takes them apart: each batch's moments from the
     // general passes (Chan's update, spelled out here) and the values pushed to a sketch of
     // their own. Batches of several sizes: one that fills the pilot exactly and one that
-    // straddles it; NaN and signed zeros in the pilot and after it, infinities after it; a column whose
-    // pilot fills exactly and then sees only NaN stays exact.
-    let mut x = column(PILOT + 200_001, 14, |i, g| match i % 997 {
-        0 => f64::NAN,
-        1 => -0.0,
-        2 => 0.0,
-        _ => (27.6 * g.uniform()).exp(),
-    });
+    // straddles it; NaN and signed zeros in the pilot and after it, infinities after it; a
+    // column whose pilot fills exactly and then sees only NaN stays exact.
+    let mut x = wide_column(PILOT + 200_001, 14, 997);
     x[PILOT + 11] = f64::NEG_INFINITY;
     x[PILOT + 12] = f64::INFINITY;
     let clean: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
