@@ -185,12 +185,14 @@ impl BatchOut {
 }
 
 /// Make `v` `len` values long. A buffer allocated here is fresh zeros that nothing has written
-/// yet (see [`crate::pages`]), and asks for huge pages: its columns are padded apart
-/// ([`COLUMN_STRIDE`]). A reused buffer keeps its values (every column is overwritten).
-fn output_buffer(v: &mut Vec<f64>, len: usize) {
+/// yet (see [`crate::pages`]), and asks for huge pages when `huge` (its columns are padded
+/// apart, [`COLUMN_STRIDE`]). A reused buffer keeps its values (every column is overwritten).
+fn output_buffer(v: &mut Vec<f64>, len: usize, huge: bool) {
     if v.capacity() < len {
         *v = vec![0.0; len];
-        crate::pages::prefer_huge_pages(v);
+        if huge {
+            crate::pages::prefer_huge_pages(v);
+        }
     } else {
         v.resize(len, 0.0);
     }
@@ -270,8 +272,11 @@ impl Simulation {
         let stride = COLUMN_STRIDE;
         b.stride = stride;
         // Every column is written below, from the design's uniforms to the model's outputs.
+        // Huge pages only for full batches: a short last batch touches a few KiB of each
+        // column, and a huge page is resident whole once touched.
+        let huge = n == BATCH_SIZE;
         let u = &mut b.inputs;
-        output_buffer(u, k * stride);
+        output_buffer(u, k * stride, huge);
         if k > 0 {
             self.design.fill_batch_strided(batch, n, stride, u);
         }
@@ -282,8 +287,8 @@ impl Simulation {
         }
         let nm = METRICS.len();
         let ns = SERIES.len() * plan.years;
-        output_buffer(&mut b.metrics, nm * stride);
-        output_buffer(&mut b.series, ns * stride);
+        output_buffer(&mut b.metrics, nm * stride, huge);
+        output_buffer(&mut b.series, ns * stride, huge);
         // The model, column by column: drawn values from the batch's input columns, the rest
         // fixed at the template.
         let mut values: Vec<BatchValue<'_>> = self
