@@ -9,10 +9,10 @@
 //! - [`spearman`]: Pearson correlation of average ranks; NaN for fewer than two points, unequal
 //!   lengths, a constant side, or any NaN in the data.
 //! - [`Accumulator`]: per batch a two-pass [`BatchMoments`] (sum, then squared deviations from
-//!   the batch mean; in the sketch's histogram phase the first pass is made while the values
-//!   are counted, with the same bits), then Chan's pairwise update into the running moments, in
-//!   push order
-//!   (deterministic for a fixed batch order); exact min and max; a
+//!   the batch mean; the first pass is made block by block with the sketch's own reading of the
+//!   values, stored in its pilot or counted in its histogram, with the same bits), then Chan's
+//!   pairwise update into the running moments, in push order (deterministic for a fixed batch
+//!   order); exact min and max; a
 //!   [`QuantileSketch`] for quantiles (exact up to 2^18 values; beyond, a histogram built from
 //!   those values whose reported rank-error bound stays below 0.1%, or a compacting sketch with
 //!   rank error ≤ 16/65,536 ≈ 0.024%).
@@ -365,8 +365,9 @@ impl BatchMoments {
         Self::finish(n, nan, mean, sq, min, max)
     }
 
-    /// The moments from a first pass made elsewhere (the histogram's count, which reads each
-    /// value once for both): the second pass as [`BatchMoments::of`] makes it, the same bits.
+    /// The moments from a first pass made elsewhere (the pilot's store or the histogram's count,
+    /// which read each value once for both): the second pass as [`BatchMoments::of`] makes it,
+    /// the same bits.
     pub(crate) fn from_first_pass(values: &[f64], first: &FirstPass) -> BatchMoments {
         let n = first.count;
         let nan = values.len() as u64 - n;
