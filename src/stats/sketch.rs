@@ -1169,6 +1169,60 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_spilled_to_u64_keep_every_bucket_and_quantile() {
+        // The u32 counts spill into u64 ones before 2^32 − 1 values could overflow them. Rather
+        // than count four billion values, one copy of a histogram is told that it nearly has
+        // (only the counter since the last spill; its counts stay small), and both copies are
+        // given the same further values, through both counting paths: the spilled copy must
+        // hold the same buckets and give the same quantiles, bit for bit.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut values = |n: usize| -> Vec<f64> {
+            (0..n)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    ((state >> 11) as f64 / (1u64 << 53) as f64 * 9.0).exp()
+                })
+                .collect()
+        };
+        let mut plain = QuantileSketch::new();
+        for _ in 0..9 {
+            plain.push(&values(32_768));
+        }
+        assert_eq!(plain.phase(), Phase::Histogram);
+        let mut spilled = plain.clone();
+        let State::Histogram(h) = &mut spilled.state else {
+            unreachable!("in the histogram phase")
+        };
+        h.since_spill = u64::from(u32::MAX) - 1_000;
+        let (more, again) = (values(32_768), values(20_000));
+        for s in [&mut plain, &mut spilled] {
+            s.push(&more);
+            let State::Histogram(h) = &mut s.state else {
+                unreachable!("in the histogram phase")
+            };
+            let first = h.push_with_first_pass(&again);
+            assert_eq!(first.count, again.len() as u64);
+            s.count += first.count;
+        }
+        let (State::Histogram(a), State::Histogram(b)) = (&plain.state, &spilled.state) else {
+            unreachable!("in the histogram phase")
+        };
+        assert!(a.spilled.is_none(), "four billion values short of a spill");
+        assert!(b.spilled.is_some(), "the counter asked for a spill");
+        assert!(b.spilled.as_ref().is_some_and(|s| s.iter().any(|&c| c > 0)));
+        assert!((0..HISTOGRAM_BUCKETS).all(|i| a.bucket_count(i) == b.bucket_count(i)));
+        let qs: Vec<f64> = (0..=100).map(|i| f64::from(i) / 100.0).collect();
+        let bits = |v: Vec<f64>| v.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+        assert_eq!(bits(plain.quantiles(&qs)), bits(spilled.quantiles(&qs)));
+        assert_eq!(
+            plain.rank_error_bound().to_bits(),
+            spilled.rank_error_bound().to_bits()
+        );
+    }
+
+    #[test]
     fn key_range_is_the_range_of_the_keys() {
         let naive = |v: &[f64]| {
             let keys = v.iter().map(|&x| order_key(x));
