@@ -308,15 +308,9 @@ fn jitter2<T: Stratum>(
     b: &mut [f64],
     per_n: impl Fn(f64) -> f64,
 ) {
-    let one = |rng: &mut Xoshiro256PlusPlus, k: T| {
-        let k: f64 = k.into();
-        let u = per_n(k + open_uniform(rng.next_u64()));
-        let top = per_n(k + 1.0);
-        if u < top { u } else { top.next_down() }
-    };
     for (((xa, xb), &ka), &kb) in a.iter_mut().zip(b.iter_mut()).zip(sa).zip(sb) {
-        *xa = one(ra, ka);
-        *xb = one(rb, kb);
+        *xa = in_stratum(ra, ka, &per_n);
+        *xb = in_stratum(rb, kb, &per_n);
     }
 }
 
@@ -354,12 +348,18 @@ fn jitter<T: Stratum>(
     per_n: impl Fn(f64) -> f64,
 ) {
     for (slot, &k) in col.iter_mut().zip(strata) {
-        let k: f64 = k.into();
-        let u = per_n(k + open_uniform(rng.next_u64()));
-        // k + v may round up to k + 1 for large k: keep u inside its stratum [k/n, (k+1)/n).
-        let top = per_n(k + 1.0);
-        *slot = if u < top { u } else { top.next_down() };
+        *slot = in_stratum(rng, k, &per_n);
     }
+}
+
+/// One draw in stratum `k`: `(k + v) / n` for a uniform `v`, with `per_n` the division by `n`.
+#[inline(always)]
+fn in_stratum<T: Stratum>(rng: &mut Xoshiro256PlusPlus, k: T, per_n: &impl Fn(f64) -> f64) -> f64 {
+    let k: f64 = k.into();
+    let u = per_n(k + open_uniform(rng.next_u64()));
+    // k + v may round up to k + 1 for large k: keep u inside its stratum [k/n, (k+1)/n).
+    let top = per_n(k + 1.0);
+    if u < top { u } else { top.next_down() }
 }
 
 #[cfg(test)]
