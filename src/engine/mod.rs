@@ -170,18 +170,23 @@ pub struct BatchOut {
 impl BatchOut {
     /// Input `p` (in [`Simulation::inputs`] order) of every sample.
     pub fn input(&self, p: usize) -> &[f64] {
-        &self.inputs[p * self.stride..p * self.stride + self.n]
+        column(&self.inputs, p, self.stride, self.n)
     }
 
     /// Metric `m` (in [`METRICS`] order) of every sample.
     pub fn metric(&self, m: usize) -> &[f64] {
-        &self.metrics[m * self.stride..m * self.stride + self.n]
+        column(&self.metrics, m, self.stride, self.n)
     }
 
     /// Series column `j` (series `s`, year `k` at `j = s * years + k`) of every sample.
     pub fn series_column(&self, j: usize) -> &[f64] {
-        &self.series[j * self.stride..j * self.stride + self.n]
+        column(&self.series, j, self.stride, self.n)
     }
+}
+
+/// Column `j` of a buffer of columns `stride` values apart: its first `n` values.
+fn column(buf: &[f64], j: usize, stride: usize, n: usize) -> &[f64] {
+    &buf[j * stride..j * stride + n]
 }
 
 /// Make `v` `len` values long. A buffer allocated here is fresh zeros that nothing has written
@@ -297,7 +302,8 @@ impl Simulation {
             .map(|&v| BatchValue::Fixed(v))
             .collect();
         for (p, input) in self.inputs.iter().enumerate() {
-            values[input.index] = BatchValue::Drawn(&b.inputs[p * stride..p * stride + n]);
+            // The inputs field alone is borrowed: the model writes the output fields.
+            values[input.index] = BatchValue::Drawn(column(&b.inputs, p, stride, n));
         }
         let prob_counts =
             model::evaluate_batch(plan, &values, n, stride, &mut b.metrics, &mut b.series);
