@@ -10,7 +10,11 @@
 //!   mapping reads as zeros, so a zeroed block is not written twice (once by the kernel, once by
 //!   a fill);
 //! - [`prefer_huge_pages`] asks Linux (`madvise(MADV_HUGEPAGE)`) to back the whole huge pages of
-//!   a block with huge pages, before anything is written to it: one fault per 2 MiB.
+//!   a block with huge pages, before anything is written to it: one fault per 2 MiB;
+//! - blocks from 64 KiB up to 2 MiB (LHS strata, histogram counts, grid samples, rank vectors)
+//!   come from a pool in huge pages that keeps freed blocks for the next block of their size
+//!   class, where the system allocator gave the pages back and the next block faulted them in
+//!   again.
 //!
 //! The pilots and the batch buffers ask. A buffer of many columns that are read or written side
 //! by side must pad them apart (see `engine::COLUMN_STRIDE`): columns exactly 256 KiB apart
@@ -135,14 +139,101 @@ pub fn prefetch_read<T>(p: *const T) {
     let _ = p;
 }
 
+/// Blocks from this size up to [`HUGE_PAGE`] come from the [`Pool`].
+pub const POOL_MIN: usize = 64 << 10;
+/// Size classes of the pool: `POOL_MIN << c` bytes for `c < POOL_CLASSES` (64 KiB to 2 MiB).
+const POOL_CLASSES: usize = 6;
+/// The pool maps this much address space at a time (only what is touched becomes memory).
+const SLAB: usize = 32 << 20;
+
+/// The pool's size class for a layout: `Some(c)` when the block is served from class `c`.
+fn pool_class(layout: Layout) -> Option<usize> {
+    if !cfg!(target_os = "linux") || layout.size() < POOL_MIN || layout.size() >= HUGE_PAGE {
+        return None;
+    }
+    if layout.align() > POOL_MIN {
+        return None;
+    }
+    // size < 2 MiB, so the class is below POOL_CLASSES.
+    Some((layout.size().next_power_of_two() / POOL_MIN).trailing_zeros() as usize)
+}
+
+/// Mid-size blocks (64 KiB up to 2 MiB): a bump region backed by huge pages where the kernel
+/// offers them, and one free list per power-of-two size class. A freed block is kept for the
+/// next block of its class and never given back: the strata of an LHS batch, a histogram's
+/// counts, a grid sample are allocated again and again, and with the system allocator each time
+/// came back as fresh pages, one fault per 4 KiB. The pool holds at most, per class, as many
+/// blocks as were ever in use at once.
+struct Pool {
+    /// Next free byte of the current slab, and its end.
+    bump: usize,
+    end: usize,
+    /// Head of each class's free list; a free block holds the address of the next in its first
+    /// word (0 ends the list).
+    free: [usize; POOL_CLASSES],
+}
+
+static POOL: std::sync::Mutex<Pool> = std::sync::Mutex::new(Pool {
+    bump: 0,
+    end: 0,
+    free: [0; POOL_CLASSES],
+});
+
+impl Pool {
+    /// A block of class `c`, and whether it is fresh (never written: reads as zeros). Null when
+    /// the system has no room.
+    fn take(&mut self, c: usize) -> (*mut u8, bool) {
+        let head = self.free[c];
+        if head != 0 {
+            // SAFETY: a block on the free list is ours, and its first word is the next link.
+            self.free[c] = unsafe { *(head as *const usize) };
+            return (head as *mut u8, false);
+        }
+        let size = POOL_MIN << c;
+        let mut at = self.bump.next_multiple_of(size);
+        if self.bump == 0 || at + size > self.end {
+            let slab = map(SLAB);
+            if slab.is_null() {
+                return (std::ptr::null_mut(), false);
+            }
+            advise(slab, SLAB);
+            (self.bump, self.end) = (slab as usize, slab as usize + SLAB);
+            at = self.bump;
+        }
+        self.bump = at + size;
+        (at as *mut u8, true)
+    }
+
+    /// Give block `p` of class `c` back to its free list.
+    ///
+    /// # Safety
+    /// `p` must come from `take(c)` and not be used again.
+    unsafe fn give(&mut self, p: *mut u8, c: usize) {
+        // SAFETY: the block is at least 64 KiB and ours again; its first word becomes the link.
+        unsafe { *(p as *mut usize) = self.free[c] };
+        self.free[c] = p as usize;
+    }
+}
+
+/// The pool, locked. The lock is never held across a panic (nothing inside can panic), so a
+/// poisoned lock is still consistent.
+fn pool() -> std::sync::MutexGuard<'static, Pool> {
+    POOL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 // SAFETY: a large block is a mapping of its own, aligned to HUGE_PAGE (at least the requested
-// alignment) and at least the requested size, unmapped whole on dealloc; `is_large` depends on
-// the layout alone, so dealloc and realloc find the same kind of block. Small blocks are the
-// system's, with their layouts unchanged.
+// alignment) and at least the requested size, unmapped whole on dealloc. A pool block of class
+// c is `POOL_MIN << c` bytes (at least the requested size) aligned to its size (at least
+// POOL_MIN, at least the requested alignment), inside a slab that is never unmapped, and goes
+// back to its class's free list on dealloc. `is_large` and `pool_class` depend on the layout
+// alone, so dealloc and realloc find the same kind of block. Small blocks are the system's, with
+// their layouts unchanged.
 unsafe impl GlobalAlloc for LargePages {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if is_large(layout) {
             map(layout.size())
+        } else if let Some(c) = pool_class(layout) {
+            pool().take(c).0
         } else {
             // SAFETY: the caller's layout, unchanged.
             unsafe { System.alloc(layout) }
@@ -154,6 +245,13 @@ unsafe impl GlobalAlloc for LargePages {
             // A fresh mapping reads as zeros: nothing to write (and nothing touched yet, so the
             // caller may still ask for huge pages).
             map(layout.size())
+        } else if let Some(c) = pool_class(layout) {
+            let (p, fresh) = pool().take(c);
+            if !p.is_null() && !fresh {
+                // SAFETY: the block has at least `layout.size()` bytes, all ours.
+                unsafe { std::ptr::write_bytes(p, 0, layout.size()) };
+            }
+            p
         } else {
             // SAFETY: as in `alloc`.
             unsafe { System.alloc_zeroed(layout) }
@@ -164,6 +262,9 @@ unsafe impl GlobalAlloc for LargePages {
         if is_large(layout) {
             // SAFETY: a large block comes from `map(layout.size())`.
             unsafe { unmap(ptr, layout.size()) }
+        } else if let Some(c) = pool_class(layout) {
+            // SAFETY: a pool block of this layout comes from `take(c)`.
+            unsafe { pool().give(ptr, c) }
         } else {
             // SAFETY: a small block comes from `System` with this layout.
             unsafe { System.dealloc(ptr, layout) }
@@ -174,12 +275,18 @@ unsafe impl GlobalAlloc for LargePages {
         let Ok(new) = Layout::from_size_align(new_size, layout.align()) else {
             return std::ptr::null_mut();
         };
-        match (is_large(layout), is_large(new)) {
+        let system = |l: Layout| !is_large(l) && pool_class(l).is_none();
+        if system(layout) && system(new) {
             // SAFETY: `ptr` came from `System` with `layout`.
-            (false, false) => return unsafe { System.realloc(ptr, layout, new_size) },
+            return unsafe { System.realloc(ptr, layout, new_size) };
+        }
+        if is_large(layout) && is_large(new) && mapped_len(new_size) == mapped_len(layout.size()) {
             // The mapping already has room.
-            (true, true) if mapped_len(new_size) == mapped_len(layout.size()) => return ptr,
-            _ => {}
+            return ptr;
+        }
+        if pool_class(layout).is_some() && pool_class(layout) == pool_class(new) {
+            // The block already has room.
+            return ptr;
         }
         // SAFETY: a fresh block, the overlap copied, the old block freed with its layout.
         unsafe {
@@ -257,6 +364,80 @@ mod tests {
         assert!(!is_large(layout(64, 8)));
         assert!(!is_large(layout(HUGE_PAGE - 8, 8)));
         assert_eq!(is_large(layout(HUGE_PAGE, 8)), cfg!(target_os = "linux"));
+    }
+
+    #[test]
+    fn mid_size_blocks_come_from_the_pool_and_are_reused() {
+        let a = LargePages;
+        assert_eq!(pool_class(layout(POOL_MIN - 8, 8)), None);
+        assert_eq!(pool_class(layout(HUGE_PAGE, 8)), None);
+        assert_eq!(pool_class(layout(POOL_MIN, 2 * POOL_MIN)), None);
+        if !cfg!(target_os = "linux") {
+            assert_eq!(pool_class(layout(POOL_MIN, 8)), None);
+            return;
+        }
+        assert_eq!(pool_class(layout(POOL_MIN, 8)), Some(0));
+        assert_eq!(pool_class(layout(POOL_MIN + 1, 8)), Some(1));
+        assert_eq!(pool_class(layout(HUGE_PAGE - 8, 8)), Some(POOL_CLASSES - 1));
+        // SAFETY: every block is used within its size and freed with the layout it has.
+        unsafe {
+            for c in 0..POOL_CLASSES {
+                // The class's smallest block (class 0) or a block just short of its top.
+                let size = if c == 0 {
+                    POOL_MIN
+                } else {
+                    (POOL_MIN << c) - 24
+                };
+                let l = layout(size, 8);
+                let p = a.alloc(l);
+                assert!(!p.is_null());
+                assert_eq!(
+                    p as usize % (POOL_MIN << c),
+                    0,
+                    "class {c} is aligned to its size"
+                );
+                for i in 0..size {
+                    *p.add(i) = pattern(i);
+                }
+                // Within the class: the same block, contents kept.
+                let top = size.max((POOL_MIN << c) - 8);
+                let q = a.realloc(p, l, top);
+                assert_eq!(q, p);
+                assert!((0..size).all(|i| *q.add(i) == pattern(i)));
+                a.dealloc(q, layout(top, 8));
+                // A freed block is the next of its class (only this test uses the pool: the
+                // tests' allocator is the system's), and is zeroed when it comes back zeroed.
+                let z = a.alloc_zeroed(l);
+                assert_eq!(z, q, "class {c} reuses its freed block");
+                assert!((0..size).all(|i| *z.add(i) == 0), "class {c} zeroed");
+                a.dealloc(z, l);
+            }
+            // Growing across classes, then to a large block and back: contents kept.
+            let p = a.alloc(layout(100 << 10, 8));
+            for i in 0..(100 << 10) {
+                *p.add(i) = pattern(i);
+            }
+            let q = a.realloc(p, layout(100 << 10, 8), 700 << 10);
+            assert!((0..(100 << 10)).all(|i| *q.add(i) == pattern(i)));
+            let r = a.realloc(q, layout(700 << 10, 8), 3 << 20);
+            assert!((0..(100 << 10)).all(|i| *r.add(i) == pattern(i)));
+            let s = a.realloc(r, layout(3 << 20, 8), 80 << 10);
+            assert!((0..(80 << 10)).all(|i| *s.add(i) == pattern(i)));
+            a.dealloc(s, layout(80 << 10, 8));
+            // Many blocks at once stay apart: each keeps its own contents.
+            let l = layout(300 << 10, 8);
+            let blocks: Vec<*mut u8> = (0..40).map(|_| a.alloc(l)).collect();
+            for (k, &b) in blocks.iter().enumerate() {
+                std::ptr::write_bytes(b, k as u8, l.size());
+            }
+            for (k, &b) in blocks.iter().enumerate() {
+                assert!((0..l.size()).step_by(4093).all(|i| *b.add(i) == k as u8));
+                assert_eq!(*b.add(l.size() - 1), k as u8);
+            }
+            for b in blocks {
+                a.dealloc(b, l);
+            }
+        }
     }
 
     #[test]

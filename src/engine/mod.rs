@@ -191,12 +191,19 @@ fn column(buf: &[f64], j: usize, stride: usize, n: usize) -> &[f64] {
 
 /// Make `v` `len` values long. A buffer allocated here is fresh zeros that nothing has written
 /// yet (see [`crate::pages`]), and asks for huge pages when `huge` (its columns are padded
-/// apart, [`COLUMN_STRIDE`]). A reused buffer keeps its values (every column is overwritten).
+/// apart, [`COLUMN_STRIDE`]): for all of it, its capacity rounded up to whole huge pages (the
+/// allocator maps whole huge pages anyway, and advice covers only whole pages inside the
+/// vector; a tail left out took one fault per 4 KiB). A reused buffer keeps its values (every
+/// column is overwritten).
 fn output_buffer(v: &mut Vec<f64>, len: usize, huge: bool) {
     if v.capacity() < len {
-        *v = vec![0.0; len];
         if huge {
+            let whole = (len * size_of::<f64>()).next_multiple_of(crate::pages::HUGE_PAGE);
+            *v = vec![0.0; whole / size_of::<f64>()];
             crate::pages::prefer_huge_pages(v);
+            v.truncate(len);
+        } else {
+            *v = vec![0.0; len];
         }
     } else {
         v.resize(len, 0.0);
