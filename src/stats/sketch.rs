@@ -770,11 +770,74 @@ impl Histogram {
     fn count(&mut self, values: &[f64]) {
         // Without a limit to check, the result is always false.
         let _ = match (self.grid, self.atoms.is_some()) {
-            (g @ Grid::Key { .. }, false) => self.count_on::<false, false>(values, g, 0),
-            (g @ Grid::Linear { .. }, false) => self.count_on::<false, false>(values, g, 0),
+            (Grid::Key { shift }, false) => {
+                self.count_blocks(values, |_, key, key_lo| {
+                    // Any key: the mask keeps one outside the range a bucket number.
+                    (key.wrapping_sub(key_lo) >> shift) as usize & (HISTOGRAM_BUCKETS - 1)
+                });
+                false
+            }
+            (Grid::Linear { lo, scale }, false) => {
+                self.count_blocks(values, |x, _, _| {
+                    // The bucket of `Grid::bucket` for a value in the range (x ≥ lo), clamped in
+                    // floating point instead of after the conversion: the same number for every
+                    // value up to the last bucket and beyond. Any value: NaN and below-range
+                    // values go to 0 (`max` drops NaN).
+                    let t = ((x - lo) * scale)
+                        .max(0.0)
+                        .min((HISTOGRAM_BUCKETS - 1) as f64);
+                    // SAFETY: `t` is a number in [0, 65,535]: its truncation fits.
+                    unsafe { t.to_int_unchecked::<u32>() as usize }
+                });
+                false
+            }
             (g @ Grid::Key { .. }, true) => self.count_on::<true, false>(values, g, 0),
             (g @ Grid::Linear { .. }, true) => self.count_on::<true, false>(values, g, 0),
         };
+    }
+
+    /// Count `values` on a grid without atoms, whose bucket of a value in the range is
+    /// `bucket(x, key, key_lo)` (and, for any other value, some bucket number: it is not used).
+    ///
+    /// Block by block, in two loops: the first makes every value's bucket number and whether any
+    /// value lies outside the range, with nothing but arithmetic (vector instructions where the
+    /// processor has them); the second counts them. A block with a value outside the range
+    /// (beyond the grid, or NaN) is counted value by value, and its values outside go to the
+    /// exact lists in order, as [`Histogram::count_on`] does.
+    #[inline(always)]
+    fn count_blocks(&mut self, values: &[f64], bucket: impl Fn(f64, u64, u64) -> usize) {
+        const BLOCK: usize = 128;
+        let (key_lo, span) = (self.key_lo, self.key_hi - self.key_lo);
+        let counts = &mut self.counts[..HISTOGRAM_BUCKETS];
+        let mut buckets = [0u16; BLOCK];
+        for block in values.chunks(BLOCK) {
+            let mut outside = false;
+            for (b, &x) in buckets.iter_mut().zip(block) {
+                let key = order_key(x);
+                // `key − key_lo` wraps to a huge number below the range; NaN keys lie above it.
+                outside |= key.wrapping_sub(key_lo) > span;
+                // Every bucket number is below 65,536.
+                *b = bucket(x, key, key_lo) as u16;
+            }
+            if !outside {
+                for &b in &buckets[..block.len()] {
+                    counts[usize::from(b)] += 1;
+                }
+                continue;
+            }
+            for (&b, &x) in buckets.iter().zip(block) {
+                let key = order_key(x);
+                if key.wrapping_sub(key_lo) <= span {
+                    counts[usize::from(b)] += 1;
+                } else if x.is_nan() {
+                    // Skipped (the caller counts them).
+                } else if key < key_lo {
+                    self.below.push(x);
+                } else {
+                    self.above.push(x);
+                }
+            }
+        }
     }
 
     /// Count `values` on `grid`; with `ATOMS`, each bucket also notes whether it has held one
@@ -1220,6 +1283,93 @@ mod tests {
             plain.rank_error_bound().to_bits(),
             spilled.rank_error_bound().to_bits()
         );
+    }
+
+    #[test]
+    fn counting_in_blocks_gives_the_buckets_and_lists_of_the_grid_s_definition() {
+        // `Histogram::count` without atoms makes every bucket number of a block before counting
+        // them, with the linear grid clamped before its conversion. Against the definition,
+        // value by value (`Grid::bucket` in the range, the exact lists in order outside):
+        // values in and out of the range, at its ends, NaN, infinities and both zeros, in runs
+        // that start and end anywhere in a block.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut uniform = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (lo, hi) = (0.0, 3.5e9);
+        let mut values: Vec<f64> = (0..5_000).map(|_| lo + uniform() * (hi - lo)).collect();
+        let specials = [
+            lo,
+            hi,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -1.0,
+            hi.next_up(),
+            4e9,
+            hi.next_down(),
+            f64::MIN_POSITIVE,
+        ];
+        for (i, &x) in specials.iter().enumerate() {
+            // One special value every few hundred, and a run of them across a block's end.
+            values.insert(37 + 301 * i, x);
+        }
+        values.splice(250..250, specials.iter().copied());
+        let (key_lo, key_hi) = (order_key(lo), order_key(hi));
+        let span = key_hi - key_lo;
+        let shift = (64 - span.leading_zeros()).saturating_sub(16);
+        let grids = [
+            Grid::Key { shift },
+            Grid::Linear {
+                lo,
+                scale: HISTOGRAM_BUCKETS as f64 / (hi - lo),
+            },
+            // Half the buckets over the range: the clamp never bites.
+            Grid::Linear {
+                lo,
+                scale: HISTOGRAM_BUCKETS as f64 / 2.0 / (hi - lo),
+            },
+        ];
+        for grid in grids {
+            for (from, to) in [
+                (0, values.len()),
+                (0, 128),
+                (5, 133),
+                (200, 3_001),
+                (250, 261),
+            ] {
+                let part = &values[from..to];
+                let mut blocks = Histogram::empty(grid, key_lo, key_hi, None);
+                blocks.count(part);
+                let mut want = vec![0u32; HISTOGRAM_BUCKETS];
+                let (mut below, mut above) = (Vec::new(), Vec::new());
+                for &x in part {
+                    let key = order_key(x);
+                    if (key_lo..=key_hi).contains(&key) {
+                        want[grid.bucket(key_lo, x, key)] += 1;
+                    } else if x.is_nan() {
+                    } else if key < key_lo {
+                        below.push(x);
+                    } else {
+                        above.push(x);
+                    }
+                }
+                let what = format!("{grid:?}, values {from}..{to}");
+                assert!(blocks.counts[..] == want[..], "counts, {what}");
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&blocks.below), bits(&below), "below, {what}");
+                assert_eq!(bits(&blocks.above), bits(&above), "above, {what}");
+                assert!(want.iter().sum::<u32>() > 0, "{what} counts something");
+            }
+        }
+        // The last bucket holds the range's top on the full-width linear grid.
+        let mut h = Histogram::empty(grids[1], key_lo, key_hi, None);
+        h.count(&[hi]);
+        assert_eq!(h.counts[HISTOGRAM_BUCKETS - 1], 1);
     }
 
     #[test]
