@@ -31,6 +31,7 @@
 
 mod copula;
 mod joe_kuo;
+mod lanes;
 mod normal;
 mod rng;
 pub mod sobol;
@@ -251,49 +252,65 @@ fn columns(out: &mut [f64], n: usize, stride: usize) -> impl Iterator<Item = &mu
     out.chunks_exact_mut(stride).map(move |c| &mut c[..n])
 }
 
-/// Every LHS column of a batch (`columns` yields one column of `n` per key), two at a time:
-/// the two columns' streams are independent, so interleaving their draws lets the processor
-/// overlap the two generators' dependency chains. Each column gets exactly the draws of
-/// [`fill_lhs`].
+/// Every LHS column of a batch (`columns` yields one column of `n` per key). Eight at a time
+/// ([`lanes`]): the eight columns' generators are stepped side by side. A last group of three
+/// to seven columns fills its other lanes with columns drawn and thrown away; one or two
+/// columns left go two at a time: the two streams are independent, so interleaving their
+/// draws lets the processor overlap the two generators' dependency chains. Each column gets
+/// exactly the draws of [`fill_lhs`].
 fn fill_lhs_columns<'a, T: Stratum>(
     columns: impl Iterator<Item = &'a mut [f64]>,
     n: usize,
     keys: &[u64],
     batch: u64,
 ) {
+    use lanes::LANES;
+    let mut cols: Vec<(&mut [f64], u64)> = columns.zip(keys.iter().copied()).collect();
+    let mut rest = &mut cols[..];
+    let mut strata_lanes: Vec<[T; LANES]> = Vec::new();
+    while rest.len() >= 3 {
+        let (group, after) = rest.split_at_mut(rest.len().min(LANES));
+        let mut thrown = vec![0.0; (LANES - group.len()) * n];
+        let mut lane_keys = [0u64; LANES];
+        for (k, (_, key)) in lane_keys.iter_mut().zip(group.iter()) {
+            *k = *key;
+        }
+        let mut spare = thrown.chunks_exact_mut(n.max(1));
+        let mut group_cols = group.iter_mut().map(|(c, _)| &mut **c);
+        let mut lane_cols: [&mut [f64]; LANES] = std::array::from_fn(|_| {
+            group_cols
+                .next()
+                .or_else(|| spare.next().map(|c| &mut c[..n]))
+                .unwrap_or_default()
+        });
+        lanes::fill_lhs_lanes(&mut lane_cols, lane_keys, batch, n, &mut strata_lanes);
+        rest = after;
+    }
     let mut strata_a: Vec<T> = Vec::with_capacity(n);
     let mut strata_b: Vec<T> = Vec::with_capacity(n);
-    let mut cols = columns.zip(keys);
-    loop {
-        match (cols.next(), cols.next()) {
-            (Some((a, &ka)), Some((b, &kb))) => {
-                let mut ra = stream_from_key(ka, batch);
-                let mut rb = stream_from_key(kb, batch);
-                strata_a.clear();
-                strata_b.clear();
-                T::identity(n, &mut strata_a);
-                T::identity(n, &mut strata_b);
-                for i in (1..n).rev() {
-                    let ja = rng::bounded_u64(&mut ra, i as u64 + 1) as usize;
-                    let jb = rng::bounded_u64(&mut rb, i as u64 + 1) as usize;
-                    strata_a.swap(i, ja);
-                    strata_b.swap(i, jb);
-                }
-                let nf = n as f64;
-                if n.is_power_of_two() {
-                    jitter2(&mut ra, &mut rb, &strata_a, &strata_b, a, b, |x| {
-                        x * (1.0 / nf)
-                    });
-                } else {
-                    jitter2(&mut ra, &mut rb, &strata_a, &strata_b, a, b, |x| x / nf);
-                }
+    match rest {
+        [(a, ka), (b, kb)] => {
+            let mut ra = stream_from_key(*ka, batch);
+            let mut rb = stream_from_key(*kb, batch);
+            T::identity(n, &mut strata_a);
+            T::identity(n, &mut strata_b);
+            for i in (1..n).rev() {
+                let ja = rng::bounded_u64(&mut ra, i as u64 + 1) as usize;
+                let jb = rng::bounded_u64(&mut rb, i as u64 + 1) as usize;
+                strata_a.swap(i, ja);
+                strata_b.swap(i, jb);
             }
-            (Some((a, &ka)), None) => {
-                fill_lhs(&mut stream_from_key(ka, batch), a, &mut strata_a);
-                break;
+            let nf = n as f64;
+            if n.is_power_of_two() {
+                jitter2(&mut ra, &mut rb, &strata_a, &strata_b, a, b, |x| {
+                    x * (1.0 / nf)
+                });
+            } else {
+                jitter2(&mut ra, &mut rb, &strata_a, &strata_b, a, b, |x| x / nf);
             }
-            _ => break,
         }
+        [(a, ka)] => fill_lhs(&mut stream_from_key(*ka, batch), a, &mut strata_a),
+        _ => {}
     }
 }
 
@@ -318,6 +335,8 @@ fn jitter2<T: Stratum>(
 trait Stratum: Copy + Into<f64> {
     /// Append `0, 1, …, n − 1` (`1 ≤ n`, and `n − 1` must fit the type).
     fn identity(n: usize, v: &mut Vec<Self>);
+    /// Append `[i; LANES]` for `i` in `0, 1, …, n − 1`.
+    fn identity_lanes(n: usize, v: &mut Vec<[Self; lanes::LANES]>);
 }
 
 impl Stratum for u16 {
@@ -325,6 +344,11 @@ impl Stratum for u16 {
         assert!(n <= 1 << 16, "at most 65,536 strata in u16");
         // Exact: every number below n fits.
         v.extend((0..n).map(|i| i as u16));
+    }
+
+    fn identity_lanes(n: usize, v: &mut Vec<[u16; lanes::LANES]>) {
+        assert!(n <= 1 << 16, "at most 65,536 strata in u16");
+        v.extend((0..n).map(|i| [i as u16; lanes::LANES]));
     }
 }
 
@@ -336,6 +360,14 @@ impl Stratum for u32 {
         );
         // Exact: every number below n fits.
         v.extend((0..n).map(|i| i as u32));
+    }
+
+    fn identity_lanes(n: usize, v: &mut Vec<[u32; lanes::LANES]>) {
+        assert!(
+            u32::try_from(n - 1).is_ok(),
+            "fewer than 2^32 strata in u32"
+        );
+        v.extend((0..n).map(|i| [i as u32; lanes::LANES]));
     }
 }
 
@@ -355,8 +387,13 @@ fn jitter<T: Stratum>(
 /// One draw in stratum `k`: `(k + v) / n` for a uniform `v`, with `per_n` the division by `n`.
 #[inline(always)]
 fn in_stratum<T: Stratum>(rng: &mut Xoshiro256PlusPlus, k: T, per_n: &impl Fn(f64) -> f64) -> f64 {
-    let k: f64 = k.into();
-    let u = per_n(k + open_uniform(rng.next_u64()));
+    in_stratum_of(k.into(), open_uniform(rng.next_u64()), per_n)
+}
+
+/// `(k + v) / n` for stratum `k` and uniform `v`, with `per_n` the division by `n`.
+#[inline(always)]
+fn in_stratum_of(k: f64, v: f64, per_n: &impl Fn(f64) -> f64) -> f64 {
+    let u = per_n(k + v);
     // k + v may round up to k + 1 for large k: keep u inside its stratum [k/n, (k+1)/n).
     let top = per_n(k + 1.0);
     if u < top { u } else { top.next_down() }
@@ -385,13 +422,34 @@ mod tests {
     }
 
     #[test]
-    fn lhs_columns_two_at_a_time_give_each_column_its_own_draws() {
-        for (cols, n) in [(1, 5), (2, 100), (3, 32_768), (4, 4095), (5, 1)] {
+    fn lhs_columns_in_lanes_give_each_column_its_own_draws() {
+        // Eight lanes at a time, a last group of three to seven with lanes thrown away, one or
+        // two columns left: every column must get exactly `fill_lhs`'s draws.
+        let cases = [
+            (1, 5),
+            (2, 100),
+            (3, 32_768),
+            (4, 4095),
+            (5, 1),
+            (8, 1000),
+            (9, 300),
+            (10, 77),
+            (11, 4096),
+            (16, 33),
+            (17, 2),
+            (23, 32_768),
+        ];
+        for (case, (cols, n)) in cases.into_iter().enumerate() {
             let keys: Vec<u64> = (0..cols).map(|c| 11 + 7 * c as u64).collect();
             // Columns a few values apart: the values between them are left alone.
             let stride = n + 3;
             let mut out = vec![-1.0; cols * stride];
-            fill_lhs_columns::<u16>(columns(&mut out, n, stride), n, &keys, 9);
+            // Both widths of stratum numbers, in turn.
+            if case % 2 == 0 {
+                fill_lhs_columns::<u16>(columns(&mut out, n, stride), n, &keys, 9);
+            } else {
+                fill_lhs_columns::<u32>(columns(&mut out, n, stride), n, &keys, 9);
+            }
             assert!(
                 out.chunks(stride)
                     .all(|c| c[n..].iter().all(|&v| v == -1.0))
