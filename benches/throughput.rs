@@ -9,7 +9,9 @@
 //! Every timing runs in a process of its own (the benchmark starts itself again), as `gwsim run`
 //! does: a run pays for its fresh memory every time, never reusing what an earlier run in the
 //! same process freed. Building the simulation (the design, the tabulated quantile functions) is
-//! not timed. Set `GWSIM_BENCH_SAMPLES` / `GWSIM_BENCH_BIG` to change the sizes (`BIG=0` skips
+//! not timed. Each timing also gives the run's own CPU time and the CPU time the hypervisor stole
+//! from the machine meanwhile (`/proc/stat`'s steal, all cores; Linux): on a shared virtual
+//! machine a run that lost CPU to its neighbours shows it there. Set `GWSIM_BENCH_SAMPLES` / `GWSIM_BENCH_BIG` to change the sizes (`BIG=0` skips
 //! the 10M run), `GWSIM_BENCH_THREADS` (e.g. `1,2,4`) the thread counts.
 
 #[global_allocator]
@@ -41,7 +43,52 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-/// One timed run, in this (child) process: prints `seconds stats_seconds peak_mib`.
+/// Clock ticks per second of `/proc`'s CPU times.
+fn ticks_per_second() -> f64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sysconf reads a constant of the system.
+        let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        if t > 0 {
+            return t as f64;
+        }
+    }
+    100.0
+}
+
+/// CPU ticks the hypervisor has stolen from this machine since boot, all cores (Linux).
+fn stolen_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu = stat.lines().find(|l| l.starts_with("cpu "))?;
+    // cpu user nice system idle iowait irq softirq steal …
+    cpu.split_whitespace().nth(8)?.parse().ok()
+}
+
+/// CPU ticks this process has used, user and system (Linux).
+fn own_cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // After the command's closing parenthesis: state, ppid, … utime is the 12th, stime the 13th.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(utime + stime)
+}
+
+/// What one timed run measured.
+#[derive(Debug, Clone, Copy)]
+struct Timing {
+    secs: f64,
+    /// Of `secs`, building the report's statistics.
+    stats: f64,
+    peak_mib: f64,
+    /// CPU seconds of the run (NaN where unknown).
+    cpu: f64,
+    /// CPU seconds stolen by the hypervisor during the run, all cores (NaN where unknown).
+    stolen: f64,
+}
+
+/// One timed run, in this (child) process: prints `seconds stats_seconds peak_mib cpu stolen`.
 fn child(job: &str) {
     let mut words = job.split_whitespace();
     let (kind, threads, n) = match (words.next(), words.next(), words.next()) {
@@ -60,6 +107,7 @@ fn child(job: &str) {
         ..RunConfig::from_scenario(&s)
     };
     let sim = Simulation::new(&s, &cfg).expect("simulation");
+    let (cpu0, stolen0) = (own_cpu_ticks(), stolen_ticks());
     let (secs, stats) = if kind == "core" {
         // The engine's core alone: sampling and the model over every batch, in parallel,
         // without the statistics (no moments, no quantiles).
@@ -91,11 +139,18 @@ fn child(job: &str) {
         assert!(!report.metrics.is_empty());
         (secs, secs - ran)
     };
-    println!("{secs} {stats} {}", peak_rss_mib().unwrap_or(f64::NAN));
+    let delta = |a: Option<u64>, b: Option<u64>| match (a, b) {
+        (Some(a), Some(b)) => b.saturating_sub(a) as f64 / ticks_per_second(),
+        _ => f64::NAN,
+    };
+    let cpu = delta(cpu0, own_cpu_ticks());
+    let stolen = delta(stolen0, stolen_ticks());
+    let peak = peak_rss_mib().unwrap_or(f64::NAN);
+    println!("{secs} {stats} {peak} {cpu} {stolen}");
 }
 
-/// Time one run in a fresh process: `(seconds, seconds of report statistics, peak MiB)`.
-fn spawn(kind: &str, threads: usize, samples: u64) -> (f64, f64, f64) {
+/// Time one run in a fresh process.
+fn spawn(kind: &str, threads: usize, samples: u64) -> Timing {
     let exe = std::env::current_exe().expect("the benchmark's own path");
     let out = Command::new(exe)
         .env(CHILD, format!("{kind} {threads} {samples}"))
@@ -111,17 +166,30 @@ fn spawn(kind: &str, threads: usize, samples: u64) -> (f64, f64, f64) {
         .split_whitespace()
         .map(|w| w.parse().expect("a number"))
         .collect();
-    assert_eq!(v.len(), 3, "child printed '{text}'");
-    (v[0], v[1], v[2])
+    assert_eq!(v.len(), 5, "child printed '{text}'");
+    Timing {
+        secs: v[0],
+        stats: v[1],
+        peak_mib: v[2],
+        cpu: v[3],
+        stolen: v[4],
+    }
 }
 
 /// The best of three runs (each in its own process).
-fn best_of_3(kind: &str, threads: usize, samples: u64) -> (f64, f64) {
+fn best_of_3(kind: &str, threads: usize, samples: u64) -> Timing {
     (0..3)
         .map(|_| spawn(kind, threads, samples))
-        .map(|(secs, stats, _)| (secs, stats))
-        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .min_by(|a, b| a.secs.total_cmp(&b.secs))
         .expect("three runs")
+}
+
+/// The run's CPU time and the time stolen meanwhile, for a line of the report.
+fn cpu_note(t: &Timing) -> String {
+    format!(
+        "CPU time {:.2} s, stolen by the hypervisor {:.2} s",
+        t.cpu, t.stolen
+    )
 }
 
 fn main() {
@@ -145,28 +213,37 @@ fn main() {
         .map(|v| v.split(',').filter_map(|t| t.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 2]);
     for threads in thread_counts {
-        let (best, stats) = best_of_3("full", threads, n);
+        let t = best_of_3("full", threads, n);
         println!(
-            "threads {threads}: {n} samples in {best:.3} s = {:.2} M samples/s \
-             ({stats:.3} s of it building the report's statistics)",
-            n as f64 / best / 1e6
+            "threads {threads}: {n} samples in {:.3} s = {:.2} M samples/s \
+             ({:.3} s of it building the report's statistics; {})",
+            t.secs,
+            n as f64 / t.secs / 1e6,
+            t.stats,
+            cpu_note(&t)
         );
     }
-    let (core, _) = best_of_3("core", 2, n);
+    let core = best_of_3("core", 2, n);
     println!(
-        "threads 2, sampling and model only (no statistics): {n} samples in {core:.3} s = {:.2} M samples/s",
-        n as f64 / core / 1e6
+        "threads 2, sampling and model only (no statistics): {n} samples in {:.3} s = {:.2} M \
+         samples/s ({})",
+        core.secs,
+        n as f64 / core.secs / 1e6,
+        cpu_note(&core)
     );
     if big > 0 {
-        let (secs, _, peak) = spawn("full", 2, big);
+        let t = spawn("full", 2, big);
         println!(
-            "threads 2: {big} samples in {secs:.2} s = {:.2} M samples/s; peak resident memory {} MiB",
-            big as f64 / secs / 1e6,
-            if peak.is_nan() {
+            "threads 2: {big} samples in {:.2} s = {:.2} M samples/s; peak resident memory {} \
+             MiB ({})",
+            t.secs,
+            big as f64 / t.secs / 1e6,
+            if t.peak_mib.is_nan() {
                 "n/a".to_string()
             } else {
-                format!("{peak:.0}")
-            }
+                format!("{:.0}", t.peak_mib)
+            },
+            cpu_note(&t)
         );
     }
 }
