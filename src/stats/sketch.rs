@@ -730,11 +730,10 @@ impl Histogram {
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
         h.since_spill = pilot.len() as u64;
         for part in pilot.chunks(1 << 13) {
-            let exceeded = match (grid, atoms) {
-                (g @ Grid::Key { .. }, false) => h.count_on::<false, true>(part, g, limit),
-                (g @ Grid::Linear { .. }, false) => h.count_on::<false, true>(part, g, limit),
-                (g @ Grid::Key { .. }, true) => h.count_on::<true, true>(part, g, limit),
-                (g @ Grid::Linear { .. }, true) => h.count_on::<true, true>(part, g, limit),
+            let exceeded = match grid {
+                _ if !atoms => h.count_plain::<true>(part, limit),
+                g @ Grid::Key { .. } => h.count_on::<true, true>(part, g, limit),
+                g @ Grid::Linear { .. } => h.count_on::<true, true>(part, g, limit),
             };
             if exceeded {
                 return None;
@@ -769,16 +768,23 @@ impl Histogram {
 
     fn count(&mut self, values: &[f64]) {
         // Without a limit to check, the result is always false.
-        let _ = match (self.grid, self.atoms.is_some()) {
-            (Grid::Key { shift }, false) => {
-                self.count_blocks(values, |_, key, key_lo| {
-                    // Any key: the mask keeps one outside the range a bucket number.
-                    (key.wrapping_sub(key_lo) >> shift) as usize & (HISTOGRAM_BUCKETS - 1)
-                });
-                false
-            }
-            (Grid::Linear { lo, scale }, false) => {
-                self.count_blocks(values, |x, _, _| {
+        let _ = match self.grid {
+            _ if self.atoms.is_none() => self.count_plain::<false>(values, 0),
+            g @ Grid::Key { .. } => self.count_on::<true, false>(values, g, 0),
+            g @ Grid::Linear { .. } => self.count_on::<true, false>(values, g, 0),
+        };
+    }
+
+    /// Count `values` on the grid, which has no atoms ([`Histogram::count_blocks`]); with
+    /// `CHECK`, returns whether a bucket came to hold more than `limit` values (else false).
+    fn count_plain<const CHECK: bool>(&mut self, values: &[f64], limit: u32) -> bool {
+        match self.grid {
+            Grid::Key { shift } => self.count_blocks::<CHECK>(values, limit, |_, key, key_lo| {
+                // Any key: the mask keeps one outside the range a bucket number.
+                (key.wrapping_sub(key_lo) >> shift) as usize & (HISTOGRAM_BUCKETS - 1)
+            }),
+            Grid::Linear { lo, scale } => {
+                self.count_blocks::<CHECK>(values, limit, |x, _, _| {
                     // The bucket of `Grid::bucket` for a value in the range (x ≥ lo), clamped in
                     // floating point instead of after the conversion: the same number for every
                     // value up to the last bucket and beyond. Any value: NaN and below-range
@@ -788,16 +794,16 @@ impl Histogram {
                         .min((HISTOGRAM_BUCKETS - 1) as f64);
                     // SAFETY: `t` is a number in [0, 65,535]: its truncation fits.
                     unsafe { t.to_int_unchecked::<u32>() as usize }
-                });
-                false
+                })
             }
-            (g @ Grid::Key { .. }, true) => self.count_on::<true, false>(values, g, 0),
-            (g @ Grid::Linear { .. }, true) => self.count_on::<true, false>(values, g, 0),
-        };
+        }
     }
 
     /// Count `values` on a grid without atoms, whose bucket of a value in the range is
     /// `bucket(x, key, key_lo)` (and, for any other value, some bucket number: it is not used).
+    /// With `CHECK`, returns whether a bucket it counted into came to hold more than `limit`
+    /// values (without atoms every bucket of a grid tried is inexact), as
+    /// [`Histogram::count_on`] does; else false.
     ///
     /// Block by block, in two loops: the first makes every value's bucket number and whether any
     /// value lies outside the range, with nothing but arithmetic (vector instructions where the
@@ -805,11 +811,25 @@ impl Histogram {
     /// (beyond the grid, or NaN) is counted value by value, and its values outside go to the
     /// exact lists in order, as [`Histogram::count_on`] does.
     #[inline(always)]
-    fn count_blocks(&mut self, values: &[f64], bucket: impl Fn(f64, u64, u64) -> usize) {
+    fn count_blocks<const CHECK: bool>(
+        &mut self,
+        values: &[f64],
+        limit: u32,
+        bucket: impl Fn(f64, u64, u64) -> usize,
+    ) -> bool {
         const BLOCK: usize = 128;
         let (key_lo, span) = (self.key_lo, self.key_hi - self.key_lo);
         let counts = &mut self.counts[..HISTOGRAM_BUCKETS];
         let mut buckets = [0u16; BLOCK];
+        // The largest count a bucket reached here (with CHECK).
+        let mut largest = 0u32;
+        let mut count_in = |b: u16| {
+            let c = &mut counts[usize::from(b)];
+            *c += 1;
+            if CHECK {
+                largest = largest.max(*c);
+            }
+        };
         for block in values.chunks(BLOCK) {
             let mut outside = false;
             for (b, &x) in buckets.iter_mut().zip(block) {
@@ -821,14 +841,14 @@ impl Histogram {
             }
             if !outside {
                 for &b in &buckets[..block.len()] {
-                    counts[usize::from(b)] += 1;
+                    count_in(b);
                 }
                 continue;
             }
             for (&b, &x) in buckets.iter().zip(block) {
                 let key = order_key(x);
                 if key.wrapping_sub(key_lo) <= span {
-                    counts[usize::from(b)] += 1;
+                    count_in(b);
                 } else if x.is_nan() {
                     // Skipped (the caller counts them).
                 } else if key < key_lo {
@@ -838,6 +858,7 @@ impl Histogram {
                 }
             }
         }
+        CHECK && largest > limit
     }
 
     /// Count `values` on `grid`; with `ATOMS`, each bucket also notes whether it has held one
@@ -1366,6 +1387,24 @@ mod tests {
                 assert!(want.iter().sum::<u32>() > 0, "{what} counts something");
             }
         }
+        // With a limit, whether a bucket came to hold more than it: as the value-by-value count
+        // says, part after part into the same histogram (a bucket over the limit in an earlier
+        // part does not count again).
+        let mut outcomes = [false; 2];
+        for grid in grids {
+            for limit in [0, 1, 2, 3, 5, 1_000] {
+                let mut blocks = Histogram::empty(grid, key_lo, key_hi, None);
+                let mut single = Histogram::empty(grid, key_lo, key_hi, None);
+                for part in values.chunks(700) {
+                    let want = single.count_on::<false, true>(part, grid, limit);
+                    let got = blocks.count_plain::<true>(part, limit);
+                    assert_eq!(got, want, "{grid:?}, limit {limit}");
+                    outcomes[usize::from(got)] = true;
+                }
+                assert!(blocks.counts == single.counts, "{grid:?}, limit {limit}");
+            }
+        }
+        assert_eq!(outcomes, [true, true], "parts within and over the limit");
         // The last bucket holds the range's top on the full-width linear grid.
         let mut h = Histogram::empty(grids[1], key_lo, key_hi, None);
         h.count(&[hi]);
