@@ -139,7 +139,8 @@ pub fn prefetch_read<T>(p: *const T) {
     let _ = p;
 }
 
-/// Blocks from this size up to [`HUGE_PAGE`] come from the [`Pool`].
+/// Blocks from this size up to [`HUGE_PAGE`] come from a pool of size classes (see the module
+/// documentation).
 pub const POOL_MIN: usize = 64 << 10;
 /// Size classes of the pool: `POOL_MIN << c` bytes for `c < POOL_CLASSES` (64 KiB to 2 MiB).
 const POOL_CLASSES: usize = 6;

@@ -165,3 +165,50 @@ fn columns_apart_get_the_same_uniforms() {
         }
     }
 }
+
+#[test]
+fn a_value_left_as_its_normal_score_is_the_score_of_its_uniform() {
+    // Values 0 and 2 are correlated and left as scores, 1 is correlated and not, 3 is in no
+    // correlation (a score asked for it is ignored): Φ(score), kept inside (0, 1), must be the
+    // uniform bit for bit, and every other column the same uniforms.
+    let (n, stride, batch) = (2000, 2011, 4);
+    let corr = [(0, 2, 0.6), (1, 2, -0.3)];
+    let scores = [true, false, true, true];
+    for sampler in [SamplerKind::Mc, SamplerKind::Lhs, SamplerKind::Sobol] {
+        let design = Design::new(sampler, 9, names(4), &corr, n).expect("design");
+        let mut uniforms = vec![-1.0; 4 * stride];
+        design.fill_batch_strided(batch, n, stride, &mut uniforms);
+        let mut mixed = vec![-1.0; 4 * stride];
+        design.fill_batch_scores(batch, n, stride, &mut mixed, &scores);
+        assert!(design.is_correlated(0) && design.is_correlated(2) && !design.is_correlated(3));
+        for p in 0..4 {
+            let u = &uniforms[p * stride..p * stride + n];
+            let m = &mixed[p * stride..p * stride + n];
+            if p == 0 || p == 2 {
+                // Scores, not uniforms: some lie outside (0, 1).
+                assert!(
+                    m.iter().any(|&z| !(0.0..1.0).contains(&z)),
+                    "{sampler:?} {p}"
+                );
+                let back = m.iter().map(|&z| {
+                    gwsim::dist::special::norm_cdf(z)
+                        .clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0)
+                });
+                assert!(
+                    back.zip(u).all(|(b, &u)| b.to_bits() == u.to_bits()),
+                    "{sampler:?}, column {p}: Φ of the score is the uniform"
+                );
+            } else {
+                assert!(
+                    m.iter().zip(u).all(|(x, y)| x.to_bits() == y.to_bits()),
+                    "{sampler:?}, column {p}: the same uniforms"
+                );
+            }
+            assert!(
+                mixed[p * stride + n..(p + 1) * stride]
+                    .iter()
+                    .all(|&v| v == -1.0)
+            );
+        }
+    }
+}

@@ -922,6 +922,50 @@ impl Marginal {
         x.clamp(self.lo, self.hi)
     }
 
+    /// Whether [`Marginal::quantile_of_scores_slice`] applies: an untruncated normal or
+    /// lognormal, whose quantile at `Φ(z)` is `mu + sd z` (or its exponential).
+    pub fn takes_normal_scores(&self) -> bool {
+        match &self.sampler {
+            Sampler::Normal(t) | Sampler::LogNormal(t) => {
+                t.p0 == 0.0 && t.dp == 1.0 && t.sign == 1.0
+            }
+            _ => false,
+        }
+    }
+
+    /// The value at standard normal score `z` of every element, in place: `mu + sd z` (its
+    /// exponential for a lognormal), clamped to the support, which is the quantile at `Φ(z)`
+    /// without computing Φ and inverting it again. `z` is first kept inside
+    /// `[Φ⁻¹(P_MIN), Φ⁻¹(P_MAX)]`, the scores [`Marginal::quantile`] can reach, so the values
+    /// have the same range as the uniform path's. For the copula's scores
+    /// ([`crate::sampling::Design::fill_batch_scores`]): the same distribution as
+    /// [`Marginal::quantile_slice`] of `Φ(z)`, and more exact (no round trip through a uniform
+    /// that has 2^-53 steps near 1).
+    ///
+    /// # Panics
+    /// If the marginal does not take scores ([`Marginal::takes_normal_scores`]).
+    pub fn quantile_of_scores_slice(&self, zs: &mut [f64]) {
+        assert!(
+            self.takes_normal_scores(),
+            "only an untruncated normal or lognormal takes normal scores"
+        );
+        let (z_lo, z_hi) = (norm_quantile(P_MIN), norm_quantile(P_MAX));
+        let (lo, hi) = (self.lo, self.hi);
+        match &self.sampler {
+            Sampler::Normal(t) => {
+                for z in zs.iter_mut() {
+                    *z = (t.mu + t.sd * z.clamp(z_lo, z_hi)).clamp(lo, hi);
+                }
+            }
+            Sampler::LogNormal(t) => {
+                for z in zs.iter_mut() {
+                    *z = (t.mu + t.sd * z.clamp(z_lo, z_hi)).exp().clamp(lo, hi);
+                }
+            }
+            _ => unreachable!("checked above"),
+        }
+    }
+
     /// [`Marginal::quantile`] of every element of `us`, in place, with the same bits element by
     /// element. The family is matched once per slice, and each family's loop is free of
     /// per-draw dispatch (uniform, normal and triangular ones vectorise; see

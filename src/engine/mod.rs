@@ -85,6 +85,9 @@ pub struct Simulation {
     /// `(input i, input j, target rank)`, indices into `inputs`.
     pub correlations: Vec<(usize, usize, f64)>,
     design: Design,
+    /// Per input: whether the design hands it its copula's normal score, which its marginal
+    /// maps directly (a correlated, untruncated normal or lognormal value).
+    scores: Vec<bool>,
     seed: u64,
 }
 
@@ -245,12 +248,18 @@ impl Simulation {
         let paths = inputs.iter().map(|i| i.path.clone()).collect();
         let design = Design::new(cfg.sampler, cfg.seed, paths, &correlations, BATCH_SIZE)
             .map_err(|e| Error::Input(e.to_string()))?;
+        let scores = inputs
+            .iter()
+            .enumerate()
+            .map(|(p, i)| design.is_correlated(p) && i.marginal.takes_normal_scores())
+            .collect();
         Ok(Simulation {
             plan,
             template,
             inputs,
             correlations,
             design,
+            scores,
             seed: cfg.seed,
         })
     }
@@ -290,12 +299,16 @@ impl Simulation {
         let u = &mut b.inputs;
         output_buffer(u, k * stride, huge);
         if k > 0 {
-            self.design.fill_batch_strided(batch, n, stride, u);
+            self.design
+                .fill_batch_scores(batch, n, stride, u, &self.scores);
         }
         for (p, input) in self.inputs.iter().enumerate() {
-            input
-                .marginal
-                .quantile_slice(&mut u[p * stride..p * stride + n]);
+            let column = &mut u[p * stride..p * stride + n];
+            if self.scores[p] {
+                input.marginal.quantile_of_scores_slice(column);
+            } else {
+                input.marginal.quantile_slice(column);
+            }
         }
         let nm = METRICS.len();
         let ns = SERIES.len() * plan.years;

@@ -91,8 +91,16 @@ pub(crate) fn build(
 
 impl Group {
     /// Apply the copula in place to the `n` samples of column-major `out`, columns `stride`
-    /// values apart.
-    pub(crate) fn apply(&self, n: usize, stride: usize, out: &mut [f64]) {
+    /// values apart. The columns `c` with `scores[c]` true are left as the normal scores `z'` (of which the
+    /// uniform would be `Φ(z')` kept inside (0, 1)), for a marginal that takes them directly
+    /// (`scores` shorter than a column's index: false).
+    pub(crate) fn apply_keeping_scores(
+        &self,
+        n: usize,
+        stride: usize,
+        out: &mut [f64],
+        scores: &[bool],
+    ) {
         let m = self.columns.len();
         // z = Φ⁻¹(u), column by column.
         for &c in &self.columns {
@@ -112,6 +120,9 @@ impl Group {
         }
         // u' = Φ(z'), kept inside (0, 1). Row 0 of L is (1, 0, …): column 0 round-trips.
         for &c in &self.columns {
+            if scores.get(c).copied().unwrap_or(false) {
+                continue;
+            }
             for z in &mut out[c * stride..c * stride + n] {
                 *z = phi(*z).clamp(U_MIN, U_MAX);
             }

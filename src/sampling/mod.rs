@@ -28,6 +28,10 @@
 //!   normal correlation `2 sin(π ρ / 6)`, Cholesky factor from nalgebra, `u' = Φ(L Φ⁻¹(u))`. Each
 //!   marginal stays exactly uniform in distribution. A correlated value's draws depend on its
 //!   partners' streams, so common random numbers hold per correlated group, not per value.
+//!   [`Design::fill_batch_scores`] leaves chosen correlated values as their normal scores
+//!   `L Φ⁻¹(u)`: the engine gives them to untruncated normal and lognormal marginals, whose
+//!   quantile at `Φ(z)` is `μ + σ z` (or its exponential), so that Φ and Φ⁻¹ are not computed
+//!   only to cancel.
 
 mod copula;
 mod joe_kuo;
@@ -161,6 +165,25 @@ impl Design {
     /// # Panics
     /// If `n > batch_size`, `stride < n` or `out.len() < paths().len() * stride`.
     pub fn fill_batch_strided(&self, batch: u64, n: usize, stride: usize, out: &mut [f64]) {
+        self.fill_batch_scores(batch, n, stride, out, &[]);
+    }
+
+    /// [`Design::fill_batch_strided`], except that a correlated value `p` with `scores[p]` true
+    /// is left as its copula's standard normal score `z` rather than the uniform `Φ(z)` (kept
+    /// inside (0, 1)) made from it: for a marginal that maps `z` itself (a normal or lognormal
+    /// one), without going through Φ and back. Values outside every correlation, and those with
+    /// `scores[p]` false (or `p` past its end), get their uniforms.
+    ///
+    /// # Panics
+    /// As [`Design::fill_batch_strided`].
+    pub fn fill_batch_scores(
+        &self,
+        batch: u64,
+        n: usize,
+        stride: usize,
+        out: &mut [f64],
+        scores: &[bool],
+    ) {
         assert!(
             n <= self.batch_size,
             "batch of {n} samples exceeds the design's batch size {}",
@@ -202,8 +225,13 @@ impl Design {
             }
         }
         for g in &self.groups {
-            g.apply(n, stride, out);
+            g.apply_keeping_scores(n, stride, out, scores);
         }
+    }
+
+    /// Whether value `p` is in a correlated group (its draws go through the copula).
+    pub fn is_correlated(&self, p: usize) -> bool {
+        self.groups.iter().any(|g| g.columns.contains(&p))
     }
 
     pub fn paths(&self) -> &[String] {
