@@ -410,26 +410,25 @@ impl Simulation {
                 }
                 break;
             }
-            let bufs: Vec<BatchOut> = jobs
+            let mut bufs: Vec<BatchOut> = jobs
                 .iter()
                 .map(|_| spare.pop().unwrap_or_default())
                 .collect();
             let merging = std::mem::take(&mut computed);
-            computed = pool.install(|| {
-                let (outs, ()) = rayon::join(
-                    || {
-                        jobs.par_iter()
-                            .zip(bufs)
-                            .map(|(&(b, n), mut buf)| {
-                                self.run_batch_into(b, n, &mut buf);
-                                buf
-                            })
-                            .collect()
-                    },
-                    || self.merge_window(&mut result, &merging),
-                );
-                outs
+            // The batches first, the merge last, taken in that order by whichever worker is
+            // free: the merge splits into one small task per accumulator, which fill the time
+            // until the last batch is done (with the merge first, a worker done merging had no
+            // batch left to take and waited for the other's last one).
+            pool.install(|| {
+                rayon::scope_fifo(|s| {
+                    for (&(b, n), buf) in jobs.iter().zip(bufs.iter_mut()) {
+                        s.spawn_fifo(move |_| self.run_batch_into(b, n, buf));
+                    }
+                    let (result, merging) = (&mut result, &merging);
+                    s.spawn_fifo(move |_| self.merge_window(result, merging));
+                });
             });
+            computed = bufs;
             for b in &merging {
                 self.merge_serial(&mut result, b, &mut corr_cols, &correlated);
                 done += b.n as u64;
