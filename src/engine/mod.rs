@@ -369,6 +369,8 @@ impl Simulation {
             acc.reserve(cfg.samples.min(usize::MAX as u64) as usize);
         }
         let mut corr_cols: Vec<Vec<f64>> = vec![Vec::new(); self.inputs.len()];
+        // The achieved correlations, once computed.
+        let mut achieved: Option<Vec<(usize, usize, f64, f64)>> = None;
         let correlated: Vec<bool> = (0..self.inputs.len())
             .map(|p| self.correlations.iter().any(|&(i, j, _)| i == p || j == p))
             .collect();
@@ -419,6 +421,14 @@ impl Simulation {
             // free: the merge splits into one small task per accumulator, which fill the time
             // until the last batch is done (with the merge first, a worker done merging had no
             // batch left to take and waited for the other's last one).
+            // Once the columns kept for the achieved correlations are full they never change:
+            // their ranks are computed in the next window, behind its batches and merge, rather
+            // than after the last one with nothing to overlap.
+            let corr_full = achieved.is_none()
+                && !self.correlations.is_empty()
+                && (0..corr_cols.len())
+                    .filter(|&p| correlated[p])
+                    .all(|p| corr_cols[p].len() == CORRELATION_CHECK_SAMPLES);
             pool.install(|| {
                 rayon::scope_fifo(|s| {
                     for (&(b, n), buf) in jobs.iter().zip(bufs.iter_mut()) {
@@ -426,6 +436,12 @@ impl Simulation {
                     }
                     let (result, merging) = (&mut result, &merging);
                     s.spawn_fifo(move |_| self.merge_window(result, merging));
+                    if corr_full {
+                        let (achieved, corr_cols) = (&mut achieved, &corr_cols);
+                        s.spawn_fifo(move |_| {
+                            *achieved = Some(self.achieved_correlations(corr_cols));
+                        });
+                    }
                 });
             });
             computed = bufs;
@@ -442,13 +458,19 @@ impl Simulation {
             spare.extend(merging);
         }
         result.samples = done;
-        result.correlations = pool.install(|| {
-            self.correlations
-                .par_iter()
-                .map(|&(i, j, rho)| (i, j, rho, spearman(&corr_cols[i], &corr_cols[j])))
-                .collect()
-        });
+        result.correlations = match achieved {
+            Some(a) => a,
+            None => pool.install(|| self.achieved_correlations(&corr_cols)),
+        };
         Ok(result)
+    }
+
+    /// `(i, j, target, achieved)` for every correlation, from the kept input columns.
+    fn achieved_correlations(&self, corr_cols: &[Vec<f64>]) -> Vec<(usize, usize, f64, f64)> {
+        self.correlations
+            .par_iter()
+            .map(|&(i, j, rho)| (i, j, rho, spearman(&corr_cols[i], &corr_cols[j])))
+            .collect()
     }
 
     /// Fold a window of batches into the accumulators: in parallel over accumulators (each is
