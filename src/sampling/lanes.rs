@@ -35,23 +35,13 @@ impl Lanes {
         Lanes { s }
     }
 
-    /// The next output of every lane (Xoshiro256++, Blackman and Vigna 2019).
+    /// The next output of every lane.
     #[inline(always)]
     pub fn next(&mut self) -> [u64; LANES] {
         let [s0, s1, s2, s3] = &mut self.s;
         let mut out = [0; LANES];
         for l in 0..LANES {
-            out[l] = s0[l]
-                .wrapping_add(s3[l])
-                .rotate_left(23)
-                .wrapping_add(s0[l]);
-            let t = s1[l] << 17;
-            s2[l] ^= s0[l];
-            s3[l] ^= s1[l];
-            s1[l] ^= s2[l];
-            s0[l] ^= s3[l];
-            s2[l] ^= t;
-            s3[l] = s3[l].rotate_left(45);
+            out[l] = step(&mut s0[l], &mut s1[l], &mut s2[l], &mut s3[l]);
         }
         out
     }
@@ -59,18 +49,7 @@ impl Lanes {
     /// The next output of lane `l` alone.
     fn next_lane(&mut self, l: usize) -> u64 {
         let [s0, s1, s2, s3] = &mut self.s;
-        let out = s0[l]
-            .wrapping_add(s3[l])
-            .rotate_left(23)
-            .wrapping_add(s0[l]);
-        let t = s1[l] << 17;
-        s2[l] ^= s0[l];
-        s3[l] ^= s1[l];
-        s1[l] ^= s2[l];
-        s0[l] ^= s3[l];
-        s2[l] ^= t;
-        s3[l] = s3[l].rotate_left(45);
-        out
+        step(&mut s0[l], &mut s1[l], &mut s2[l], &mut s3[l])
     }
 
     /// An unbiased integer in `0..range` (`range ≥ 1`) for every lane, each by Lemire's
@@ -125,6 +104,21 @@ impl Lanes {
         }
         (self, high)
     }
+}
+
+/// One step of a Xoshiro256++ generator (Blackman and Vigna 2019) whose state is the four words:
+/// its output, and the state advanced.
+#[inline(always)]
+fn step(s0: &mut u64, s1: &mut u64, s2: &mut u64, s3: &mut u64) -> u64 {
+    let out = s0.wrapping_add(*s3).rotate_left(23).wrapping_add(*s0);
+    let t = *s1 << 17;
+    *s2 ^= *s0;
+    *s3 ^= *s1;
+    *s1 ^= *s2;
+    *s0 ^= *s3;
+    *s2 ^= t;
+    *s3 = s3.rotate_left(45);
+    out
 }
 
 /// Eight LHS columns of `n` samples (`cols[l]` is lane `l`'s, `keys[l]` its stream key): per
