@@ -497,16 +497,27 @@ enum Grid {
 }
 
 impl Grid {
-    /// The bucket of a value whose key lies in `[key_lo, key_hi]`: monotone in the value.
-    #[inline]
+    /// The bucket of a value whose key lies in `[key_lo, key_hi]`: monotone in the value. Any
+    /// other value (beyond the range, NaN) gets some number below [`HISTOGRAM_BUCKETS`] too, so
+    /// that a block's buckets can be made before its values are sorted into counted and kept
+    /// ([`Histogram::count_blocks`]): nothing but arithmetic, which vectorises.
+    #[inline(always)]
     fn bucket(self, key_lo: u64, x: f64, key: u64) -> usize {
         match self {
-            Grid::Key { shift } => ((key - key_lo) >> shift) as usize,
+            Grid::Key { shift } => {
+                // In the range, `key − key_lo` fits the buckets once shifted; the mask keeps any
+                // other key a bucket number.
+                (key.wrapping_sub(key_lo) >> shift) as usize & (HISTOGRAM_BUCKETS - 1)
+            }
             Grid::Linear { lo, scale } => {
-                // `x ≥ lo` here, so `x − lo ≥ 0`; a float-to-integer cast saturates, so this is
-                // monotone. Through `i64`: one conversion instruction, where `usize` takes two
-                // and a select (the same bucket for every value up to 2^63).
-                (((x - lo) * scale) as i64).min(HISTOGRAM_BUCKETS as i64 - 1) as usize
+                // In the range `x ≥ lo`; clamped to the last bucket in floating point, so that
+                // the conversion needs no saturation (Rust's saturating cast keeps it scalar).
+                // NaN and values below the range go to 0 (`max` drops NaN).
+                let t = ((x - lo) * scale)
+                    .max(0.0)
+                    .min((HISTOGRAM_BUCKETS - 1) as f64);
+                // SAFETY: `t` is a number in [0, 65,535]: its truncation fits.
+                unsafe { t.to_int_unchecked::<u32>() as usize }
             }
         }
     }
@@ -542,7 +553,7 @@ impl Atoms {
             if !(key_lo..=key_hi).contains(&k) {
                 continue;
             }
-            let b = grid.bucket(key_lo, x, k) & (HISTOGRAM_BUCKETS - 1);
+            let b = grid.bucket(key_lo, x, k);
             if key[b] == k {
                 votes[b] += 1;
             } else if votes[b] == 0 {
@@ -560,7 +571,7 @@ impl Atoms {
     }
 }
 
-/// The per-bucket atoms as the counting loop uses them (empty slices without atoms).
+/// The per-bucket atoms as the counting loop uses them.
 struct AtomsView<'a> {
     key: &'a mut [u64],
     same: &'a mut [u64],
@@ -730,10 +741,10 @@ impl Histogram {
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
         h.since_spill = pilot.len() as u64;
         for part in pilot.chunks(1 << 13) {
-            let exceeded = match grid {
-                _ if !atoms => h.count_plain::<true>(part, limit),
-                g @ Grid::Key { .. } => h.count_on::<true, true>(part, g, limit),
-                g @ Grid::Linear { .. } => h.count_on::<true, true>(part, g, limit),
+            let exceeded = if atoms {
+                h.count_on::<true>(part, limit)
+            } else {
+                h.count_plain::<true>(part, limit)
             };
             if exceeded {
                 return None;
@@ -768,40 +779,31 @@ impl Histogram {
 
     fn count(&mut self, values: &[f64]) {
         // Without a limit to check, the result is always false.
-        let _ = match self.grid {
-            _ if self.atoms.is_none() => self.count_plain::<false>(values, 0),
-            g @ Grid::Key { .. } => self.count_on::<true, false>(values, g, 0),
-            g @ Grid::Linear { .. } => self.count_on::<true, false>(values, g, 0),
+        let _ = if self.atoms.is_none() {
+            self.count_plain::<false>(values, 0)
+        } else {
+            self.count_on::<false>(values, 0)
         };
     }
 
     /// Count `values` on the grid, which has no atoms ([`Histogram::count_blocks`]); with
     /// `CHECK`, returns whether a bucket came to hold more than `limit` values (else false).
     fn count_plain<const CHECK: bool>(&mut self, values: &[f64], limit: u32) -> bool {
+        // One loop per kind of grid, each compiled for its own arithmetic (the kind is a
+        // constant inside each closure).
+        let key_lo = self.key_lo;
         match self.grid {
-            Grid::Key { shift } => self.count_blocks::<CHECK>(values, limit, |_, key, key_lo| {
-                // Any key: the mask keeps one outside the range a bucket number.
-                (key.wrapping_sub(key_lo) >> shift) as usize & (HISTOGRAM_BUCKETS - 1)
+            Grid::Key { shift } => self.count_blocks::<CHECK>(values, limit, |x, key| {
+                Grid::Key { shift }.bucket(key_lo, x, key)
             }),
-            Grid::Linear { lo, scale } => {
-                self.count_blocks::<CHECK>(values, limit, |x, _, _| {
-                    // The bucket of `Grid::bucket` for a value in the range (x ≥ lo), clamped in
-                    // floating point instead of after the conversion: the same number for every
-                    // value up to the last bucket and beyond. Any value: NaN and below-range
-                    // values go to 0 (`max` drops NaN).
-                    let t = ((x - lo) * scale)
-                        .max(0.0)
-                        .min((HISTOGRAM_BUCKETS - 1) as f64);
-                    // SAFETY: `t` is a number in [0, 65,535]: its truncation fits.
-                    unsafe { t.to_int_unchecked::<u32>() as usize }
-                })
-            }
+            Grid::Linear { lo, scale } => self.count_blocks::<CHECK>(values, limit, |x, key| {
+                Grid::Linear { lo, scale }.bucket(key_lo, x, key)
+            }),
         }
     }
 
-    /// Count `values` on a grid without atoms, whose bucket of a value in the range is
-    /// `bucket(x, key, key_lo)` (and, for any other value, some bucket number: it is not used).
-    /// With `CHECK`, returns whether a bucket it counted into came to hold more than `limit`
+    /// Count `values` on the grid, which has no atoms: `bucket(x, key)` is [`Grid::bucket`]
+    /// (any value gets a number below 65,536). With `CHECK`, returns whether a bucket it counted into came to hold more than `limit`
     /// values (without atoms every bucket of a grid tried is inexact), as
     /// [`Histogram::count_on`] does; else false.
     ///
@@ -815,7 +817,7 @@ impl Histogram {
         &mut self,
         values: &[f64],
         limit: u32,
-        bucket: impl Fn(f64, u64, u64) -> usize,
+        bucket: impl Fn(f64, u64) -> usize,
     ) -> bool {
         const BLOCK: usize = 128;
         let (key_lo, span) = (self.key_lo, self.key_hi - self.key_lo);
@@ -837,7 +839,7 @@ impl Histogram {
                 // `key − key_lo` wraps to a huge number below the range; NaN keys lie above it.
                 outside |= key.wrapping_sub(key_lo) > span;
                 // Every bucket number is below 65,536.
-                *b = bucket(x, key, key_lo) as u16;
+                *b = bucket(x, key) as u16;
             }
             if !outside {
                 for &b in &buckets[..block.len()] {
@@ -861,8 +863,8 @@ impl Histogram {
         CHECK && largest > limit
     }
 
-    /// Count `values` on `grid`; with `ATOMS`, each bucket also notes whether it has held one
-    /// value or several.
+    /// Count `values` on the grid, which has atoms: each bucket also notes how many of its values
+    /// are its atom and how many lie below it.
     ///
     /// Values go four at a time: when all four lie in the grid's range (nearly always), their
     /// buckets are counted without a branch per value; otherwise each is taken on its own. The
@@ -872,13 +874,8 @@ impl Histogram {
     /// With `CHECK`, returns whether a bucket that is not a single value came to hold more than
     /// `limit` values (else false).
     #[inline(always)]
-    fn count_on<const ATOMS: bool, const CHECK: bool>(
-        &mut self,
-        values: &[f64],
-        grid: Grid,
-        limit: u32,
-    ) -> bool {
-        let (key_lo, key_hi) = (self.key_lo, self.key_hi);
+    fn count_on<const CHECK: bool>(&mut self, values: &[f64], limit: u32) -> bool {
+        let (grid, key_lo, key_hi) = (self.grid, self.key_lo, self.key_hi);
         let span = key_hi - key_lo;
         let Histogram {
             counts,
@@ -888,51 +885,32 @@ impl Histogram {
             ..
         } = self;
         let counts = &mut counts[..HISTOGRAM_BUCKETS];
-        let (mut no_key, mut no_same, mut no_below) = ([], [], []);
-        let (atom_key, same, atom_below): (&mut [u64], &mut [u64], &mut [u64]) = if ATOMS {
-            let a = &mut **atoms.as_mut().expect("per-bucket atoms");
-            (
-                &mut a.key[..HISTOGRAM_BUCKETS],
-                &mut a.same[..HISTOGRAM_BUCKETS],
-                &mut a.below[..HISTOGRAM_BUCKETS],
-            )
-        } else {
-            (&mut no_key, &mut no_same, &mut no_below)
-        };
+        let a = &mut **atoms.as_mut().expect("per-bucket atoms");
         let atoms = &mut AtomsView {
-            key: atom_key,
-            same,
-            below: atom_below,
+            key: &mut a.key[..HISTOGRAM_BUCKETS],
+            same: &mut a.same[..HISTOGRAM_BUCKETS],
+            below: &mut a.below[..HISTOGRAM_BUCKETS],
         };
-        // Count a value whose key lies in the range; with CHECK, whether its bucket is now
-        // over the limit.
+        // Count a value whose key lies in the range; with CHECK, whether its bucket now holds
+        // more than `limit` values other than its atom.
         #[inline(always)]
-        fn count_in<const ATOMS: bool, const CHECK: bool>(
+        fn count_in<const CHECK: bool>(
             counts: &mut [u32],
             atoms: &mut AtomsView<'_>,
-            grid: Grid,
-            key_lo: u64,
-            x: f64,
+            b: usize,
             key: u64,
             limit: u32,
         ) -> bool {
-            // Every bucket of a value in the range is below HISTOGRAM_BUCKETS; the mask only
-            // spares the bounds check.
-            let b = grid.bucket(key_lo, x, key) & (HISTOGRAM_BUCKETS - 1);
             counts[b] += 1;
-            if ATOMS {
-                let mut a = atoms.key[b];
-                if a == NO_VALUE {
-                    // A bucket without an atom takes its first value.
-                    atoms.key[b] = key;
-                    a = key;
-                }
-                atoms.same[b] += u64::from(key == a);
-                atoms.below[b] += u64::from(key < a);
+            let mut a = atoms.key[b];
+            if a == NO_VALUE {
+                // A bucket without an atom takes its first value.
+                atoms.key[b] = key;
+                a = key;
             }
-            // The values of the bucket other than its atom.
-            let atom_copies = if ATOMS { atoms.same[b] } else { 0 };
-            CHECK && u64::from(counts[b]) - atom_copies > u64::from(limit)
+            atoms.same[b] += u64::from(key == a);
+            atoms.below[b] += u64::from(key < a);
+            CHECK && u64::from(counts[b]) - atoms.same[b] > u64::from(limit)
         }
         let mut exceeded = false;
         let mut one = |x: f64, counts: &mut [u32], atoms: &mut AtomsView<'_>| -> bool {
@@ -948,7 +926,7 @@ impl Histogram {
                 }
                 false
             } else {
-                count_in::<ATOMS, CHECK>(counts, atoms, grid, key_lo, x, key, limit)
+                count_in::<CHECK>(counts, atoms, grid.bucket(key_lo, x, key), key, limit)
             }
         };
         let chunks = values.chunks_exact(4);
@@ -965,8 +943,8 @@ impl Histogram {
             if keys.iter().all(|&k| k.wrapping_sub(key_lo) <= span) {
                 // In the range: no NaN.
                 for l in 0..4 {
-                    exceeded |=
-                        count_in::<ATOMS, CHECK>(counts, atoms, grid, key_lo, c[l], keys[l], limit);
+                    let b = grid.bucket(key_lo, c[l], keys[l]);
+                    exceeded |= count_in::<CHECK>(counts, atoms, b, keys[l], limit);
                 }
             } else {
                 for &x in c {
@@ -1371,7 +1349,16 @@ mod tests {
                 for &x in part {
                     let key = order_key(x);
                     if (key_lo..=key_hi).contains(&key) {
-                        want[grid.bucket(key_lo, x, key)] += 1;
+                        // In the range, the grid's bucket is the plain formula: the shifted
+                        // key, or the saturating conversion clamped to the last bucket.
+                        let plain = match grid {
+                            Grid::Key { shift } => ((key - key_lo) >> shift) as usize,
+                            Grid::Linear { lo, scale } => (((x - lo) * scale) as i64)
+                                .min(HISTOGRAM_BUCKETS as i64 - 1)
+                                as usize,
+                        };
+                        assert_eq!(grid.bucket(key_lo, x, key), plain, "{grid:?}: {x}");
+                        want[plain] += 1;
                     } else if x.is_nan() {
                     } else if key < key_lo {
                         below.push(x);
@@ -1396,7 +1383,16 @@ mod tests {
                 let mut blocks = Histogram::empty(grid, key_lo, key_hi, None);
                 let mut single = Histogram::empty(grid, key_lo, key_hi, None);
                 for part in values.chunks(700) {
-                    let want = single.count_on::<false, true>(part, grid, limit);
+                    // Value by value: counted in the range, each count checked as it grows.
+                    let mut want = false;
+                    for &x in part {
+                        let key = order_key(x);
+                        if (key_lo..=key_hi).contains(&key) {
+                            let b = grid.bucket(key_lo, x, key);
+                            single.counts[b] += 1;
+                            want |= single.counts[b] > limit;
+                        }
+                    }
                     let got = blocks.count_plain::<true>(part, limit);
                     assert_eq!(got, want, "{grid:?}, limit {limit}");
                     outcomes[usize::from(got)] = true;
