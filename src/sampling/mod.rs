@@ -361,41 +361,51 @@ fn jitter2<T: Stratum>(
 
 /// An unsigned integer type for LHS stratum numbers.
 trait Stratum: Copy + Into<f64> {
-    /// Append `0, 1, …, n − 1` (`1 ≤ n`, and `n − 1` must fit the type).
-    fn identity(n: usize, v: &mut Vec<Self>);
+    /// How many strata the type numbers (`0 … STRATA − 1`).
+    const STRATA: u64;
+    /// Stratum `i` (`i < STRATA`).
+    fn of(i: usize) -> Self;
+
+    /// Append `0, 1, …, n − 1`.
+    ///
+    /// # Panics
+    /// If the type cannot number `n` strata.
+    fn identity(n: usize, v: &mut Vec<Self>) {
+        Self::check(n);
+        v.extend((0..n).map(Self::of));
+    }
+
     /// Append `[i; LANES]` for `i` in `0, 1, …, n − 1`.
-    fn identity_lanes(n: usize, v: &mut Vec<[Self; lanes::LANES]>);
+    ///
+    /// # Panics
+    /// If the type cannot number `n` strata.
+    fn identity_lanes(n: usize, v: &mut Vec<[Self; lanes::LANES]>) {
+        Self::check(n);
+        v.extend((0..n).map(|i| [Self::of(i); lanes::LANES]));
+    }
+
+    /// Panics unless every number below `n` fits the type.
+    fn check(n: usize) {
+        assert!(
+            n as u64 <= Self::STRATA,
+            "at most {} strata in {}",
+            Self::STRATA,
+            std::any::type_name::<Self>()
+        );
+    }
 }
 
 impl Stratum for u16 {
-    fn identity(n: usize, v: &mut Vec<u16>) {
-        assert!(n <= 1 << 16, "at most 65,536 strata in u16");
-        // Exact: every number below n fits.
-        v.extend((0..n).map(|i| i as u16));
-    }
-
-    fn identity_lanes(n: usize, v: &mut Vec<[u16; lanes::LANES]>) {
-        assert!(n <= 1 << 16, "at most 65,536 strata in u16");
-        v.extend((0..n).map(|i| [i as u16; lanes::LANES]));
+    const STRATA: u64 = 1 << 16;
+    fn of(i: usize) -> u16 {
+        i as u16
     }
 }
 
 impl Stratum for u32 {
-    fn identity(n: usize, v: &mut Vec<u32>) {
-        assert!(
-            u32::try_from(n - 1).is_ok(),
-            "fewer than 2^32 strata in u32"
-        );
-        // Exact: every number below n fits.
-        v.extend((0..n).map(|i| i as u32));
-    }
-
-    fn identity_lanes(n: usize, v: &mut Vec<[u32; lanes::LANES]>) {
-        assert!(
-            u32::try_from(n - 1).is_ok(),
-            "fewer than 2^32 strata in u32"
-        );
-        v.extend((0..n).map(|i| [i as u32; lanes::LANES]));
+    const STRATA: u64 = 1 << 32;
+    fn of(i: usize) -> u32 {
+        i as u32
     }
 }
 
