@@ -1,6 +1,6 @@
 //! The batch evaluator (`model::evaluate_batch`, behind `Simulation::run_batch`) gives, sample by
-//! sample, exactly the bits of the scalar `model::evaluate` (which `explain` and sensitivity
-//! use): every metric, every series value, NaN in the same places, and the same probability
+//! sample, exactly the bits of the one-sample `model::evaluate` (which `explain` and the tornado
+//! use; the same code over a chunk of one, with every value a drawn column): every metric, every series value, NaN in the same places, and the same probability
 //! counts. Checked on every scenario in `scenarios/`, the test fixtures, and edge scenarios whose
 //! discrete draws hit zero denominators, zero ramps, retirement before going online and owned
 //! mode without a commitment or a price.
@@ -8,9 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use gwsim::engine::{BatchOut, RunConfig, Simulation};
-use gwsim::model::{
-    self, BatchValue, CHUNK, METRICS, Outputs, PROBABILITIES, SERIES, Scratch, evaluate_batch,
-};
+use gwsim::model::{self, BatchValue, CHUNK, METRICS, PROBABILITIES, SERIES, evaluate_batch};
 use gwsim::scenario::{Scenario, load, load_str};
 
 /// Samples per batch checked: not a multiple of the chunk, so a short last chunk is covered.
@@ -49,15 +47,13 @@ fn check_batch(label: &str, sim: &Simulation, batch: u64, n: usize) -> usize {
     assert_eq!(b.metrics.len(), METRICS.len() * b.stride);
     assert_eq!(b.series.len(), SERIES.len() * years * b.stride);
     let mut x = sim.template.clone();
-    let mut out = Outputs::new(plan);
-    let mut scratch = Scratch::new(plan);
     let mut counts = [0u64; PROBABILITIES.len()];
     let mut nans = 0;
     for i in 0..n {
         for (p, input) in sim.inputs.iter().enumerate() {
             x[input.index] = b.input(p)[i];
         }
-        model::evaluate(plan, &x, &mut scratch, &mut out);
+        let out = model::evaluate(plan, &x);
         for (m, metric) in METRICS.iter().enumerate() {
             let (want, got) = (out.metrics[m], b.metric(m)[i]);
             nans += usize::from(got.is_nan());
@@ -305,13 +301,11 @@ fn direct_calls_on_any_length_match() {
         }
         let mut want = [0u64; PROBABILITIES.len()];
         let mut x = sim.template.clone();
-        let mut out = Outputs::new(plan);
-        let mut scratch = Scratch::new(plan);
         for i in 0..n {
             for (p, input) in sim.inputs.iter().enumerate() {
                 x[input.index] = columns[p][i];
             }
-            model::evaluate(plan, &x, &mut scratch, &mut out);
+            let out = model::evaluate(plan, &x);
             for m in 0..METRICS.len() {
                 assert!(
                     same(out.metrics[m], metrics[m * stride + i]),

@@ -3,7 +3,7 @@
 
 use std::f64::consts::PI;
 
-use gwsim::engine::sensitivity::saltelli_outputs;
+use gwsim::engine::sensitivity::{row_by_row, saltelli_outputs};
 use gwsim::stats::sobol::{SobolEstimate, sobol_indices};
 
 fn pool(threads: usize) -> rayon::ThreadPool {
@@ -23,8 +23,16 @@ fn analyse(
 ) -> SobolEstimate {
     let paths: Vec<String> = (1..=k).map(|i| format!("x{i}")).collect();
     let pool = pool(threads);
-    let (out, _) =
-        saltelli_outputs(&paths, seed, n, transform, || f, &pool, &mut |_| {}).expect("design");
+    let (out, _) = saltelli_outputs(
+        &paths,
+        seed,
+        n,
+        transform,
+        || row_by_row(f),
+        &pool,
+        &mut |_| {},
+    )
+    .expect("design");
     pool.install(|| sobol_indices(&out, 1000, seed))
 }
 
@@ -142,8 +150,16 @@ fn many_inputs_fall_back_to_independent_streams_and_still_estimate() {
     }
     let paths: Vec<String> = (0..70).map(|i| format!("x{i}")).collect();
     let pool = pool(2);
-    let (out, kind) =
-        saltelli_outputs(&paths, 3, 2048, |_, u| u, || f, &pool, &mut |_| {}).expect("design");
+    let (out, kind) = saltelli_outputs(
+        &paths,
+        3,
+        2048,
+        |_, u| u,
+        || row_by_row(f),
+        &pool,
+        &mut |_| {},
+    )
+    .expect("design");
     assert_eq!(
         kind,
         gwsim::engine::sensitivity::SaltelliDesign::Independent

@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::{BatchView, Observer, RunConfig, Simulation};
 use crate::error::{Error, Severity};
-use crate::model::{self, METRICS, Metric, Outputs, Scratch, Step};
+use crate::model::{self, METRICS, Metric, Step};
 use crate::report::{self, Render, Report, format, fsio};
 use crate::scenario::{self, SamplerKind, Scenario};
 
@@ -609,9 +609,7 @@ fn cmd_explain(a: ExplainArgs) -> Result<()> {
     let sim = Simulation::new(&s, &cfg)?;
     let x = sim.medians();
     let mut steps: Vec<Step> = Vec::new();
-    let mut out = Outputs::new(&sim.plan);
-    let mut scratch = Scratch::new(&sim.plan);
-    model::evaluate_traced(&sim.plan, &x, &mut scratch, &mut out, &mut steps);
+    let out = model::evaluate_traced(&sim.plan, &x, &mut steps);
     let mut text = format!(
         "{}\nThe arithmetic of one sample, every uncertain input at its median.\n\nInputs at their medians\n",
         s.name

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use super::Simulation;
 use crate::error::Error;
-use crate::model::{self, Metric, Outputs, Scratch};
+use crate::model::{self, BatchValue, METRICS, Metric, SERIES};
 use crate::sampling::{Design, sobol::MAX_DIM};
 use crate::scenario::SamplerKind;
 use crate::stats::sensitivity::spearman_columns;
@@ -120,10 +120,7 @@ pub struct SensitivityResult {
 
 /// The metric at one value vector.
 fn metric_at(sim: &Simulation, x: &[f64], m: Metric) -> f64 {
-    let mut out = Outputs::new(&sim.plan);
-    let mut scratch = Scratch::new(&sim.plan);
-    model::evaluate(&sim.plan, x, &mut scratch, &mut out);
-    out.metric(m)
+    model::evaluate(&sim.plan, x).metric(m)
 }
 
 /// Check a configuration against a simulation before any work: the metric exists, there are
@@ -357,26 +354,46 @@ pub fn metric_saltelli_outputs(
 ) -> Result<(SaltelliOutputs, SaltelliDesign), Error> {
     let paths: Vec<String> = sim.inputs.iter().map(|i| i.path.clone()).collect();
     let transform = |p: usize, u: f64| sim.inputs[p].marginal.quantile(u);
+    let plan = &sim.plan;
+    // One evaluator per chunk of rows: the model over whole columns, its output buffers reused.
     let make = || {
-        let mut x = sim.template.clone();
-        let mut out = Outputs::new(&sim.plan);
-        let mut scratch = Scratch::new(&sim.plan);
-        move |v: &[f64]| {
-            for (input, &value) in sim.inputs.iter().zip(v) {
-                x[input.index] = value;
+        let mut metrics = Vec::new();
+        let mut series = Vec::new();
+        move |columns: &[&[f64]], rows: usize| {
+            let mut values: Vec<BatchValue<'_>> =
+                sim.template.iter().map(|&v| BatchValue::Fixed(v)).collect();
+            for (input, column) in sim.inputs.iter().zip(columns) {
+                values[input.index] = BatchValue::Drawn(column);
             }
-            model::evaluate(&sim.plan, &x, &mut scratch, &mut out);
-            out.metric(m)
+            metrics.resize(METRICS.len() * rows, 0.0);
+            series.resize(SERIES.len() * plan.years * rows, 0.0);
+            model::evaluate_batch(plan, &values, rows, rows, &mut metrics, &mut series);
+            metrics[m as usize * rows..(m as usize + 1) * rows].to_vec()
         }
     };
     saltelli_outputs(&paths, sim.seed(), n, transform, make, pool, progress)
 }
 
+/// A Saltelli evaluator from a function of one row of input values.
+pub fn row_by_row(mut f: impl FnMut(&[f64]) -> f64) -> impl FnMut(&[&[f64]], usize) -> Vec<f64> {
+    let mut row = Vec::new();
+    move |columns: &[&[f64]], rows: usize| {
+        (0..rows)
+            .map(|j| {
+                row.clear();
+                row.extend(columns.iter().map(|c| c[j]));
+                f(&row)
+            })
+            .collect()
+    }
+}
+
 /// Evaluate a function on a Saltelli design of `n` base rows over `paths.len()` inputs.
 ///
 /// `transform(p, u)` maps a uniform in (0, 1) to input `p`'s value (its quantile function);
-/// `make()` builds one evaluator per chunk of rows, a function of the `k` input values (so each
-/// worker owns its scratch space). The uniforms come from a scrambled Sobol' sequence of `2k`
+/// `make()` builds one evaluator per chunk of rows (so each worker owns its scratch space): given
+/// the `k` input columns of `rows` rows, it returns the function's value at each row
+/// ([`row_by_row`] makes one from a function of one row). The uniforms come from a scrambled Sobol' sequence of `2k`
 /// dimensions when `2k ≤ 128`, else from independent streams per column; both are keyed by
 /// `seed` and `sensitivity.sobol.A:<path>` / `B:<path>`. Chunks of [`SOBOL_CHUNK`] rows run in
 /// parallel on `pool` and are gathered in order, so the outputs are the same on any thread count.
@@ -393,7 +410,7 @@ pub fn saltelli_outputs<T, M, E>(
 where
     T: Fn(usize, f64) -> f64 + Sync,
     M: Fn() -> E + Sync,
-    E: FnMut(&[f64]) -> f64,
+    E: FnMut(&[&[f64]], usize) -> Vec<f64>,
 {
     let k = paths.len();
     let kind = if 2 * k <= MAX_DIM {
@@ -435,25 +452,17 @@ where
                         *v = transform((d / rows) % k, *v);
                     }
                     let (a, b) = u.split_at(k * rows);
+                    let a: Vec<&[f64]> = a.chunks_exact(rows).collect();
+                    let b: Vec<&[f64]> = b.chunks_exact(rows).collect();
                     let mut eval = make();
-                    let mut fa = Vec::with_capacity(rows);
-                    let mut fb = Vec::with_capacity(rows);
-                    let mut fab = vec![0.0; k * rows];
-                    let mut row = vec![0.0; k];
-                    for j in 0..rows {
-                        for (p, r) in row.iter_mut().enumerate() {
-                            *r = b[p * rows + j];
-                        }
-                        fb.push(eval(&row));
-                        for (p, r) in row.iter_mut().enumerate() {
-                            *r = a[p * rows + j];
-                        }
-                        fa.push(eval(&row));
-                        for i in 0..k {
-                            row[i] = b[i * rows + j];
-                            fab[i * rows + j] = eval(&row);
-                            row[i] = a[i * rows + j];
-                        }
+                    let fb = eval(&b, rows);
+                    let fa = eval(&a, rows);
+                    let mut fab = Vec::with_capacity(k * rows);
+                    let mut ab = a.clone();
+                    for i in 0..k {
+                        ab[i] = b[i];
+                        fab.extend(eval(&ab, rows));
+                        ab[i] = a[i];
                     }
                     (fa, fb, fab)
                 })

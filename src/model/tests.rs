@@ -2,6 +2,7 @@
 //! it, from MODEL.md's formulas.
 
 use super::*;
+use crate::scenario::Mode;
 
 /// Builds a plan and value vector from named values, one tranche per `tranche(...)` call.
 struct Builder {
@@ -72,10 +73,7 @@ fn cloud_base(power_mw: f64, online: f64, ramp: f64, price: f64, years: usize) -
 fn run(base: &mut Base) -> Outputs {
     base.plan.n_values = base.b.x.len();
     base.plan.paths = base.b.paths.clone();
-    let mut out = Outputs::new(&base.plan);
-    let mut scratch = Scratch::new(&base.plan);
-    evaluate(&base.plan, &base.b.x, &mut scratch, &mut out);
-    out
+    evaluate(&base.plan, &base.b.x)
 }
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
@@ -314,10 +312,8 @@ fn owned_mode_retires_after_hardware_life() {
 fn explain_trace_reports_the_worked_check() {
     let mut base = cloud_base(1000.0, 2026.0, 0.0, 3.0, 1);
     base.plan.n_values = base.b.x.len();
-    let mut out = Outputs::new(&base.plan);
-    let mut scratch = Scratch::new(&base.plan);
     let mut steps: Vec<Step> = Vec::new();
-    evaluate_traced(&base.plan, &base.b.x, &mut scratch, &mut out, &mut steps);
+    evaluate_traced(&base.plan, &base.b.x, &mut steps);
     let f = steps
         .iter()
         .find(|s| s.name == "blackwell: facility_kw_per_gpu")
