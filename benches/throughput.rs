@@ -14,9 +14,6 @@
 //! machine a run that lost CPU to its neighbours shows it there. Set `GWSIM_BENCH_SAMPLES` / `GWSIM_BENCH_BIG` to change the sizes (`BIG=0` skips
 //! the 10M run), `GWSIM_BENCH_THREADS` (e.g. `1,2,4`) the thread counts.
 
-#[global_allocator]
-static ALLOC: gwsim::pages::LargePages = gwsim::pages::LargePages;
-
 use std::process::Command;
 use std::time::Instant;
 
@@ -47,7 +44,8 @@ fn peak_rss_mib() -> Option<f64> {
 fn ticks_per_second() -> f64 {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: sysconf reads a constant of the system.
+        // SAFETY: sysconf takes no pointer and only reads a constant of the system.
+        #[allow(unsafe_code)]
         let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
         if t > 0 {
             return t as f64;

@@ -25,7 +25,6 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod model;
-pub mod pages;
 pub mod report;
 pub mod sampling;
 pub mod scenario;

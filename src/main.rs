@@ -1,9 +1,6 @@
 //! The gwsim binary: parse the command line, run, print the error chain, set the exit status
 //! (0 success, 1 a problem in the user's input, 2 an internal failure).
 
-#[global_allocator]
-static ALLOC: gwsim::pages::LargePages = gwsim::pages::LargePages;
-
 fn main() {
     std::process::exit(gwsim::cli::main());
 }

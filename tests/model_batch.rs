@@ -295,7 +295,13 @@ fn direct_calls_on_any_length_match() {
         let untouched = -7.25;
         let mut metrics = vec![untouched; METRICS.len() * stride];
         let mut series = vec![untouched; SERIES.len() * years * stride];
-        let counts = evaluate_batch(plan, &values, n, stride, &mut metrics, &mut series);
+        let counts = evaluate_batch(
+            plan,
+            &values,
+            n,
+            &mut model::columns_mut(&mut metrics, stride, n),
+            &mut model::columns_mut(&mut series, stride, n),
+        );
         for column in metrics.chunks(stride).chain(series.chunks(stride)) {
             assert!(column[n..].iter().all(|&v| v == untouched), "n {n}");
         }

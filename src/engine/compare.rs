@@ -151,7 +151,6 @@ impl Comparison {
             ));
         }
         let pool = super::worker_pool(cfg.threads)?;
-        let threads = pool.current_num_threads().max(1);
         let common: Vec<Metric> = METRICS
             .iter()
             .copied()
@@ -175,35 +174,32 @@ impl Comparison {
                 hits: vec![0; k],
             })
             .collect();
-        let window = (threads * 2) as u64;
-        let (mut next_batch, mut done) = (0u64, 0u64);
+        let mut bufs: Vec<BatchOut> = self.sims.iter().map(|_| BatchOut::default()).collect();
+        let mut done = 0u64;
         while done < cfg.samples {
-            let jobs = super::next_window(&mut next_batch, done, cfg.samples, window);
-            let outs: Vec<Vec<BatchOut>> = pool.install(|| {
-                jobs.par_iter()
-                    .map(|&(b, n)| self.sims.iter().map(|s| s.run_batch(b, n)).collect())
-                    .collect()
-            });
-            for batch in outs {
-                let n = batch[0].n;
-                for mc in &mut metrics {
+            let (b, n) = super::next_batch(done, cfg.samples);
+            pool.install(|| {
+                for (sim, buf) in self.sims.iter().zip(bufs.iter_mut()) {
+                    sim.run_batch_into(b, n, buf);
+                }
+                metrics.par_iter_mut().for_each(|mc| {
                     let m = mc.metric as usize;
-                    for (acc, o) in mc.per_scenario.iter_mut().zip(&batch) {
+                    for (acc, o) in mc.per_scenario.iter_mut().zip(&bufs) {
                         acc.push_batch(o.metric(m));
                     }
-                    let base = batch[0].metric(m);
-                    for (p, o) in mc.differences.iter_mut().zip(&batch[1..]) {
+                    let base = bufs[0].metric(m);
+                    for (p, o) in mc.differences.iter_mut().zip(&bufs[1..]) {
                         p.push_batch(base, o.metric(m));
                     }
+                });
+            });
+            for pc in &mut probabilities {
+                for (h, o) in pc.hits.iter_mut().zip(&bufs) {
+                    *h += o.prob_counts[pc.probability as usize];
                 }
-                for pc in &mut probabilities {
-                    for (h, o) in pc.hits.iter_mut().zip(&batch) {
-                        *h += o.prob_counts[pc.probability as usize];
-                    }
-                }
-                done += n as u64;
-                progress(done, cfg.samples);
             }
+            done += n as u64;
+            progress(done, cfg.samples);
         }
         let warnings = if cfg.common_random_numbers {
             crn_warnings(&self.sims, &self.names, cfg.sampler, cfg.samples)

@@ -3,10 +3,10 @@
 //! Samples are cut into fixed batches by sample index ([`BATCH_SIZE`]), never by thread. Each
 //! batch draws its uniforms from the sampling design, maps them through every value's quantile
 //! function, and evaluates the model over the whole batch, column by column
-//! ([`model::evaluate_batch`]). Batches run in parallel (rayon) in windows, and each window is
-//! merged into the accumulators while the next one is computed; within each accumulator the
-//! merge is strictly in batch order, so every floating-point reduction happens in the same order
-//! whatever the thread count.
+//! ([`model::evaluate_batch`]). Batches run in parallel (rayon) in windows of one batch per
+//! worker, then each window is merged into the accumulators (in parallel over accumulators);
+//! within each accumulator the merge is strictly in batch order, so every floating-point
+//! reduction happens in the same order whatever the thread count.
 //!
 //! `--precision P` keeps adding steps of [`PRECISION_STEP_BATCHES`] batches until the 95%
 //! half-width (1.96 × se) of the mean of every headline metric is within `P × |mean|`, or the
@@ -30,10 +30,12 @@ use crate::stats::{Accumulator, spearman};
 pub const BATCH_SIZE: usize = 32_768;
 /// Distance, in values, between two columns (inputs, metrics, series) of a [`BatchOut`]: a
 /// batch's samples, then 4 KiB and one cache line of padding. The model reads and writes dozens
-/// of columns side by side; were they 256 KiB apart, the same sample of every column would fall
-/// in the same cache sets once the buffer is physically contiguous (huge pages), and the model
-/// ran 2.5 times slower (measured). The padding spreads them over the sets.
+/// of columns side by side; were they exactly 256 KiB apart, the same sample of every column
+/// would fall in the same cache sets. The padding spreads them over the sets.
 pub const COLUMN_STRIDE: usize = BATCH_SIZE + 4096 / 8 + 64 / 8;
+/// Samples of a batch that the model evaluates as one parallel task (a whole number of the
+/// model's chunks).
+const MODEL_PIECE: usize = 8 * model::CHUNK;
 /// Samples kept per correlated value to measure the rank correlation achieved.
 pub const CORRELATION_CHECK_SAMPLES: usize = 1 << 18;
 /// Default cap on samples when `--precision` is given.
@@ -192,25 +194,9 @@ fn column(buf: &[f64], j: usize, stride: usize, n: usize) -> &[f64] {
     &buf[j * stride..j * stride + n]
 }
 
-/// Make `v` `len` values long. A buffer allocated here is fresh zeros that nothing has written
-/// yet (see [`crate::pages`]), and asks for huge pages when `huge` (its columns are padded
-/// apart, [`COLUMN_STRIDE`]): for all of it, its capacity rounded up to whole huge pages (the
-/// allocator maps whole huge pages anyway, and advice covers only whole pages inside the
-/// vector; a tail left out took one fault per 4 KiB). A reused buffer keeps its values (every
-/// column is overwritten).
-fn output_buffer(v: &mut Vec<f64>, len: usize, huge: bool) {
-    if v.capacity() < len {
-        if huge {
-            let whole = (len * size_of::<f64>()).next_multiple_of(crate::pages::HUGE_PAGE);
-            *v = vec![0.0; whole / size_of::<f64>()];
-            crate::pages::prefer_huge_pages(v);
-            v.truncate(len);
-        } else {
-            *v = vec![0.0; len];
-        }
-    } else {
-        v.resize(len, 0.0);
-    }
+/// Make `v` `len` values long. A reused buffer keeps its values (every column is overwritten).
+fn output_buffer(v: &mut Vec<f64>, len: usize) {
+    v.resize(len, 0.0);
 }
 
 impl Simulation {
@@ -293,29 +279,31 @@ impl Simulation {
         let stride = COLUMN_STRIDE;
         b.stride = stride;
         // Every column is written below, from the design's uniforms to the model's outputs.
-        // Huge pages only for full batches: a short last batch touches a few KiB of each
-        // column, and a huge page is resident whole once touched.
-        let huge = n == BATCH_SIZE;
         let u = &mut b.inputs;
-        output_buffer(u, k * stride, huge);
+        output_buffer(u, k * stride);
         if k > 0 {
             self.design
                 .fill_batch_scores(batch, n, stride, u, &self.scores);
         }
-        for (p, input) in self.inputs.iter().enumerate() {
-            let column = &mut u[p * stride..p * stride + n];
-            if self.scores[p] {
-                input.marginal.quantile_of_scores_slice(column);
-            } else {
-                input.marginal.quantile_slice(column);
-            }
-        }
+        u[..k * stride]
+            .par_chunks_mut(stride)
+            .zip(&self.inputs)
+            .zip(&self.scores)
+            .for_each(|((column, input), &score)| {
+                let column = &mut column[..n];
+                if score {
+                    input.marginal.quantile_of_scores_slice(column);
+                } else {
+                    input.marginal.quantile_slice(column);
+                }
+            });
         let nm = METRICS.len();
         let ns = SERIES.len() * plan.years;
-        output_buffer(&mut b.metrics, nm * stride, huge);
-        output_buffer(&mut b.series, ns * stride, huge);
+        output_buffer(&mut b.metrics, nm * stride);
+        output_buffer(&mut b.series, ns * stride);
         // The model, column by column: drawn values from the batch's input columns, the rest
-        // fixed at the template.
+        // fixed at the template; pieces of the batch in parallel, each writing its own part of
+        // every output column.
         let mut values: Vec<BatchValue<'_>> = self
             .template
             .iter()
@@ -325,9 +313,42 @@ impl Simulation {
             // The inputs field alone is borrowed: the model writes the output fields.
             values[input.index] = BatchValue::Drawn(column(&b.inputs, p, stride, n));
         }
-        let prob_counts =
-            model::evaluate_batch(plan, &values, n, stride, &mut b.metrics, &mut b.series);
-        b.prob_counts = prob_counts;
+        let pieces = n.div_ceil(MODEL_PIECE);
+        let mut metric_parts: Vec<Vec<&mut [f64]>> = (0..pieces).map(|_| Vec::new()).collect();
+        let mut series_parts: Vec<Vec<&mut [f64]>> = (0..pieces).map(|_| Vec::new()).collect();
+        for (buf, parts) in [
+            (&mut b.metrics, &mut metric_parts),
+            (&mut b.series, &mut series_parts),
+        ] {
+            for col in model::columns_mut(buf, stride, n) {
+                for (part, piece) in parts.iter_mut().zip(col.chunks_mut(MODEL_PIECE)) {
+                    part.push(piece);
+                }
+            }
+        }
+        let counts: Vec<[u64; PROBABILITIES.len()]> = metric_parts
+            .into_par_iter()
+            .zip(series_parts)
+            .enumerate()
+            .map(|(p, (mut metrics, mut series))| {
+                let start = p * MODEL_PIECE;
+                let len = MODEL_PIECE.min(n - start);
+                let piece: Vec<BatchValue<'_>> = values
+                    .iter()
+                    .map(|v| match *v {
+                        BatchValue::Drawn(c) => BatchValue::Drawn(&c[start..start + len]),
+                        fixed => fixed,
+                    })
+                    .collect();
+                model::evaluate_batch(plan, &piece, len, &mut metrics, &mut series)
+            })
+            .collect();
+        b.prob_counts = [0; PROBABILITIES.len()];
+        for c in counts {
+            for (total, c) in b.prob_counts.iter_mut().zip(c) {
+                *total += c;
+            }
+        }
     }
 
     /// Run the simulation. Results depend only on the scenario and `cfg`'s samples, seed and
@@ -339,7 +360,6 @@ impl Simulation {
             ));
         }
         let pool = worker_pool(cfg.threads)?;
-        let threads = pool.current_num_threads().max(1);
         let plan = &self.plan;
         let years = plan.years;
         let mut result = RunResult {
@@ -369,8 +389,6 @@ impl Simulation {
             acc.reserve(cfg.samples.min(usize::MAX as u64) as usize);
         }
         let mut corr_cols: Vec<Vec<f64>> = vec![Vec::new(); self.inputs.len()];
-        // The achieved correlations, once computed.
-        let mut achieved: Option<Vec<(usize, usize, f64, f64)>> = None;
         let correlated: Vec<bool> = (0..self.inputs.len())
             .map(|p| self.correlations.iter().any(|&(i, j, _)| i == p || j == p))
             .collect();
@@ -381,91 +399,43 @@ impl Simulation {
         } else {
             cfg.samples
         };
-        // One batch per worker: with the batches taken first and the merge's small tasks
-        // after them, windows of two batches per worker were no faster (1M samples, 2 threads,
-        // 14 alternating pairs: wall median 0.500 s for two per worker, 0.505 s for one), and
-        // twice the buffers (about 18 MiB a batch) only raised the peak.
-        let window = threads as u64;
-        // Batch buffers are reused from window to window (no page faults for fresh memory).
-        let mut spare: Vec<BatchOut> = Vec::new();
-        let mut next_batch = 0u64;
-        // Samples planned (computed or being computed) and merged.
-        let mut planned = 0u64;
+        // One batch at a time, computed in parallel within (columns, pieces of samples), then
+        // merged; its buffer is reused by the next. Memory does not grow with the thread count.
+        let mut buf = BatchOut::default();
         let mut done = 0u64;
-        // The window computed last, merged while the next one is computed: the workers always
-        // have both kinds of task to take, so neither phase waits on the other's slowest task.
-        let mut computed: Vec<BatchOut> = Vec::new();
         loop {
-            let jobs = next_window(&mut next_batch, planned, target, window);
-            planned += jobs.iter().map(|&(_, n)| n as u64).sum::<u64>();
-            if jobs.is_empty() && computed.is_empty() {
+            if done >= target {
                 // Every planned sample is merged.
-                if let Some(p) = cfg.precision {
-                    if precision_met(&result, p) {
-                        result.converged = Some(true);
-                        break;
-                    }
-                    if done >= cap {
-                        result.converged = Some(false);
-                        break;
-                    }
-                    // Grow by a fixed step of full batches, whatever the thread count, so that
-                    // the run stops at the same sample on any number of threads.
-                    target = (done + PRECISION_STEP_BATCHES * BATCH_SIZE as u64).min(cap);
-                    continue;
+                let Some(p) = cfg.precision else { break };
+                if precision_met(&result, p) {
+                    result.converged = Some(true);
+                    break;
                 }
-                break;
+                if done >= cap {
+                    result.converged = Some(false);
+                    break;
+                }
+                // Grow by a fixed step of full batches, whatever the thread count, so that the
+                // run stops at the same sample on any number of threads.
+                target = (done + PRECISION_STEP_BATCHES * BATCH_SIZE as u64).min(cap);
+                continue;
             }
-            let mut bufs: Vec<BatchOut> = jobs
-                .iter()
-                .map(|_| spare.pop().unwrap_or_default())
-                .collect();
-            let merging = std::mem::take(&mut computed);
-            // The batches first, the merge last, taken in that order by whichever worker is
-            // free: the merge splits into one small task per accumulator, which fill the time
-            // until the last batch is done (with the merge first, a worker done merging had no
-            // batch left to take and waited for the other's last one).
-            // Once the columns kept for the achieved correlations are full they never change:
-            // their ranks are computed in the next window, behind its batches and merge, rather
-            // than after the last one with nothing to overlap.
-            let corr_full = achieved.is_none()
-                && !self.correlations.is_empty()
-                && (0..corr_cols.len())
-                    .filter(|&p| correlated[p])
-                    .all(|p| corr_cols[p].len() == CORRELATION_CHECK_SAMPLES);
+            let (batch, n) = next_batch(done, target);
             pool.install(|| {
-                rayon::scope_fifo(|s| {
-                    for (&(b, n), buf) in jobs.iter().zip(bufs.iter_mut()) {
-                        s.spawn_fifo(move |_| self.run_batch_into(b, n, buf));
-                    }
-                    let (result, merging) = (&mut result, &merging);
-                    s.spawn_fifo(move |_| self.merge_window(result, merging));
-                    if corr_full {
-                        let (achieved, corr_cols) = (&mut achieved, &corr_cols);
-                        s.spawn_fifo(move |_| {
-                            *achieved = Some(self.achieved_correlations(corr_cols));
-                        });
-                    }
-                });
+                self.run_batch_into(batch, n, &mut buf);
+                self.merge(&mut result, &buf);
             });
-            computed = bufs;
-            for b in &merging {
-                self.merge_serial(&mut result, b, &mut corr_cols, &correlated);
-                done += b.n as u64;
-                observer.batch(&BatchView {
-                    first: b.first,
-                    n: b.n,
-                    batch: b,
-                })?;
-                observer.progress(done, target);
-            }
-            spare.extend(merging);
+            self.merge_serial(&mut result, &buf, &mut corr_cols, &correlated);
+            done += n as u64;
+            observer.batch(&BatchView {
+                first: buf.first,
+                n,
+                batch: &buf,
+            })?;
+            observer.progress(done, target);
         }
         result.samples = done;
-        result.correlations = match achieved {
-            Some(a) => a,
-            None => pool.install(|| self.achieved_correlations(&corr_cols)),
-        };
+        result.correlations = pool.install(|| self.achieved_correlations(&corr_cols));
         Ok(result)
     }
 
@@ -477,42 +447,30 @@ impl Simulation {
             .collect()
     }
 
-    /// Fold a window of batches into the accumulators: in parallel over accumulators (each is
-    /// independent), and within each strictly in batch order, so the bits do not depend on the
-    /// number of threads.
-    fn merge_window(&self, result: &mut RunResult, outs: &[BatchOut]) {
-        if outs.is_empty() {
-            return;
-        }
+    /// Fold a batch into the accumulators, in parallel over accumulators (each is independent).
+    fn merge(&self, result: &mut RunResult, b: &BatchOut) {
         let years = self.plan.years;
         // (accumulator, which column of a batch).
-        let mut tasks: Vec<(&mut Accumulator, Column)> = Vec::new();
+        let mut tasks: Vec<(&mut Accumulator, &[f64])> = Vec::new();
         for (m, acc) in result.metrics.iter_mut().enumerate() {
             if let Some(acc) = acc {
-                tasks.push((acc, Column::Metric(m)));
+                tasks.push((acc, b.metric(m)));
             }
         }
         for (s, accs) in result.series.iter_mut().enumerate() {
             if let Some(accs) = accs {
                 for (k, acc) in accs.iter_mut().enumerate() {
-                    tasks.push((acc, Column::Series(s * years + k)));
+                    tasks.push((acc, b.series_column(s * years + k)));
                 }
             }
         }
         for (p, acc) in result.inputs.iter_mut().enumerate() {
-            tasks.push((acc, Column::Input(p)));
+            tasks.push((acc, b.input(p)));
         }
-        tasks.par_iter_mut().for_each(|(acc, col)| {
-            for b in outs {
-                let values = match *col {
-                    Column::Metric(i) => b.metric(i),
-                    Column::Series(i) => b.series_column(i),
-                    Column::Input(i) => b.input(i),
-                };
-                // NaN (a zero denominator) is skipped and counted by the accumulator.
-                acc.push_batch(values);
-            }
-        });
+        // NaN (a zero denominator) is skipped and counted by the accumulator.
+        tasks
+            .par_iter_mut()
+            .for_each(|(acc, values)| acc.push_batch(values));
     }
 
     /// The cheap, order-dependent part of merging one batch: probability counts and the
@@ -539,15 +497,6 @@ impl Simulation {
     }
 }
 
-/// Where an accumulator's values sit in a [`BatchOut`].
-#[derive(Debug, Clone, Copy)]
-enum Column {
-    Metric(usize),
-    /// `series * years + year`
-    Series(usize),
-    Input(usize),
-}
-
 impl RunResult {
     /// Every accumulator of the result (metrics, series, inputs).
     fn accumulators_mut(&mut self) -> Vec<&mut Accumulator> {
@@ -567,24 +516,13 @@ pub(crate) fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, E
         .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
 }
 
-/// The next window of batches, as `(batch index, samples)` pairs: at most `window` of them from
-/// batch `*next_batch` on, covering samples from `done` up to `target`. Batches are cut by sample
-/// index only ([`BATCH_SIZE`] each, the last one short), never by thread.
-pub(crate) fn next_window(
-    next_batch: &mut u64,
-    done: u64,
-    target: u64,
-    window: u64,
-) -> Vec<(u64, usize)> {
-    let mut jobs = Vec::new();
-    let mut planned = done;
-    while (jobs.len() as u64) < window && planned < target {
-        let n = (target - planned).min(BATCH_SIZE as u64) as usize;
-        jobs.push((*next_batch, n));
-        *next_batch += 1;
-        planned += n as u64;
-    }
-    jobs
+/// The batch that holds sample `done`, and how many of its samples a run up to `target` takes:
+/// batches are cut by sample index only ([`BATCH_SIZE`] each, the last one short), never by
+/// thread. `done` is a whole number of batches.
+pub(crate) fn next_batch(done: u64, target: u64) -> (u64, usize) {
+    let batch = done / BATCH_SIZE as u64;
+    let n = (target - done).min(BATCH_SIZE as u64) as usize;
+    (batch, n)
 }
 
 /// Whether every headline metric's mean is known to within `p` (relative 95% half-width).

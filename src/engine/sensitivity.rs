@@ -326,18 +326,14 @@ fn spearman_samples(
         .map_err(|_| Error::Input(format!("too many samples: {samples}")))?;
     let mut columns: Vec<Vec<f64>> = (0..k).map(|_| Vec::with_capacity(len)).collect();
     let mut y = Vec::with_capacity(len);
-    let window = (pool.current_num_threads().max(1) * 2) as u64;
-    let mut next = 0u64;
+    let mut b = super::BatchOut::default();
     while (y.len() as u64) < samples {
-        let jobs = super::next_window(&mut next, y.len() as u64, samples, window);
-        let outs: Vec<_> =
-            pool.install(|| jobs.par_iter().map(|&(b, n)| sim.run_batch(b, n)).collect());
-        for b in outs {
-            for (p, col) in columns.iter_mut().enumerate() {
-                col.extend_from_slice(b.input(p));
-            }
-            y.extend_from_slice(b.metric(m as usize));
+        let (batch, n) = super::next_batch(y.len() as u64, samples);
+        pool.install(|| sim.run_batch_into(batch, n, &mut b));
+        for (p, col) in columns.iter_mut().enumerate() {
+            col.extend_from_slice(b.input(p));
         }
+        y.extend_from_slice(b.metric(m as usize));
         progress(y.len() as u64);
     }
     Ok((columns, y))
@@ -367,7 +363,13 @@ pub fn metric_saltelli_outputs(
             }
             metrics.resize(METRICS.len() * rows, 0.0);
             series.resize(SERIES.len() * plan.years * rows, 0.0);
-            model::evaluate_batch(plan, &values, rows, rows, &mut metrics, &mut series);
+            model::evaluate_batch(
+                plan,
+                &values,
+                rows,
+                &mut model::columns_mut(&mut metrics, rows, rows),
+                &mut model::columns_mut(&mut series, rows, rows),
+            );
             metrics[m as usize * rows..(m as usize + 1) * rows].to_vec()
         }
     };

@@ -12,8 +12,6 @@
 //! The trace for `explain` is an observer ([`Tracer`]): each step reads the chunk's first
 //! sample. With [`super::NoTrace`] every trace call compiles away.
 
-use std::ops::Range;
-
 use super::finance::crf;
 use super::fleet::{
     HOURS_PER_YEAR, SIZING_SLACK, facility_kw_per_gpu, facility_mw, gpus_from_power,
@@ -54,24 +52,32 @@ impl<'a> Values<'a> {
     }
 }
 
-/// Where one chunk's outputs sit: samples `start .. start + len` of a batch whose columns are
-/// `stride` values apart.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Geometry {
-    pub stride: usize,
+/// Where one chunk's outputs go: samples `start .. start + len` of every output column.
+pub(super) struct Out<'o, 'm, 's> {
+    /// One column per metric ([`super::METRICS`] order).
+    pub metrics: &'o mut [&'m mut [f64]],
+    /// One column per series and year: series `s`, year `k` at `s * years + k`.
+    pub series: &'o mut [&'s mut [f64]],
     pub start: usize,
     pub len: usize,
     pub years: usize,
 }
 
-impl Geometry {
-    fn metric(&self, m: Metric) -> Range<usize> {
-        let at = m as usize * self.stride + self.start;
-        at..at + self.len
+impl Out<'_, '_, '_> {
+    fn metric(&mut self, m: Metric) -> &mut [f64] {
+        &mut self.metrics[m as usize][self.start..self.start + self.len]
     }
-    fn series(&self, s: Series, k: usize) -> Range<usize> {
-        let at = (s as usize * self.years + k) * self.stride + self.start;
-        at..at + self.len
+    fn series(&mut self, s: Series, k: usize) -> &mut [f64] {
+        &mut self.series[s as usize * self.years + k][self.start..self.start + self.len]
+    }
+    /// Several series columns of year `k` at once.
+    fn series_of_year<const N: usize>(&mut self, which: [Series; N], k: usize) -> [&mut [f64]; N] {
+        let cols = which.map(|s| s as usize * self.years + k);
+        let (start, len) = (self.start, self.len);
+        self.series
+            .get_disjoint_mut(cols)
+            .expect("distinct series columns")
+            .map(|c| &mut c[start..start + len])
     }
 }
 
@@ -212,9 +218,7 @@ fn size_tranche(
 pub(super) fn evaluate_chunk<T: Tracer>(
     plan: &Plan,
     x: &Values<'_>,
-    at: Geometry,
-    metrics: &mut [f64],
-    series: &mut [f64],
+    at: &mut Out<'_, '_, '_>,
     w: &mut Work,
     tr: &mut T,
 ) -> [u64; PROBABILITIES.len()] {
@@ -286,7 +290,7 @@ pub(super) fn evaluate_chunk<T: Tracer>(
             S::CostUsd,
             S::RevenueUsd,
         ] {
-            series[at.series(s, k)].fill(0.0);
+            at.series(s, k).fill(0.0);
         }
     }
 
@@ -420,15 +424,16 @@ pub(super) fn evaluate_chunk<T: Tracer>(
                 w.t_train[i] += gh[i] * 3600.0 * (1.0 - inf[i]) * pf8[i] * 1e15 * mfu[i];
                 w.t_mw_years[i] += fmw[i] * a[i];
             }
-            let [s_gpus, s_mw, s_tokens, s_cost, s_rev] = series
-                .get_disjoint_mut([
-                    at.series(S::GpusInstalled, k),
-                    at.series(S::FacilityMw, k),
-                    at.series(S::Tokens, k),
-                    at.series(S::CostUsd, k),
-                    at.series(S::RevenueUsd, k),
-                ])
-                .expect("distinct series columns");
+            let [s_gpus, s_mw, s_tokens, s_cost, s_rev] = at.series_of_year(
+                [
+                    S::GpusInstalled,
+                    S::FacilityMw,
+                    S::Tokens,
+                    S::CostUsd,
+                    S::RevenueUsd,
+                ],
+                k,
+            );
             for i in 0..len {
                 s_gpus[i] += gpus[i] * a[i];
                 s_mw[i] += fmw[i] * a[i];
@@ -540,13 +545,8 @@ pub(super) fn evaluate_chunk<T: Tracer>(
                 disc[i] *= 1.0 + dr[i];
             }
         }
-        let [s_cost, s_rev, s_cash] = series
-            .get_disjoint_mut([
-                at.series(S::CostUsd, k),
-                at.series(S::RevenueUsd, k),
-                at.series(S::CumulativeCashUsd, k),
-            ])
-            .expect("distinct series columns");
+        let [s_cost, s_rev, s_cash] =
+            at.series_of_year([S::CostUsd, S::RevenueUsd, S::CumulativeCashUsd], k);
         let inv = col(&w.investments, k, len);
         for i in 0..len {
             let (c, r) = (s_cost[i], s_rev[i]);
@@ -575,7 +575,7 @@ pub(super) fn evaluate_chunk<T: Tracer>(
     let w = &*w;
     macro_rules! put {
         ($m:expr, $f:expr) => {
-            fill(&mut metrics[at.metric($m)], $f)
+            fill(at.metric($m), $f)
         };
     }
     let nan = f64::NAN;

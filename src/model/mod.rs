@@ -29,7 +29,7 @@ pub use metrics::{METRICS, Metric, PROBABILITIES, Probability, SERIES, Series};
 pub use plan::{OwnedPlan, Plan, PlanError, SizeIdx, TranchePlan};
 pub use trace::{NoTrace, Step, Tracer, is_year_path, num, year};
 
-use eval::{Geometry, Values, Work};
+use eval::{Out, Values, Work};
 
 /// The outputs of one sample. Absent metrics are NaN here; the plan says which are absent.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,19 +51,24 @@ impl Outputs {
 }
 
 /// Evaluate `n` samples. `values[v]` gives value `v` of every sample ([`Plan::paths`] order).
-/// Writes metric `m` (in [`METRICS`] order) of sample `i` to `metrics[m * stride + i]` (NaN
-/// where undefined or absent) and series `s` (in [`SERIES`] order), year `k` to
-/// `series[(s * years + k) * stride + i]`, and returns how many samples each probability's event
-/// held in; the `stride − n` values after each column are left alone.
+/// Writes metric `m` (in [`METRICS`] order) of sample `i` to `metrics[m][i]` (NaN where
+/// undefined or absent) and series `s` (in [`SERIES`] order), year `k` to
+/// `series[s * years + k][i]`; each output column holds at least `n` values, and those after
+/// the first `n` are left alone. Returns how many samples each probability's event held in.
 pub fn evaluate_batch(
     plan: &Plan,
     values: &[BatchValue<'_>],
     n: usize,
-    stride: usize,
-    metrics: &mut [f64],
-    series: &mut [f64],
+    metrics: &mut [&mut [f64]],
+    series: &mut [&mut [f64]],
 ) -> [u64; PROBABILITIES.len()] {
-    evaluate_columns(plan, values, n, stride, metrics, series, &mut NoTrace)
+    evaluate_columns(plan, values, n, metrics, series, &mut NoTrace)
+}
+
+/// The first `n` values of each `stride`-long column of `buf`: the output columns of
+/// [`evaluate_batch`] in one buffer.
+pub fn columns_mut(buf: &mut [f64], stride: usize, n: usize) -> Vec<&mut [f64]> {
+    buf.chunks_exact_mut(stride).map(|c| &mut c[..n]).collect()
 }
 
 /// Evaluate one sample: `x` holds every value of the scenario in [`Plan::paths`] order.
@@ -78,7 +83,14 @@ pub fn evaluate_traced<T: Tracer>(plan: &Plan, x: &[f64], tr: &mut T) -> Outputs
         .collect();
     let mut metrics = [0.0; METRICS.len()];
     let mut series = vec![0.0; SERIES.len() * plan.years];
-    let counts = evaluate_columns(plan, &values, 1, 1, &mut metrics, &mut series, tr);
+    let counts = evaluate_columns(
+        plan,
+        &values,
+        1,
+        &mut columns_mut(&mut metrics, 1, 1),
+        &mut columns_mut(&mut series, 1, 1),
+        tr,
+    );
     Outputs {
         metrics,
         probabilities: counts.map(|c| c > 0),
@@ -90,18 +102,16 @@ fn evaluate_columns<T: Tracer>(
     plan: &Plan,
     values: &[BatchValue<'_>],
     n: usize,
-    stride: usize,
-    metrics: &mut [f64],
-    series: &mut [f64],
+    metrics: &mut [&mut [f64]],
+    series: &mut [&mut [f64]],
     tr: &mut T,
 ) -> [u64; PROBABILITIES.len()] {
     let years = plan.years;
-    assert!(stride >= n, "columns of {n} values {stride} apart");
-    assert_eq!(metrics.len(), METRICS.len() * stride, "metric columns");
-    assert_eq!(
-        series.len(),
-        SERIES.len() * years * stride,
-        "series columns"
+    assert_eq!(metrics.len(), METRICS.len(), "metric columns");
+    assert_eq!(series.len(), SERIES.len() * years, "series columns");
+    assert!(
+        metrics.iter().chain(series.iter()).all(|c| c.len() >= n),
+        "output columns of at least {n} values"
     );
     for c in values {
         if let BatchValue::Drawn(c) = c {
@@ -130,13 +140,14 @@ fn evaluate_columns<T: Tracer>(
             start,
             len,
         };
-        let at = Geometry {
-            stride,
+        let mut out = Out {
+            metrics,
+            series,
             start,
             len,
             years,
         };
-        let c = eval::evaluate_chunk(plan, &x, at, metrics, series, &mut work, tr);
+        let c = eval::evaluate_chunk(plan, &x, &mut out, &mut work, tr);
         for (total, c) in counts.iter_mut().zip(c) {
             *total += c;
         }

@@ -1,5 +1,6 @@
-//! Atomic file writes: a temporary file beside the target, flushed, then renamed over it, so a
-//! failed or interrupted run never leaves a half-written file.
+//! Atomic file writes: a temporary file beside the target, renamed over it once written, so a
+//! failed or interrupted run never leaves a half-written file. (No `fsync`: the rename is what
+//! makes a file appear whole; surviving a power cut is not asked of an export.)
 
 use std::fs;
 use std::io::Write;
@@ -32,7 +33,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
         fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -46,6 +46,7 @@ pub use rng::{SplitMix64, fnv1a64, open_uniform, splitmix64_mix};
 use crate::scenario::SamplerKind;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SamplingError {
@@ -200,28 +201,37 @@ impl Design {
             return;
         }
         let out = &mut out[..needed];
+        // Each column's draws depend only on its own stream: the columns are filled in
+        // parallel (for LHS, eight at a time, see `fill_lhs_columns`).
         match self.sampler {
             SamplerKind::Mc => {
-                for (col, &key) in columns(out, n, stride).zip(&self.keys) {
-                    let mut rng = stream_from_key(key, batch);
-                    for u in col.iter_mut() {
-                        *u = open_uniform(rng.next_u64());
-                    }
-                }
+                out.par_chunks_mut(stride)
+                    .zip(&self.keys)
+                    .for_each(|(col, &key)| {
+                        let mut rng = stream_from_key(key, batch);
+                        for u in &mut col[..n] {
+                            *u = open_uniform(rng.next_u64());
+                        }
+                    });
             }
             SamplerKind::Lhs => {
-                // Stratum numbers as narrow as the batch allows (see `fill_lhs`).
-                if n <= 1 << 16 {
-                    fill_lhs_columns::<u16>(columns(out, n, stride), n, &self.keys, batch);
-                } else {
-                    fill_lhs_columns::<u32>(columns(out, n, stride), n, &self.keys, batch);
-                }
+                let group = lanes::LANES * stride;
+                out.par_chunks_mut(group)
+                    .zip(self.keys.par_chunks(lanes::LANES))
+                    .for_each(|(cols, keys)| {
+                        // Stratum numbers as narrow as the batch allows (see `fill_lhs`).
+                        if n <= 1 << 16 {
+                            fill_lhs_columns::<u16>(columns(cols, n, stride), n, keys, batch);
+                        } else {
+                            fill_lhs_columns::<u32>(columns(cols, n, stride), n, keys, batch);
+                        }
+                    });
             }
             SamplerKind::Sobol => {
                 let start = batch.wrapping_mul(self.batch_size as u64);
-                for (col, dim) in columns(out, n, stride).zip(&self.sobol) {
-                    dim.fill(start, col);
-                }
+                out.par_chunks_mut(stride)
+                    .zip(&self.sobol)
+                    .for_each(|(col, dim)| dim.fill(start, &mut col[..n]));
             }
         }
         for g in &self.groups {

@@ -501,11 +501,7 @@ impl FirstPass {
         let mut count = 0u64;
         let chunks = values.chunks_exact(4);
         let tail = chunks.remainder();
-        let ahead = values.as_ptr().wrapping_add(PREFETCH_AHEAD);
-        for (i, c) in chunks.enumerate() {
-            if i % 2 == 0 {
-                crate::pages::prefetch_read(ahead.wrapping_add(4 * i));
-            }
+        for c in chunks {
             for (l, &v) in c.iter().enumerate() {
                 count += u64::from(lanes.take_any(l, v));
             }
@@ -527,11 +523,6 @@ impl FirstPass {
         ok
     }
 }
-
-/// Values ahead of the first pass that it asks the cache for (4 KiB, one page): the
-/// processor's stream prefetcher stops at every 4 KiB page boundary, even inside a huge page,
-/// and the first pass is the first to read a batch column from memory.
-const PREFETCH_AHEAD: usize = 512;
 
 /// The smallest of the lanes' minima, folded in order.
 fn fold_min(min: [f64; 4]) -> f64 {

@@ -424,11 +424,9 @@ impl QuantileSketch {
         }
     }
 
-    /// Room for `additional` more pilot values, in huge pages where the system has them (the
-    /// pilot is written once, front to back: see [`crate::pages`]).
+    /// Room for `additional` more pilot values.
     fn grow_exact(&mut self, additional: usize) {
         self.exact.reserve_exact(additional);
-        crate::pages::prefer_huge_pages(self.exact.spare_capacity_mut());
     }
 
     /// The `q`-quantile (q in [0, 1]); NaN when empty or `q` is NaN.
@@ -510,14 +508,14 @@ impl Grid {
                 (key.wrapping_sub(key_lo) >> shift) as usize & (HISTOGRAM_BUCKETS - 1)
             }
             Grid::Linear { lo, scale } => {
-                // In the range `x ≥ lo`; clamped to the last bucket in floating point, so that
-                // the conversion needs no saturation (Rust's saturating cast keeps it scalar).
-                // NaN and values below the range go to 0 (`max` drops NaN).
+                // In the range `x ≥ lo`; clamped to the last bucket in floating point. NaN and
+                // values below the range go to 0 (`max` drops NaN).
                 let t = ((x - lo) * scale)
                     .max(0.0)
                     .min((HISTOGRAM_BUCKETS - 1) as f64);
-                // SAFETY: `t` is a number in [0, 65,535]: its truncation fits.
-                unsafe { t.to_int_unchecked::<u32>() as usize }
+                // Through `i32`: a number in [0, 65,535] converts exactly, and the conversion
+                // to a 32-bit integer vectorises where a 64-bit one does not.
+                t as i32 as usize
             }
         }
     }

@@ -254,7 +254,6 @@ impl Chart {
                 self.draw(&root)?;
                 root.present()?;
             }
-            fs::File::open(&tmp)?.sync_all()?;
             fs::rename(&tmp, path)?;
             Ok(())
         })();
