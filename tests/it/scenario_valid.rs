@@ -7,7 +7,7 @@ use gwsim::scenario::{
     catalog, load_str,
 };
 
-const BASE: &str = include_str!("fixtures/base.toml");
+const BASE: &str = include_str!("../fixtures/base.toml");
 
 fn with_mfu(value: &str) -> Scenario {
     let text = BASE.replacen("mfu = 0.35", &format!("mfu = {value}"), 1);
@@ -349,10 +349,21 @@ fn catalog_gpus_are_sourced_in_the_file() {
     }
 }
 
-/// The examples of the README's scenario-file reference stay valid.
+/// The example of the README stays valid.
+#[test]
+fn readme_example_is_valid() {
+    let doc = include_str!("../../README.md");
+    let at = doc.find("```toml\n").expect("a TOML block") + 8;
+    let end = doc[at..].find("```").expect("its end");
+    let s =
+        load_str(&doc[at..at + end], "readme.toml", None, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}
+
+/// The examples of the scenario-file reference stay valid.
 #[test]
 fn reference_examples_are_valid() {
-    let doc = include_str!("../README.md");
+    let doc = include_str!("../../docs/scenario-format.md");
     let block = |title: &str| -> String {
         let at = doc.find(title).unwrap_or_else(|| panic!("{title}"));
         let rest = &doc[at..];

@@ -5,7 +5,7 @@
 use gwsim::scenario::{HEADLINE_TOML, load_str};
 use proptest::prelude::*;
 
-const BASE: &str = include_str!("fixtures/base.toml");
+const BASE: &str = include_str!("../fixtures/base.toml");
 
 fn check(text: &str, sets: &[String]) {
     if let Err(e) = load_str(text, "fuzz.toml", None, sets) {

@@ -6,8 +6,7 @@ use std::path::Path;
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
-mod common;
-use common::{data, tmp};
+use crate::common::{data, tmp};
 
 /// `gwsim sweep minimal.toml …` with the GB200's rack power fixed at 132 kW.
 fn sweep(extra: &[&str], out: &Path) -> std::process::Output {

@@ -2,9 +2,7 @@
 //! rank error stays within the reported bound and below MODEL.md's 0.1%, on 2 M values of
 //! several shapes (and on a pathological one, through the compacting fallback).
 
-mod common;
-
-use common::rank_error;
+use crate::common::rank_error;
 use gwsim::engine::{RunConfig, Silent, Simulation};
 use gwsim::scenario;
 use gwsim::stats::{Accumulator, BatchMoments, PILOT, Phase, QuantileSketch, quantile_sorted};

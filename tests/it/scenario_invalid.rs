@@ -4,7 +4,7 @@
 use gwsim::error::{Diagnostic, Severity};
 use gwsim::scenario::load_str;
 
-const BASE: &str = include_str!("fixtures/base.toml");
+const BASE: &str = include_str!("../fixtures/base.toml");
 
 struct Case {
     name: &'static str,

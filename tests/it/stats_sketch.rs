@@ -3,9 +3,7 @@
 //! few million values in a debug build). The default sketch's histogram phase has its own tests
 //! (`stats_histogram.rs`).
 
-mod common;
-
-use common::rank_error;
+use crate::common::rank_error;
 use gwsim::stats::{Accumulator, PILOT, Phase, QuantileSketch, quantile_sorted};
 
 fn lcg(n: usize, seed: u64) -> Vec<f64> {

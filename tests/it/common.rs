@@ -1,8 +1,7 @@
-//! Helpers shared by the integration tests that drive the binary.
-// Each test binary uses some of these; the rest would warn as unused there.
-#![allow(dead_code)]
+//! Helpers shared by the integration tests.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
@@ -13,13 +12,14 @@ pub fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A fresh (removed if present) folder in the temporary directory, unique to this test binary,
-/// process and `name`.
+/// A fresh (removed if present) folder in the temporary directory, unique to this process and
+/// call, named after `name`.
 pub fn tmp(name: &str) -> PathBuf {
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
     let d = std::env::temp_dir().join(format!(
-        "gwsim-{}-{}-{name}",
-        env!("CARGO_CRATE_NAME"),
-        std::process::id()
+        "gwsim-it-{}-{}-{name}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
     ));
     let _ = std::fs::remove_dir_all(&d);
     d

@@ -7,8 +7,7 @@ use std::process::{Command, Stdio};
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
-mod common;
-use common::{data, run_json, tmp};
+use crate::common::{data, run_json, tmp};
 
 #[test]
 fn run_json_follows_the_model_schema() {

@@ -3,8 +3,7 @@
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
-mod common;
-use common::{data, tmp};
+use crate::common::{data, tmp};
 
 #[test]
 fn headline_end_to_end_writes_json_markdown_and_the_tornado() {

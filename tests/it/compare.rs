@@ -9,8 +9,7 @@ use gwsim::scenario::{self, SamplerKind, Scenario};
 use gwsim::stats::paired;
 use predicates::prelude::*;
 
-mod common;
-use common::{data, tmp};
+use crate::common::{data, tmp};
 
 fn load(name: &str) -> Scenario {
     scenario::load(&data(name), &[]).expect("valid scenario")
