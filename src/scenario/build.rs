@@ -151,6 +151,15 @@ pub(crate) const DEFAULT_SAMPLES: u64 = 10_000;
 pub(crate) const MAX_SAMPLES: i64 = 1_000_000_000;
 pub(crate) const DEFAULT_SEED: u64 = 2025;
 
+/// The top-level keys of a scenario, each `None` when missing or wrong.
+struct Header {
+    name: Option<String>,
+    description: Option<String>,
+    start_year: Option<i32>,
+    years: Option<u32>,
+    discount_rate: Option<Param>,
+}
+
 pub(crate) struct Builder<'c> {
     pub diags: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
@@ -561,6 +570,113 @@ impl<'c> Builder<'c> {
         file: Option<String>,
     ) -> Result<Scenario, ScenarioError> {
         self.check_keys(root, &TOP_KEYS, "");
+        let head = self.header(root, root_loc);
+        let facility_table = self.required_table(
+            root,
+            "facility",
+            root_loc,
+            "missing required table [facility] (pue and it_overhead at least)",
+        );
+        let facility = facility_table
+            .as_ref()
+            .map(|(t, loc)| self.facility(t, loc));
+        let (fleet, used) = self.fleet(root, root_loc);
+        let known_keys = self.known_system_keys(root);
+        let systems = self.systems(root, &used, &known_keys);
+        let (mode, procurement) = match self.required_table(
+            root,
+            "procurement",
+            root_loc,
+            "missing required table [procurement] (mode = \"cloud\" or \"owned\")",
+        ) {
+            Some((t, loc)) => self.procurement(t, &loc, &used, &known_keys),
+            None => (None, None),
+        };
+        let facility = match (facility, facility_table) {
+            (Some(f), Some((t, loc))) if self.owned_facility_complete(mode, t, &loc) => f,
+            _ => None,
+        };
+        let investments = self.investments(root, head.start_year, head.years);
+        let workload = self
+            .required_table(
+                root,
+                "workload",
+                root_loc,
+                "missing required table [workload] (inference_share, utilization, mfu)",
+            )
+            .and_then(|(t, loc)| self.workload(t, &loc));
+        let simulation = match self.table(root, "simulation") {
+            Some((t, _)) => self.simulation(t),
+            None => (root.get("simulation").is_none()).then_some(Simulation {
+                samples: DEFAULT_SAMPLES,
+                seed: DEFAULT_SEED,
+                sampler: SamplerKind::Lhs,
+            }),
+        };
+        let correlations = self.correlations(root);
+
+        let mut diags = self.diags;
+        let mut warnings = self.warnings;
+        sort_by_location(&mut diags);
+        sort_by_location(&mut warnings);
+        let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
+        let assembled = (|| {
+            if has_errors {
+                return None;
+            }
+            Some(Scenario {
+                name: head.name?,
+                description: head.description,
+                file,
+                sha256,
+                start_year: head.start_year?,
+                years: head.years?,
+                discount_rate: head.discount_rate?,
+                facility: facility?,
+                procurement: procurement?,
+                fleet: fleet?,
+                investments: investments?,
+                workload: workload?,
+                systems: systems?,
+                correlations,
+                simulation: simulation?,
+                warnings: warnings.clone(),
+            })
+        })();
+        match assembled {
+            Some(s) => Ok(s),
+            None => {
+                if !has_errors {
+                    diags.push(Diagnostic::error(
+                        Some(root_loc.clone()),
+                        None,
+                        "internal error: the scenario is incomplete but no problem was reported",
+                    ));
+                }
+                diags.extend(warnings);
+                Err(ScenarioError { diagnostics: diags })
+            }
+        }
+    }
+
+    /// A table the scenario must have; reported missing when absent (a key that is not a table
+    /// is reported by [`Builder::table`]).
+    fn required_table<'t>(
+        &mut self,
+        root: &'t Table,
+        key: &str,
+        root_loc: &Location,
+        missing: &str,
+    ) -> Option<(&'t Table, Location)> {
+        let t = self.table(root, key);
+        if t.is_none() && root.get(key).is_none() {
+            self.err(root_loc, Some(key), missing);
+        }
+        t
+    }
+
+    /// The top-level keys: name, description, start year, term and discount rate.
+    fn header(&mut self, root: &Table, root_loc: &Location) -> Header {
         let name = match root.get("name") {
             Some(e) => self.string(&e.value, "name"),
             None => {
@@ -631,44 +747,76 @@ impl<'c> Builder<'c> {
                 None
             }
         };
+        Header {
+            name,
+            description,
+            start_year,
+            years,
+            discount_rate,
+        }
+    }
 
-        // [facility]
-        let facility = match self.table(root, "facility") {
-            Some((t, loc)) => {
-                self.check_keys(t, &FACILITY_KEYS, "facility");
-                let power_mw = self.opt_param(t, "power_mw", "facility", NONNEG);
-                let pue = self.req_param(t, "pue", "facility", PUE, &loc);
-                let it_overhead = self.req_param(t, "it_overhead", "facility", NONNEG, &loc);
-                let load_factor = self.opt_param(t, "load_factor", "facility", SHARE);
-                let price = self.opt_param(t, "power_price_usd_per_kwh", "facility", NONNEG);
-                let capex = self.opt_param(t, "datacenter_capex_usd_per_mw", "facility", NONNEG);
-                let life = self.opt_param(t, "datacenter_life_years", "facility", POSITIVE);
-                Some((
-                    t,
+    /// `[facility]`; `None` when a value in it is wrong.
+    fn facility(&mut self, t: &Table, loc: &Location) -> Option<Facility> {
+        self.check_keys(t, &FACILITY_KEYS, "facility");
+        let power_mw = self.opt_param(t, "power_mw", "facility", NONNEG);
+        let pue = self.req_param(t, "pue", "facility", PUE, loc);
+        let it_overhead = self.req_param(t, "it_overhead", "facility", NONNEG, loc);
+        let load_factor = self.opt_param(t, "load_factor", "facility", SHARE);
+        let price = self.opt_param(t, "power_price_usd_per_kwh", "facility", NONNEG);
+        let capex = self.opt_param(t, "datacenter_capex_usd_per_mw", "facility", NONNEG);
+        let life = self.opt_param(t, "datacenter_life_years", "facility", POSITIVE);
+        let opt_ok = |k: &str, p: &Option<Param>| t.get(k).is_none() || p.is_some();
+        let complete = opt_ok("power_mw", &power_mw)
+            && opt_ok("load_factor", &load_factor)
+            && opt_ok("power_price_usd_per_kwh", &price)
+            && opt_ok("datacenter_capex_usd_per_mw", &capex)
+            && opt_ok("datacenter_life_years", &life);
+        Some(Facility {
+            power_mw,
+            pue: pue?,
+            it_overhead: it_overhead?,
+            load_factor,
+            power_price_usd_per_kwh: price,
+            datacenter_capex_usd_per_mw: capex,
+            datacenter_life_years: life,
+        })
+        .filter(|_| complete)
+    }
+
+    /// Whether `[facility]` has what owned mode needs (reporting each missing key).
+    fn owned_facility_complete(&mut self, mode: Option<Mode>, t: &Table, loc: &Location) -> bool {
+        if mode != Some(Mode::Owned) {
+            return true;
+        }
+        let mut ok = true;
+        for key in [
+            "load_factor",
+            "power_price_usd_per_kwh",
+            "datacenter_capex_usd_per_mw",
+            "datacenter_life_years",
+        ] {
+            if t.get(key).is_none() {
+                let path = format!("facility.{key}");
+                self.attempted.insert(path.clone());
+                self.err(
                     loc,
-                    power_mw,
-                    pue,
-                    it_overhead,
-                    load_factor,
-                    price,
-                    capex,
-                    life,
-                ))
+                    Some(&path),
+                    format!("owned mode needs '{key}' in [facility]"),
+                );
+                ok = false;
             }
-            None => {
-                if root.get("facility").is_none() {
-                    self.err(
-                        root_loc,
-                        Some("facility"),
-                        "missing required table [facility] (pue and it_overhead at least)",
-                    );
-                }
-                None
-            }
-        };
+        }
+        ok
+    }
 
-        // [[fleet]]
-        let scenario_systems: Option<(&Table, Location)> = self.table(root, "systems");
+    /// `[[fleet]]`: the tranches (`None` when one is wrong) and the systems they use, each with
+    /// where it is first named.
+    fn fleet(
+        &mut self,
+        root: &Table,
+        root_loc: &Location,
+    ) -> (Option<Vec<Tranche>>, BTreeMap<String, Location>) {
         let fleet_items = self.array_of_tables(root, "fleet");
         if root.get("fleet").is_none()
             || (fleet_items.is_empty()
@@ -726,76 +874,111 @@ impl<'c> Builder<'c> {
                 continue;
             }
             names.insert(name.clone(), loc.clone());
-            let prefix = format!("fleet.{name}");
-            let sizes: Vec<&str> = SIZE_KEYS
-                .iter()
-                .copied()
-                .filter(|k| t.get(k).is_some())
-                .collect();
-            let size = match sizes.as_slice() {
-                [k] => {
-                    let e = t.get(k);
-                    let p = e.and_then(|e| self.param(&e.value, &format!("{prefix}.{k}"), NONNEG));
-                    p.map(|p| match *k {
-                        "systems" => Size::Systems(p),
-                        "gpus" => Size::Gpus(p),
-                        _ => Size::PowerMw(p),
-                    })
-                }
-                [] => {
-                    self.err(
-                        loc,
-                        Some(&label),
-                        "a tranche needs exactly one of 'systems', 'gpus' or 'power_mw'",
-                    );
-                    None
-                }
-                many => {
-                    self.err(loc, Some(&label), format!("a tranche takes exactly one of 'systems', 'gpus' or 'power_mw', found {}", many.join(" and ")));
-                    None
-                }
-            };
-            let online = self.req_param(t, "online", &prefix, ANY, loc);
-            let ramp_years = match t.get("ramp_years") {
-                Some(e) => self.param(&e.value, &format!("{prefix}.ramp_years"), NONNEG),
-                None => fixed_default(&format!("{prefix}.ramp_years"), 0.0),
-            };
-            if let Some(p) = &ramp_years
-                && !self.discarding
-            {
-                self.registry.insert(p.path.clone(), p.is_uncertain());
-            }
-            let retire = self.opt_param(t, "retire", &prefix, ANY);
-            let retire_ok = t.get("retire").is_none() || retire.is_some();
-            match (size, online, ramp_years) {
-                (Some(size), Some(online), Some(ramp_years)) if retire_ok => {
-                    fleet.push(Tranche {
-                        name,
-                        system,
-                        size,
-                        online,
-                        ramp_years,
-                        retire,
-                    });
-                }
-                _ => fleet_ok = false,
+            match self.tranche(t, loc, &label, name, system) {
+                Some(tranche) => fleet.push(tranche),
+                None => fleet_ok = false,
             }
         }
+        (fleet_ok.then_some(fleet), used)
+    }
 
-        // Systems: the catalog merged with [systems.KEY]; only those the fleet uses are kept.
+    /// One `[[fleet]]` tranche, named `name`, of `system`.
+    fn tranche(
+        &mut self,
+        t: &Table,
+        loc: &Location,
+        label: &str,
+        name: String,
+        system: String,
+    ) -> Option<Tranche> {
+        let prefix = format!("fleet.{name}");
+        let sizes: Vec<&str> = SIZE_KEYS
+            .iter()
+            .copied()
+            .filter(|k| t.get(k).is_some())
+            .collect();
+        let size = match sizes.as_slice() {
+            [k] => {
+                let e = t.get(k);
+                let p = e.and_then(|e| self.param(&e.value, &format!("{prefix}.{k}"), NONNEG));
+                p.map(|p| match *k {
+                    "systems" => Size::Systems(p),
+                    "gpus" => Size::Gpus(p),
+                    _ => Size::PowerMw(p),
+                })
+            }
+            [] => {
+                self.err(
+                    loc,
+                    Some(label),
+                    "a tranche needs exactly one of 'systems', 'gpus' or 'power_mw'",
+                );
+                None
+            }
+            many => {
+                self.err(
+                    loc,
+                    Some(label),
+                    format!(
+                        "a tranche takes exactly one of 'systems', 'gpus' or 'power_mw', found {}",
+                        many.join(" and ")
+                    ),
+                );
+                None
+            }
+        };
+        let online = self.req_param(t, "online", &prefix, ANY, loc);
+        let ramp_years = match t.get("ramp_years") {
+            Some(e) => self.param(&e.value, &format!("{prefix}.ramp_years"), NONNEG),
+            None => fixed_default(&format!("{prefix}.ramp_years"), 0.0),
+        };
+        if let Some(p) = &ramp_years
+            && !self.discarding
+        {
+            self.registry.insert(p.path.clone(), p.is_uncertain());
+        }
+        let retire = self.opt_param(t, "retire", &prefix, ANY);
+        let retire_ok = t.get("retire").is_none() || retire.is_some();
+        Some(Tranche {
+            name,
+            system,
+            size: size?,
+            online: online?,
+            ramp_years: ramp_years?,
+            retire,
+        })
+        .filter(|_| retire_ok)
+    }
+
+    /// Every system key the scenario may name: the catalog's and its own `[systems.KEY]`.
+    fn known_system_keys(&self, root: &Table) -> Vec<String> {
+        let mut known: Vec<String> = self.catalog.entries.iter().map(|e| e.key.clone()).collect();
+        if let Some(e) = root.get("systems")
+            && let Kind::Table(st) = &e.value.kind
+        {
+            for e in &st.entries {
+                if !known.contains(&e.key) {
+                    known.push(e.key.clone());
+                }
+            }
+        }
+        known
+    }
+
+    /// The systems the fleet uses: the catalog merged with the scenario's `[systems.KEY]`
+    /// (`None` when one is wrong). The scenario's other `[systems.KEY]` tables are validated
+    /// too, so that mistakes there are caught, but not kept.
+    fn systems(
+        &mut self,
+        root: &Table,
+        used: &BTreeMap<String, Location>,
+        known_keys: &[String],
+    ) -> Option<BTreeMap<String, System>> {
+        let scenario_systems: Option<(&Table, Location)> = self.table(root, "systems");
         let mut systems: BTreeMap<String, System> = BTreeMap::new();
         let mut systems_ok = true;
         let sc_sys_table = scenario_systems.as_ref().map(|(t, _)| *t);
-        let mut known_keys: Vec<String> =
-            self.catalog.entries.iter().map(|e| e.key.clone()).collect();
-        if let Some(st) = sc_sys_table {
-            for e in &st.entries {
-                if !known_keys.contains(&e.key) {
-                    known_keys.push(e.key.clone());
-                }
-            }
-        }
-        for (key, use_loc) in &used {
+        for (key, use_loc) in used {
             let cat = self.catalog.get(key);
             let over = sc_sys_table.and_then(|st| st.get(key));
             if cat.is_none() && over.is_none() {
@@ -817,7 +1000,6 @@ impl<'c> Builder<'c> {
                 None => systems_ok = false,
             }
         }
-        // Validate the scenario's other [systems.KEY] tables too, so mistakes there are caught.
         if let Some(st) = sc_sys_table {
             self.discarding = true;
             for e in &st.entries {
@@ -828,44 +1010,16 @@ impl<'c> Builder<'c> {
             }
             self.discarding = false;
         }
+        systems_ok.then_some(systems)
+    }
 
-        // [procurement]
-        let (mode, procurement) = match self.table(root, "procurement") {
-            Some((t, loc)) => self.procurement(t, &loc, &used, &known_keys),
-            None => {
-                if root.get("procurement").is_none() {
-                    self.err(
-                        root_loc,
-                        Some("procurement"),
-                        "missing required table [procurement] (mode = \"cloud\" or \"owned\")",
-                    );
-                }
-                (None, None)
-            }
-        };
-        // Mode-dependent requirements of [facility].
-        let mut facility_ok = facility.is_some();
-        if let (Some(Mode::Owned), Some((ft, floc, ..))) = (mode, &facility) {
-            for key in [
-                "load_factor",
-                "power_price_usd_per_kwh",
-                "datacenter_capex_usd_per_mw",
-                "datacenter_life_years",
-            ] {
-                if ft.get(key).is_none() {
-                    let path = format!("facility.{key}");
-                    self.attempted.insert(path.clone());
-                    self.err(
-                        floc,
-                        Some(&path),
-                        format!("owned mode needs '{key}' in [facility]"),
-                    );
-                    facility_ok = false;
-                }
-            }
-        }
-
-        // [[investment]]
+    /// `[[investment]]` (`None` when one is wrong); years are checked against the term.
+    fn investments(
+        &mut self,
+        root: &Table,
+        start_year: Option<i32>,
+        years: Option<u32>,
+    ) -> Option<Vec<Investment>> {
         let mut investments = Vec::new();
         let mut inv_ok = true;
         let mut inv_names: BTreeMap<String, Location> = BTreeMap::new();
@@ -943,142 +1097,24 @@ impl<'c> Builder<'c> {
                 _ => inv_ok = false,
             }
         }
+        inv_ok.then_some(investments)
+    }
 
-        // [workload]
-        let workload = match self.table(root, "workload") {
-            Some((t, loc)) => {
-                self.check_keys(t, &WORKLOAD_KEYS, "workload");
-                let a = self.req_param(t, "inference_share", "workload", SHARE, &loc);
-                let b = self.req_param(t, "utilization", "workload", SHARE, &loc);
-                let c = self.req_param(t, "mfu", "workload", SHARE, &loc);
-                let d = self.opt_param(t, "price_usd_per_mtok", "workload", NONNEG);
-                let d_ok = t.get("price_usd_per_mtok").is_none() || d.is_some();
-                match (a, b, c) {
-                    (Some(inference_share), Some(utilization), Some(mfu)) if d_ok => {
-                        Some(Workload {
-                            inference_share,
-                            utilization,
-                            mfu,
-                            price_usd_per_mtok: d,
-                        })
-                    }
-                    _ => None,
-                }
-            }
-            None => {
-                if root.get("workload").is_none() {
-                    self.err(
-                        root_loc,
-                        Some("workload"),
-                        "missing required table [workload] (inference_share, utilization, mfu)",
-                    );
-                }
-                None
-            }
-        };
-
-        // [simulation]
-        let simulation = match self.table(root, "simulation") {
-            Some((t, _)) => self.simulation(t),
-            None => (root.get("simulation").is_none()).then_some(Simulation {
-                samples: DEFAULT_SAMPLES,
-                seed: DEFAULT_SEED,
-                sampler: SamplerKind::Lhs,
-            }),
-        };
-
-        // [[correlation]]
-        let correlations = self.correlations(root);
-
-        // Assemble.
-        let facility = match facility {
-            Some((
-                t,
-                _,
-                power_mw,
-                Some(pue),
-                Some(it_overhead),
-                load_factor,
-                price,
-                capex,
-                life,
-            )) if facility_ok => {
-                let opt_ok = |k: &str, p: &Option<Param>| t.get(k).is_none() || p.is_some();
-                (opt_ok("power_mw", &power_mw)
-                    && opt_ok("load_factor", &load_factor)
-                    && opt_ok("power_price_usd_per_kwh", &price)
-                    && opt_ok("datacenter_capex_usd_per_mw", &capex)
-                    && opt_ok("datacenter_life_years", &life))
-                .then_some(Facility {
-                    power_mw,
-                    pue,
-                    it_overhead,
-                    load_factor,
-                    power_price_usd_per_kwh: price,
-                    datacenter_capex_usd_per_mw: capex,
-                    datacenter_life_years: life,
-                })
-            }
-            _ => None,
-        };
-        let mut diags = self.diags;
-        let mut warnings = self.warnings;
-        sort_by_location(&mut diags);
-        sort_by_location(&mut warnings);
-        let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
-        let assembled = match (
-            name,
-            start_year,
-            years,
-            discount_rate,
-            facility,
-            procurement,
-            workload,
-            simulation,
-        ) {
-            (
-                Some(name),
-                Some(start_year),
-                Some(years),
-                Some(discount_rate),
-                Some(facility),
-                Some(procurement),
-                Some(workload),
-                Some(simulation),
-            ) if fleet_ok && systems_ok && inv_ok && !has_errors => Some(Scenario {
-                name,
-                description,
-                file,
-                sha256,
-                start_year,
-                years,
-                discount_rate,
-                facility,
-                procurement,
-                fleet,
-                investments,
-                workload,
-                systems,
-                correlations,
-                simulation,
-                warnings: warnings.clone(),
-            }),
-            _ => None,
-        };
-        match assembled {
-            Some(s) => Ok(s),
-            None => {
-                if !has_errors {
-                    diags.push(Diagnostic::error(
-                        Some(root_loc.clone()),
-                        None,
-                        "internal error: the scenario is incomplete but no problem was reported",
-                    ));
-                }
-                diags.extend(warnings);
-                Err(ScenarioError { diagnostics: diags })
-            }
-        }
+    /// `[workload]`; `None` when a value in it is wrong.
+    fn workload(&mut self, t: &Table, loc: &Location) -> Option<Workload> {
+        self.check_keys(t, &WORKLOAD_KEYS, "workload");
+        let inference_share = self.req_param(t, "inference_share", "workload", SHARE, loc);
+        let utilization = self.req_param(t, "utilization", "workload", SHARE, loc);
+        let mfu = self.req_param(t, "mfu", "workload", SHARE, loc);
+        let price = self.opt_param(t, "price_usd_per_mtok", "workload", NONNEG);
+        let price_ok = t.get("price_usd_per_mtok").is_none() || price.is_some();
+        Some(Workload {
+            inference_share: inference_share?,
+            utilization: utilization?,
+            mfu: mfu?,
+            price_usd_per_mtok: price,
+        })
+        .filter(|_| price_ok)
     }
 
     fn merged_system(
