@@ -678,14 +678,18 @@ fn cmd_systems() -> Result<()> {
             ("it_kw", &sys.it_kw),
             ("price_usd", &sys.price_usd),
             ("pflops_fp8", &sys.pflops_fp8),
+        ];
+        let optional = [
+            ("pflops_fp4", &sys.pflops_fp4),
+            ("hbm_gb", &sys.hbm_gb),
+            ("hbm_tb_s", &sys.hbm_tb_s),
             ("tokens_per_gpu_s", &sys.tokens_per_gpu_s),
         ];
-        if let Some(p) = &sys.pflops_fp4 {
-            fields.push(("pflops_fp4", p));
-        }
-        if let Some(p) = &sys.hbm_gb {
-            fields.push(("hbm_gb", p));
-        }
+        fields.extend(
+            optional
+                .iter()
+                .filter_map(|(n, p)| p.as_ref().map(|p| (*n, p))),
+        );
         for (name, p) in fields {
             text.push_str(&format!(
                 "  {:<17} {:<40} {}\n",
@@ -693,6 +697,9 @@ fn cmd_systems() -> Result<()> {
                 p.marginal.to_string(),
                 p.source.as_deref().unwrap_or("(no source)")
             ));
+        }
+        if let Some(g) = sys.scaleup_gpus {
+            text.push_str(&format!("  {:<17} {:<40}\n", "scaleup_gpus", g));
         }
     }
     out_stdout(&text)

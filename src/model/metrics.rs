@@ -26,10 +26,23 @@ pub enum Metric {
     RevenueUsd,
     Margin,
     NpvUsd,
+    OutputTokensPerGpuS,
+    InputTokens,
+    CostPerTotalMtokUsd,
+    RevenuePerMtokUsd,
+    ShortfallUsd,
+    HardwareCapexUsd,
+    CapexUsd,
+    CapexPerGwUsd,
+    CostHardwareUsd,
+    CostDatacenterUsd,
+    CostPowerUsd,
+    CostMaintenanceUsd,
+    PeakFundingUsd,
 }
 
 /// Every metric, in report order.
-pub const METRICS: [Metric; 22] = [
+pub const METRICS: [Metric; 35] = [
     Metric::Gpus,
     Metric::FacilityMw,
     Metric::GpusPerGw,
@@ -52,6 +65,19 @@ pub const METRICS: [Metric; 22] = [
     Metric::RevenueUsd,
     Metric::Margin,
     Metric::NpvUsd,
+    Metric::OutputTokensPerGpuS,
+    Metric::InputTokens,
+    Metric::CostPerTotalMtokUsd,
+    Metric::RevenuePerMtokUsd,
+    Metric::ShortfallUsd,
+    Metric::HardwareCapexUsd,
+    Metric::CapexUsd,
+    Metric::CapexPerGwUsd,
+    Metric::CostHardwareUsd,
+    Metric::CostDatacenterUsd,
+    Metric::CostPowerUsd,
+    Metric::CostMaintenanceUsd,
+    Metric::PeakFundingUsd,
 ];
 
 impl Metric {
@@ -80,6 +106,19 @@ impl Metric {
             RevenueUsd => "revenue_usd",
             Margin => "margin",
             NpvUsd => "npv_usd",
+            OutputTokensPerGpuS => "output_tokens_per_gpu_s",
+            InputTokens => "input_tokens",
+            CostPerTotalMtokUsd => "cost_per_total_mtok_usd",
+            RevenuePerMtokUsd => "revenue_per_mtok_usd",
+            ShortfallUsd => "shortfall_usd",
+            HardwareCapexUsd => "hardware_capex_usd",
+            CapexUsd => "capex_usd",
+            CapexPerGwUsd => "capex_per_gw_usd",
+            CostHardwareUsd => "cost_hardware_usd",
+            CostDatacenterUsd => "cost_datacenter_usd",
+            CostPowerUsd => "cost_power_usd",
+            CostMaintenanceUsd => "cost_maintenance_usd",
+            PeakFundingUsd => "peak_funding_usd",
         }
     }
 
@@ -94,7 +133,14 @@ impl Metric {
             Tokens => "tokens",
             TokensPerDayPeak => "tokens per day",
             TrainFlop => "FLOP",
-            CostUsd | CostNpvUsd | InvestmentUsd | NetCommitmentUsd | RevenueUsd | NpvUsd => "USD",
+            CostUsd | CostNpvUsd | InvestmentUsd | NetCommitmentUsd | RevenueUsd | NpvUsd
+            | ShortfallUsd | HardwareCapexUsd | CapexUsd | CostHardwareUsd | CostDatacenterUsd
+            | CostPowerUsd | CostMaintenanceUsd | PeakFundingUsd => "USD",
+            OutputTokensPerGpuS => "output tokens per second per GPU",
+            InputTokens => "input tokens",
+            CostPerTotalMtokUsd => "USD per million total tokens",
+            RevenuePerMtokUsd => "USD per million output tokens",
+            CapexPerGwUsd => "USD per GW",
             CostPerGpuHourUsd => "USD per GPU-hour",
             CostPerMtokUsd => "USD per million tokens",
             CostPerMwYearUsd => "USD per MW-year",
@@ -133,12 +179,18 @@ pub enum Probability {
     FitsPowerEnvelope,
     NpvPositive,
     CostPerMtokBelowPrice,
+    InteractivityMet,
+    CommitmentUsed,
+    CommitmentCoversFleet,
 }
 
-pub const PROBABILITIES: [Probability; 3] = [
+pub const PROBABILITIES: [Probability; 6] = [
     Probability::FitsPowerEnvelope,
     Probability::NpvPositive,
     Probability::CostPerMtokBelowPrice,
+    Probability::InteractivityMet,
+    Probability::CommitmentUsed,
+    Probability::CommitmentCoversFleet,
 ];
 
 impl Probability {
@@ -147,6 +199,9 @@ impl Probability {
             Probability::FitsPowerEnvelope => "fits_power_envelope",
             Probability::NpvPositive => "npv_positive",
             Probability::CostPerMtokBelowPrice => "cost_per_mtok_below_price",
+            Probability::InteractivityMet => "interactivity_met",
+            Probability::CommitmentUsed => "commitment_used",
+            Probability::CommitmentCoversFleet => "commitment_covers_fleet",
         }
     }
 }
@@ -160,15 +215,21 @@ pub enum Series {
     CostUsd,
     RevenueUsd,
     CumulativeCashUsd,
+    OutputTokensPerGpuS,
+    RevenuePerMtokUsd,
+    FundingUsd,
 }
 
-pub const SERIES: [Series; 6] = [
+pub const SERIES: [Series; 9] = [
     Series::GpusInstalled,
     Series::FacilityMw,
     Series::Tokens,
     Series::CostUsd,
     Series::RevenueUsd,
     Series::CumulativeCashUsd,
+    Series::OutputTokensPerGpuS,
+    Series::RevenuePerMtokUsd,
+    Series::FundingUsd,
 ];
 
 impl Series {
@@ -180,6 +241,9 @@ impl Series {
             Series::CostUsd => "cost_usd",
             Series::RevenueUsd => "revenue_usd",
             Series::CumulativeCashUsd => "cumulative_cash_usd",
+            Series::OutputTokensPerGpuS => "output_tokens_per_gpu_s",
+            Series::RevenuePerMtokUsd => "revenue_per_mtok_usd",
+            Series::FundingUsd => "funding_usd",
         }
     }
     pub fn unit(self) -> &'static str {
@@ -188,6 +252,9 @@ impl Series {
             Series::FacilityMw => "MW (year average)",
             Series::Tokens => "tokens",
             Series::CostUsd | Series::RevenueUsd | Series::CumulativeCashUsd => "USD",
+            Series::OutputTokensPerGpuS => "output tokens per second per GPU",
+            Series::RevenuePerMtokUsd => "USD per million output tokens",
+            Series::FundingUsd => "USD (cumulative, cash basis)",
         }
     }
 }

@@ -8,15 +8,20 @@
 //! very same code: one sample is a batch of one. No I/O, no randomness, no printing: the model
 //! knows nothing of files or sampling.
 //!
-//! Where each formula lives: [`fleet`] (GPUs, power, installed fractions), [`finance`] (capital
-//! recovery), `eval` (the evaluation that applies them, column by column), [`metrics`] (the
-//! stable names and units of the outputs).
+//! Where each formula lives: [`fleet`] (GPUs, power, installed fractions), [`throughput`] (the
+//! roofline), [`tokens`] (token prices and their paths), [`cost`] (owned cost, take-or-pay, a
+//! tranche sized by the commitment), [`finance`] (capital recovery, installation by year,
+//! undefined ratios), `eval` (the evaluation that applies them, column by column), `metrics`
+//! (the stable names and units of the outputs).
 
+pub mod cost;
 mod eval;
 pub mod finance;
 pub mod fleet;
 mod metrics;
 mod plan;
+pub mod throughput;
+pub mod tokens;
 mod trace;
 
 pub use eval::{BatchValue, CHUNK};
@@ -26,7 +31,10 @@ pub use fleet::{
     ramp_integral,
 };
 pub use metrics::{METRICS, Metric, PROBABILITIES, Probability, SERIES, Series};
-pub use plan::{OwnedPlan, Plan, PlanError, SizeIdx, TranchePlan};
+pub use plan::{
+    InvestmentPlan, ModelPlan, OwnedPlan, PaymentIdx, Plan, PlanError, PricePlan, SizeIdx,
+    SystemPlan, ThroughputIdx, TranchePlan,
+};
 pub use trace::{NoTrace, Step, Tracer, is_year_path, num, year};
 
 use eval::{Out, Values, Work};

@@ -2,7 +2,7 @@
 //! it, from MODEL.md's formulas.
 
 use super::*;
-use crate::scenario::Mode;
+use crate::scenario::{InvestmentKind, Mode, ThroughputRule};
 
 /// Builds a plan and value vector from named values, one tranche per `tranche(...)` call.
 struct Builder {
@@ -43,27 +43,42 @@ fn cloud_base(power_mw: f64, online: f64, ramp: f64, price: f64, years: usize) -
         pue: b.v("facility.pue", 1.2),
         it_overhead: b.v("facility.it_overhead", 0.10),
         owned: None,
+        datacenter_capex_usd_per_mw: None,
         commitment_usd: None,
+        take_or_pay: false,
         inference_share: b.v("workload.inference_share", 0.5),
         utilization: b.v("workload.utilization", 0.5),
         mfu: b.v("workload.mfu", 0.4),
-        price_usd_per_mtok: None,
+        price: None,
+        token_lengths: None,
+        cached_input_share: None,
+        throughput_growth_per_year: None,
+        price_change_per_year: None,
+        base_year: 2026,
+        model: None,
+        systems: vec![],
         tranches: vec![],
         investments: vec![],
     };
     let mut base = Base { b, plan };
+    let sys = SystemPlan {
+        key: "gb200-nvl72".into(),
+        gpus_per_system: 72.0,
+        it_kw: base.b.v("systems.gb200-nvl72.it_kw", 132.0),
+        price_usd: base.b.v("systems.gb200-nvl72.price_usd", 3.6e6),
+        pflops_fp8: base.b.v("systems.gb200-nvl72.pflops_fp8", 5.0),
+        pflops_fp4: None,
+        throughput: ThroughputIdx::Given(base.b.v("systems.gb200-nvl72.tokens_per_gpu_s", 1000.0)),
+        rule: ThroughputRule::Given,
+    };
+    base.plan.systems.push(sys);
     let t = TranchePlan {
         name: "blackwell".into(),
-        system: "gb200-nvl72".into(),
-        gpus_per_system: 72.0,
+        system: 0,
         size: SizeIdx::PowerMw(base.b.v("fleet.blackwell.power_mw", power_mw)),
         online: base.b.v("fleet.blackwell.online", online),
         ramp_years: base.b.v("fleet.blackwell.ramp_years", ramp),
         retire: None,
-        it_kw: base.b.v("systems.gb200-nvl72.it_kw", 132.0),
-        price_usd: base.b.v("systems.gb200-nvl72.price_usd", 3.6e6),
-        pflops_fp8: base.b.v("systems.gb200-nvl72.pflops_fp8", 5.0),
-        tokens_per_gpu_s: base.b.v("systems.gb200-nvl72.tokens_per_gpu_s", 1000.0),
         price_usd_per_gpu_hour: Some(base.b.v("procurement.price_usd_per_gpu_hour", price)),
     };
     base.plan.tranches.push(t);
@@ -208,9 +223,16 @@ fn commitment_investments_and_mid_year_discounting() {
     let c = base.b.v("procurement.commitment_usd", 4e6);
     base.plan.commitment_usd = Some(c);
     let p = base.b.v("workload.price_usd_per_mtok", 1.0);
-    base.plan.price_usd_per_mtok = Some(p);
+    base.plan.price = Some(PricePlan::Blended(p));
     let inv = base.b.v("investment.x.amount_usd", 1e6);
-    base.plan.investments.push((inv, 1)); // in 2027
+    base.plan.investments.push(InvestmentPlan {
+        name: "x".into(),
+        kind: InvestmentKind::Cash,
+        payment: PaymentIdx::Once {
+            amount: inv,
+            year: 1, // 2027
+        },
+    });
     let out = run(&mut base);
     let year_cost = 144.0 * 8766.0 * 2.0;
     assert_close!(out.metric(Metric::CostUsd), 2.0 * year_cost);

@@ -93,32 +93,67 @@ pub(crate) const FACILITY_KEYS: [&str; 7] = [
     "datacenter_capex_usd_per_mw",
     "datacenter_life_years",
 ];
-pub(crate) const PROCUREMENT_KEYS: [&str; 5] = [
+pub(crate) const PROCUREMENT_KEYS: [&str; 6] = [
     "mode",
     "commitment_usd",
+    "take_or_pay",
     "price_usd_per_gpu_hour",
     "hardware_life_years",
     "maintenance_pct_of_capex",
 ];
-pub(crate) const FLEET_KEYS: [&str; 8] = [
+pub(crate) const FLEET_KEYS: [&str; 9] = [
     "name",
     "system",
     "systems",
     "gpus",
     "power_mw",
+    "size_from_commitment",
     "online",
     "ramp_years",
     "retire",
 ];
-pub(crate) const SIZE_KEYS: [&str; 3] = ["systems", "gpus", "power_mw"];
-pub(crate) const INVESTMENT_KEYS: [&str; 3] = ["name", "amount_usd", "year"];
-pub(crate) const WORKLOAD_KEYS: [&str; 4] = [
+pub(crate) const SIZE_KEYS: [&str; 4] = ["systems", "gpus", "power_mw", "size_from_commitment"];
+pub(crate) const INVESTMENT_KEYS: [&str; 6] = [
+    "name",
+    "kind",
+    "amount_usd",
+    "year",
+    "per_gw_usd",
+    "tied_to",
+];
+pub(crate) const WORKLOAD_KEYS: [&str; 16] = [
     "inference_share",
     "utilization",
     "mfu",
     "price_usd_per_mtok",
+    "input_tokens",
+    "output_tokens",
+    "cached_input_share",
+    "interactivity_tok_s",
+    "serving_efficiency",
+    "throughput_growth_per_year",
+    "price_usd_per_mtok_input",
+    "price_usd_per_mtok_cached_input",
+    "price_usd_per_mtok_output",
+    "price_change_per_year",
+    "base_year",
+    "model",
 ];
-pub(crate) const SYSTEM_KEYS: [&str; 9] = [
+pub(crate) const MODEL_KEYS: [&str; 4] = [
+    "total_params_b",
+    "active_params_b",
+    "bytes_per_param",
+    "kv_bytes_per_token",
+];
+/// The figures the roofline needs of a system (besides `pflops_fp8`, which every system has).
+const ROOFLINE_SYSTEM_KEYS: [&str; 3] = ["hbm_gb", "hbm_tb_s", "scaleup_gpus"];
+/// The split token prices of `[workload]`.
+const SPLIT_PRICE_KEYS: [&str; 3] = [
+    "price_usd_per_mtok_input",
+    "price_usd_per_mtok_cached_input",
+    "price_usd_per_mtok_output",
+];
+pub(crate) const SYSTEM_KEYS: [&str; 11] = [
     "description",
     "gpus",
     "it_kw",
@@ -126,6 +161,8 @@ pub(crate) const SYSTEM_KEYS: [&str; 9] = [
     "pflops_fp8",
     "pflops_fp4",
     "hbm_gb",
+    "hbm_tb_s",
+    "scaleup_gpus",
     "tokens_per_gpu_s",
     "available",
 ];
@@ -138,6 +175,7 @@ pub(crate) fn table_keys(table: &str) -> Option<&'static [&'static str]> {
         "facility" => &FACILITY_KEYS,
         "procurement" => &PROCUREMENT_KEYS,
         "workload" => &WORKLOAD_KEYS,
+        "model" => &MODEL_KEYS,
         "simulation" => &SIMULATION_KEYS,
         "fleet" => &FLEET_KEYS,
         "investment" => &INVESTMENT_KEYS,
@@ -174,6 +212,8 @@ pub(crate) struct Builder<'c> {
     unused: BTreeSet<String>,
     /// While validating systems the fleet does not use, built values are not registered.
     discarding: bool,
+    /// Tranches with `size_from_commitment = true`, with where it is written.
+    sized_by_commitment: Vec<(String, Location)>,
 }
 
 fn num_text(x: f64) -> String {
@@ -196,6 +236,7 @@ impl<'c> Builder<'c> {
             attempted: BTreeSet::new(),
             unused: BTreeSet::new(),
             discarding: false,
+            sized_by_commitment: Vec::new(),
         }
     }
 
@@ -456,68 +497,117 @@ impl<'c> Builder<'c> {
         }
     }
 
-    /// A system from its (merged) table: catalog fields overridden by the scenario's.
+    /// A system from its (merged) table: catalog fields overridden by the scenario's. `rule`
+    /// says where its throughput comes from: the roofline needs the memory and scale-up figures
+    /// (and replaces `tokens_per_gpu_s`); the other rules need `tokens_per_gpu_s`.
     pub(crate) fn system(
         &mut self,
         key: &str,
         t: &Table,
         tloc: &Location,
         in_catalog: bool,
+        rule: ThroughputRule,
     ) -> Option<System> {
         let prefix = format!("systems.{key}");
         self.check_keys(t, &SYSTEM_KEYS, &prefix);
         let mut ok = true;
-        let need = |b: &mut Self, field: &str, dom: Domain| -> Option<Param> {
+        let roofline = rule == ThroughputRule::Roofline;
+        let missing = |b: &mut Self, field: &str| {
             let path = format!("{prefix}.{field}");
+            b.attempted.insert(path.clone());
+            let why = if roofline && ROOFLINE_SYSTEM_KEYS.contains(&field) {
+                format!(
+                    "the scenario serves a [workload.model], so '{key}' needs '{field}' for the \
+                     roofline (or give its tokens_per_gpu_s in [{prefix}])"
+                )
+            } else if in_catalog {
+                format!("missing required key '{field}' in [{prefix}]")
+            } else if roofline {
+                format!(
+                    "'{key}' is not in the system catalog, so [{prefix}] must define '{field}' \
+                     (every field but available, pflops_fp4 and tokens_per_gpu_s)"
+                )
+            } else {
+                format!(
+                    "'{key}' is not in the system catalog, so [{prefix}] must define '{field}' \
+                     (every field but available, hbm_gb, hbm_tb_s, scaleup_gpus and pflops_fp4)"
+                )
+            };
+            b.err(tloc, Some(&path), why);
+        };
+        let need = |b: &mut Self, field: &str, dom: Domain| -> Option<Param> {
             match t.get(field) {
-                Some(e) => b.param(&e.value, &path, dom),
+                Some(e) => b.param(&e.value, &format!("{prefix}.{field}"), dom),
                 None => {
-                    b.attempted.insert(path.clone());
-                    let why = if in_catalog {
-                        format!("missing required key '{field}' in [{prefix}]")
-                    } else {
-                        format!(
-                            "'{key}' is not in the system catalog, so [{prefix}] must define '{field}' \
-                             (every field but available, hbm_gb and pflops_fp4)"
-                        )
-                    };
-                    b.err(tloc, Some(&path), why);
+                    missing(b, field);
                     None
                 }
             }
+        };
+        // A field the rule does not use is still checked, and kept for the catalog's listing,
+        // but not registered as one of the scenario's values.
+        let unused = |b: &mut Self, field: &str, dom: Domain| -> (Option<Param>, bool) {
+            let was = b.discarding;
+            b.discarding = true;
+            let p = b.opt_param(t, field, &prefix, dom);
+            b.discarding = was;
+            let ok = t.get(field).is_none() || p.is_some();
+            (p, ok)
         };
         let it_kw = need(self, "it_kw", NONNEG);
         let price_usd = need(self, "price_usd", NONNEG);
         let pflops_fp8 = need(self, "pflops_fp8", NONNEG);
-        let tokens = need(self, "tokens_per_gpu_s", NONNEG);
+        let (tokens, tokens_ok) = if roofline {
+            unused(self, "tokens_per_gpu_s", NONNEG)
+        } else {
+            let p = need(self, "tokens_per_gpu_s", NONNEG);
+            let ok = p.is_some();
+            (p, ok)
+        };
         let pflops_fp4 = self.opt_param(t, "pflops_fp4", &prefix, NONNEG);
-        let hbm_gb = self.opt_param(t, "hbm_gb", &prefix, NONNEG);
-        let gpus_path = format!("{prefix}.gpus");
-        let gpus = match t.get("gpus") {
-            Some(e) => match self.integer(&e.value, &gpus_path) {
+        let hbm_gb = if roofline {
+            need(self, "hbm_gb", NONNEG)
+        } else {
+            self.opt_param(t, "hbm_gb", &prefix, NONNEG)
+        };
+        let (hbm_tb_s, hbm_tb_s_ok) = if roofline {
+            let p = need(self, "hbm_tb_s", POSITIVE);
+            let ok = p.is_some();
+            (p, ok)
+        } else {
+            unused(self, "hbm_tb_s", POSITIVE)
+        };
+        let whole = |b: &mut Self, field: &str, what: &str| -> Option<u32> {
+            let path = format!("{prefix}.{field}");
+            let e = t.get(field)?;
+            match b.integer(&e.value, &path) {
                 Some(n) if (1..=i64::from(u32::MAX)).contains(&n) => Some(n as u32),
                 Some(n) => {
-                    self.err(
+                    b.err(
                         &e.value.loc,
-                        Some(&gpus_path),
-                        format!("must be a whole number of GPUs ≥ 1, found {n}"),
+                        Some(&path),
+                        format!("must be a whole number of {what} ≥ 1, found {n}"),
                     );
                     None
                 }
                 None => None,
-            },
-            None => {
-                let why = if in_catalog {
-                    format!("missing required key 'gpus' in [{prefix}]")
-                } else {
-                    format!(
-                        "'{key}' is not in the system catalog, so [{prefix}] must define 'gpus'"
-                    )
-                };
-                self.err(tloc, Some(&gpus_path), why);
-                None
             }
         };
+        let gpus = whole(self, "gpus", "GPUs");
+        if t.get("gpus").is_none() {
+            let why = if in_catalog {
+                format!("missing required key 'gpus' in [{prefix}]")
+            } else {
+                format!("'{key}' is not in the system catalog, so [{prefix}] must define 'gpus'")
+            };
+            self.err(tloc, Some(&format!("{prefix}.gpus")), why);
+        }
+        let scaleup_gpus = whole(self, "scaleup_gpus", "GPUs");
+        let scaleup_ok = t.get("scaleup_gpus").is_none() == scaleup_gpus.is_none();
+        if roofline && t.get("scaleup_gpus").is_none() {
+            missing(self, "scaleup_gpus");
+            ok = false;
+        }
         let description = match t.get("description") {
             Some(e) => {
                 let s = self.string(&e.value, &format!("{prefix}.description"));
@@ -543,8 +633,8 @@ impl<'c> Builder<'c> {
             None => None,
         };
         let optional_ok = t.get("pflops_fp4").is_none() == pflops_fp4.is_none()
-            && t.get("hbm_gb").is_none() == hbm_gb.is_none();
-        if !(ok && optional_ok) {
+            && (roofline || t.get("hbm_gb").is_none() == hbm_gb.is_none());
+        if !(ok && optional_ok && tokens_ok && hbm_tb_s_ok && scaleup_ok) {
             return None;
         }
         Some(System {
@@ -555,13 +645,15 @@ impl<'c> Builder<'c> {
             price_usd: price_usd?,
             pflops_fp8: pflops_fp8?,
             pflops_fp4,
-            hbm_gb,
-            tokens_per_gpu_s: tokens?,
+            hbm_gb: if roofline { Some(hbm_gb?) } else { hbm_gb },
+            hbm_tb_s,
+            scaleup_gpus,
+            tokens_per_gpu_s: tokens,
+            throughput: rule,
             available,
         })
     }
 
-    /// Walk a merged scenario tree into a [`Scenario`].
     pub(crate) fn scenario(
         mut self,
         root: &Table,
@@ -582,7 +674,10 @@ impl<'c> Builder<'c> {
             .map(|(t, loc)| self.facility(t, loc));
         let (fleet, used) = self.fleet(root, root_loc);
         let known_keys = self.known_system_keys(root);
-        let systems = self.systems(root, &used, &known_keys);
+        let roofline = root
+            .get("workload")
+            .is_some_and(|e| matches!(&e.value.kind, Kind::Table(w) if w.get("model").is_some()));
+        let systems = self.systems(root, &used, &known_keys, roofline);
         let (mode, procurement) = match self.required_table(
             root,
             "procurement",
@@ -596,7 +691,12 @@ impl<'c> Builder<'c> {
             (Some(f), Some((t, loc))) if self.owned_facility_complete(mode, t, &loc) => f,
             _ => None,
         };
-        let investments = self.investments(root, head.start_year, head.years);
+        self.check_sized_by_commitment(mode, procurement.as_ref());
+        let tranche_names: Vec<String> = match &fleet {
+            Some(f) => f.iter().map(|t| t.name.clone()).collect(),
+            None => Vec::new(),
+        };
+        let investments = self.investments(root, head.start_year, head.years, &tranche_names);
         let workload = self
             .required_table(
                 root,
@@ -604,7 +704,7 @@ impl<'c> Builder<'c> {
                 root_loc,
                 "missing required table [workload] (inference_share, utilization, mfu)",
             )
-            .and_then(|(t, loc)| self.workload(t, &loc));
+            .and_then(|(t, loc)| self.workload(t, &loc, head.start_year));
         let simulation = match self.table(root, "simulation") {
             Some((t, _)) => self.simulation(t),
             None => (root.get("simulation").is_none()).then_some(Simulation {
@@ -898,6 +998,33 @@ impl<'c> Builder<'c> {
             .filter(|k| t.get(k).is_some())
             .collect();
         let size = match sizes.as_slice() {
+            ["size_from_commitment"] => {
+                let e = t.get("size_from_commitment").expect("the key is present");
+                let path = format!("{prefix}.size_from_commitment");
+                match &e.value.kind {
+                    Kind::Bool(true) => {
+                        self.sized_by_commitment
+                            .push((name.clone(), e.value.loc.clone()));
+                        Some(Size::FromCommitment)
+                    }
+                    Kind::Bool(false) => {
+                        self.err(
+                            &e.value.loc,
+                            Some(&path),
+                            "size_from_commitment = false sizes nothing: give 'systems', 'gpus' or 'power_mw' instead",
+                        );
+                        None
+                    }
+                    k => {
+                        self.err(
+                            &e.value.loc,
+                            Some(&path),
+                            format!("must be true or false, not {}", k.type_name()),
+                        );
+                        None
+                    }
+                }
+            }
             [k] => {
                 let e = t.get(k);
                 let p = e.and_then(|e| self.param(&e.value, &format!("{prefix}.{k}"), NONNEG));
@@ -911,7 +1038,7 @@ impl<'c> Builder<'c> {
                 self.err(
                     loc,
                     Some(label),
-                    "a tranche needs exactly one of 'systems', 'gpus' or 'power_mw'",
+                    "a tranche needs exactly one of 'systems', 'gpus', 'power_mw' or 'size_from_commitment'",
                 );
                 None
             }
@@ -920,7 +1047,7 @@ impl<'c> Builder<'c> {
                     loc,
                     Some(label),
                     format!(
-                        "a tranche takes exactly one of 'systems', 'gpus' or 'power_mw', found {}",
+                        "a tranche takes exactly one of 'systems', 'gpus', 'power_mw' or 'size_from_commitment', found {}",
                         many.join(" and ")
                     ),
                 );
@@ -973,6 +1100,7 @@ impl<'c> Builder<'c> {
         root: &Table,
         used: &BTreeMap<String, Location>,
         known_keys: &[String],
+        roofline: bool,
     ) -> Option<BTreeMap<String, System>> {
         let scenario_systems: Option<(&Table, Location)> = self.table(root, "systems");
         let mut systems: BTreeMap<String, System> = BTreeMap::new();
@@ -993,7 +1121,7 @@ impl<'c> Builder<'c> {
                 systems_ok = false;
                 continue;
             }
-            match self.merged_system(key, cat.map(|e| &e.value), over.map(|e| &e.value)) {
+            match self.merged_system(key, cat.map(|e| &e.value), over.map(|e| &e.value), roofline) {
                 Some(s) => {
                     systems.insert(key.clone(), s);
                 }
@@ -1005,7 +1133,7 @@ impl<'c> Builder<'c> {
             for e in &st.entries {
                 if !used.contains_key(&e.key) {
                     let cat = self.catalog.get(&e.key);
-                    self.merged_system(&e.key, cat.map(|c| &c.value), Some(&e.value));
+                    self.merged_system(&e.key, cat.map(|c| &c.value), Some(&e.value), roofline);
                 }
             }
             self.discarding = false;
@@ -1013,12 +1141,47 @@ impl<'c> Builder<'c> {
         systems_ok.then_some(systems)
     }
 
-    /// `[[investment]]` (`None` when one is wrong); years are checked against the term.
+    /// A tranche sized by the commitment needs cloud mode and a commitment, and there may be
+    /// only one.
+    fn check_sized_by_commitment(&mut self, mode: Option<Mode>, procurement: Option<&Procurement>) {
+        let sized = std::mem::take(&mut self.sized_by_commitment);
+        for (i, (name, loc)) in sized.iter().enumerate() {
+            let path = format!("fleet.{name}.size_from_commitment");
+            if i > 0 {
+                self.err(
+                    loc,
+                    Some(&path),
+                    format!(
+                        "only one tranche can be sized by the commitment ('{}' already is)",
+                        sized[0].0
+                    ),
+                );
+            }
+            if mode == Some(Mode::Owned) {
+                self.err(
+                    loc,
+                    Some(&path),
+                    "a tranche sized by the commitment needs cloud mode (the commitment buys \
+                     GPU-hours at the tranche's price)",
+                );
+            } else if procurement.is_some_and(|p| p.commitment_usd.is_none()) {
+                self.err(
+                    loc,
+                    Some(&path),
+                    "a tranche sized by the commitment needs 'commitment_usd' in [procurement]",
+                );
+            }
+        }
+    }
+
+    /// `[[investment]]` (`None` when one is wrong): paid once in a year of the term, or per
+    /// gigawatt of a tranche (one of `tranches`) as it installs.
     fn investments(
         &mut self,
         root: &Table,
         start_year: Option<i32>,
         years: Option<u32>,
+        tranches: &[String],
     ) -> Option<Vec<Investment>> {
         let mut investments = Vec::new();
         let mut inv_ok = true;
@@ -1057,42 +1220,36 @@ impl<'c> Builder<'c> {
                 continue;
             }
             inv_names.insert(name.clone(), loc.clone());
-            let amount = self.req_param(t, "amount_usd", &label, NONNEG, &loc);
-            let year_path = format!("{label}.year");
-            let year = match t.get("year") {
-                Some(e) => match self.integer(&e.value, &year_path) {
-                    Some(y) => match (start_year, years) {
-                        (Some(s), Some(n))
-                            if !(i64::from(s)..i64::from(s) + i64::from(n)).contains(&y) =>
-                        {
-                            self.err(
-                                &e.value.loc,
-                                Some(&year_path),
-                                format!(
-                                    "year {y} is outside the term {s}–{}",
-                                    i64::from(s) + i64::from(n) - 1
-                                ),
-                            );
-                            None
-                        }
-                        _ => i32::try_from(y).ok(),
-                    },
+            let kind = match t.get("kind") {
+                None => Some(InvestmentKind::Cash),
+                Some(e) => match self.string(&e.value, &format!("{label}.kind")).as_deref() {
+                    Some("cash") => Some(InvestmentKind::Cash),
+                    Some("equity") => Some(InvestmentKind::Equity),
+                    Some("rebate") => Some(InvestmentKind::Rebate),
+                    Some(other) => {
+                        let hint = suggest::hint(other, ["cash", "equity", "rebate"]);
+                        self.err(
+                            &e.value.loc,
+                            Some(&format!("{label}.kind")),
+                            format!(
+                                "kind must be \"cash\", \"equity\" or \"rebate\", not \"{other}\"{hint}"
+                            ),
+                        );
+                        None
+                    }
                     None => None,
                 },
-                None => {
-                    self.err(
-                        &loc,
-                        Some(&year_path),
-                        format!("missing required key 'year' in [[investment]] '{name}'"),
-                    );
-                    None
-                }
             };
-            match (amount, year) {
-                (Some(amount_usd), Some(year)) => investments.push(Investment {
+            let payment = if t.get("tied_to").is_some() || t.get("per_gw_usd").is_some() {
+                self.tied_payment(t, &loc, &label, tranches)
+            } else {
+                self.yearly_payment(t, &loc, &label, &name, start_year, years)
+            };
+            match (kind, payment) {
+                (Some(kind), Some(payment)) => investments.push(Investment {
                     name,
-                    amount_usd,
-                    year,
+                    kind,
+                    payment,
                 }),
                 _ => inv_ok = false,
             }
@@ -1100,21 +1257,312 @@ impl<'c> Builder<'c> {
         inv_ok.then_some(investments)
     }
 
-    /// `[workload]`; `None` when a value in it is wrong.
-    fn workload(&mut self, t: &Table, loc: &Location) -> Option<Workload> {
+    /// An investment paid once: `amount_usd` in `year`, a year of the term.
+    fn yearly_payment(
+        &mut self,
+        t: &Table,
+        loc: &Location,
+        label: &str,
+        name: &str,
+        start_year: Option<i32>,
+        years: Option<u32>,
+    ) -> Option<Payment> {
+        let amount = self.req_param(t, "amount_usd", label, NONNEG, loc);
+        let year_path = format!("{label}.year");
+        let year = match t.get("year") {
+            Some(e) => match self.integer(&e.value, &year_path) {
+                Some(y) => match (start_year, years) {
+                    (Some(s), Some(n))
+                        if !(i64::from(s)..i64::from(s) + i64::from(n)).contains(&y) =>
+                    {
+                        self.err(
+                            &e.value.loc,
+                            Some(&year_path),
+                            format!(
+                                "year {y} is outside the term {s}–{}",
+                                i64::from(s) + i64::from(n) - 1
+                            ),
+                        );
+                        None
+                    }
+                    _ => i32::try_from(y).ok(),
+                },
+                None => None,
+            },
+            None => {
+                self.err(
+                    loc,
+                    Some(&year_path),
+                    format!("missing required key 'year' in [[investment]] '{name}'"),
+                );
+                None
+            }
+        };
+        Some(Payment::Once {
+            amount_usd: amount?,
+            year: year?,
+        })
+    }
+
+    /// An investment paid per gigawatt of a tranche as it installs: `per_gw_usd` and `tied_to`.
+    fn tied_payment(
+        &mut self,
+        t: &Table,
+        loc: &Location,
+        label: &str,
+        tranches: &[String],
+    ) -> Option<Payment> {
+        let mut ok = true;
+        for key in ["year", "amount_usd"] {
+            if let Some(e) = t.get(key) {
+                self.err(
+                    &e.key_loc,
+                    Some(&format!("{label}.{key}")),
+                    format!(
+                        "an investment tied to a tranche is paid as the tranche installs: \
+                         '{key}' is not allowed with 'tied_to' and 'per_gw_usd'"
+                    ),
+                );
+                ok = false;
+            }
+        }
+        let per_gw = self.req_param(t, "per_gw_usd", label, NONNEG, loc);
+        let tied_path = format!("{label}.tied_to");
+        let tied_to = match t.get("tied_to") {
+            Some(e) => match self.string(&e.value, &tied_path) {
+                Some(n) if tranches.contains(&n) => Some(n),
+                Some(n) => {
+                    if !tranches.is_empty() {
+                        let hint = suggest::hint(&n, tranches.iter().map(String::as_str));
+                        self.err(
+                            &e.value.loc,
+                            Some(&tied_path),
+                            format!("no [[fleet]] tranche is named '{n}'{hint}"),
+                        );
+                    }
+                    None
+                }
+                None => None,
+            },
+            None => {
+                self.err(
+                    loc,
+                    Some(&tied_path),
+                    format!(
+                        "'per_gw_usd' is paid as a tranche installs: name it with 'tied_to' in \
+                         [[investment]] '{}'",
+                        label.trim_start_matches("investment.")
+                    ),
+                );
+                None
+            }
+        };
+        if !ok {
+            return None;
+        }
+        Some(Payment::PerGw {
+            per_gw_usd: per_gw?,
+            tied_to: tied_to?,
+        })
+    }
+
+    /// `[workload]`, with its served model and split prices; `None` when a value in it is
+    /// wrong.
+    fn workload(&mut self, t: &Table, loc: &Location, start_year: Option<i32>) -> Option<Workload> {
         self.check_keys(t, &WORKLOAD_KEYS, "workload");
+        let mut ok = true;
         let inference_share = self.req_param(t, "inference_share", "workload", SHARE, loc);
         let utilization = self.req_param(t, "utilization", "workload", SHARE, loc);
         let mfu = self.req_param(t, "mfu", "workload", SHARE, loc);
-        let price = self.opt_param(t, "price_usd_per_mtok", "workload", NONNEG);
-        let price_ok = t.get("price_usd_per_mtok").is_none() || price.is_some();
+        let mut opt = |b: &mut Self, key: &str, dom: Domain| -> Option<Param> {
+            let p = b.opt_param(t, key, "workload", dom);
+            ok &= t.get(key).is_none() || p.is_some();
+            p
+        };
+        let price = opt(self, "price_usd_per_mtok", NONNEG);
+        let input_tokens = opt(self, "input_tokens", POSITIVE);
+        let output_tokens = opt(self, "output_tokens", POSITIVE);
+        let cached_input_share = opt(self, "cached_input_share", SHARE);
+        let interactivity = opt(self, "interactivity_tok_s", POSITIVE);
+        let efficiency = opt(self, "serving_efficiency", SHARE);
+        let growth = opt(self, "throughput_growth_per_year", RATE);
+        let price_in = opt(self, "price_usd_per_mtok_input", NONNEG);
+        let price_cached = opt(self, "price_usd_per_mtok_cached_input", NONNEG);
+        let price_out = opt(self, "price_usd_per_mtok_output", NONNEG);
+        let price_change = opt(self, "price_change_per_year", RATE);
+        let base_year = match t.get("base_year") {
+            Some(e) => match self.integer(&e.value, "workload.base_year") {
+                Some(y) if (1900..=2500).contains(&y) => Some(y as i32),
+                Some(y) => {
+                    self.err(
+                        &e.value.loc,
+                        Some("workload.base_year"),
+                        format!("{y} is not a plausible calendar year (1900 to 2500)"),
+                    );
+                    None
+                }
+                None => None,
+            },
+            None => start_year,
+        };
+        ok &= base_year.is_some() || start_year.is_none();
+        let model = match self.table(t, "model") {
+            Some((mt, mloc)) => {
+                let m = self.served_model(mt, &mloc);
+                ok &= m.is_some();
+                m
+            }
+            None => {
+                ok &= t.get("model").is_none();
+                None
+            }
+        };
+        let where_of = |key: &str| t.get(key).map(|e| e.key_loc.clone());
+
+        // The blended price and the split prices are two forms of one thing.
+        let split: Vec<&str> = SPLIT_PRICE_KEYS
+            .iter()
+            .copied()
+            .filter(|k| t.get(k).is_some())
+            .collect();
+        if let (Some(_), Some(first)) = (t.get("price_usd_per_mtok"), split.first()) {
+            self.err(
+                &where_of(first).unwrap_or_else(|| loc.clone()),
+                Some(&format!("workload.{first}")),
+                "give either price_usd_per_mtok (blended, per output token) or the split prices \
+                 per input, cached input and output token, not both",
+            );
+            ok = false;
+        }
+        if !split.is_empty() {
+            for key in ["price_usd_per_mtok_input", "price_usd_per_mtok_output"] {
+                if t.get(key).is_none() {
+                    self.err(
+                        loc,
+                        Some(&format!("workload.{key}")),
+                        format!("split prices need '{key}' (the cached input price defaults to the input price)"),
+                    );
+                    ok = false;
+                }
+            }
+            for key in ["input_tokens", "output_tokens"] {
+                if t.get(key).is_none() {
+                    self.err(
+                        loc,
+                        Some(&format!("workload.{key}")),
+                        format!(
+                            "split prices weigh input against output tokens: they need '{key}' \
+                             in [workload]"
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        match &model {
+            Some(_) => {
+                for key in ["input_tokens", "output_tokens", "interactivity_tok_s"] {
+                    if t.get(key).is_none() {
+                        self.err(
+                            loc,
+                            Some(&format!("workload.{key}")),
+                            format!("the roofline of [workload.model] needs '{key}' in [workload]"),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            None => {
+                for key in ["interactivity_tok_s", "serving_efficiency"] {
+                    if let Some(at) = where_of(key) {
+                        self.err(
+                            &at,
+                            Some(&format!("workload.{key}")),
+                            format!(
+                                "'{key}' applies to the roofline, which needs a [workload.model] \
+                                 (the served model)"
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+        }
+        let efficiency = match (&model, efficiency) {
+            (Some(_), None) => {
+                let p = default_serving_efficiency();
+                self.registry.insert(p.path.clone(), p.is_uncertain());
+                Some(p)
+            }
+            (_, e) => e,
+        };
+        let prices = match (price_in, price_out) {
+            (Some(input), Some(output)) => Some(SplitPrices {
+                input,
+                cached_input: price_cached,
+                output,
+            }),
+            _ => None,
+        };
+        if !ok {
+            return None;
+        }
         Some(Workload {
             inference_share: inference_share?,
             utilization: utilization?,
             mfu: mfu?,
             price_usd_per_mtok: price,
+            input_tokens,
+            output_tokens,
+            cached_input_share,
+            interactivity_tok_s: interactivity,
+            serving_efficiency: efficiency,
+            throughput_growth_per_year: growth,
+            prices,
+            price_change_per_year: price_change,
+            base_year: base_year?,
+            model,
         })
-        .filter(|_| price_ok)
+    }
+
+    /// `[workload.model]`: the served model.
+    fn served_model(&mut self, t: &Table, loc: &Location) -> Option<ServedModel> {
+        const PREFIX: &str = "workload.model";
+        self.check_keys(t, &MODEL_KEYS, PREFIX);
+        let total = self.req_param(t, "total_params_b", PREFIX, POSITIVE, loc);
+        let active = self.req_param(t, "active_params_b", PREFIX, POSITIVE, loc);
+        let bytes = self.req_param(t, "bytes_per_param", PREFIX, POSITIVE, loc);
+        let kv = self.req_param(t, "kv_bytes_per_token", PREFIX, POSITIVE, loc);
+        if let (Some(total), Some(active)) = (&total, &active) {
+            // Checked on the distributions' bulk: the active parameters' p99 may not exceed the
+            // total's p1 (for fixed values: active ≤ total).
+            let (a, b) = (
+                active.marginal.quantile(0.99),
+                total.marginal.quantile(0.01),
+            );
+            if a > b {
+                let at = t
+                    .get("active_params_b")
+                    .map_or_else(|| loc.clone(), |e| e.value.loc.clone());
+                self.err(
+                    &at,
+                    Some("workload.model.active_params_b"),
+                    format!(
+                        "the active parameters ({}B at p99) cannot exceed the total parameters \
+                         ({}B at p1)",
+                        num_text(a),
+                        num_text(b)
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(ServedModel {
+            total_params_b: total?,
+            active_params_b: active?,
+            bytes_per_param: bytes?,
+            kv_bytes_per_token: kv?,
+        })
     }
 
     fn merged_system(
@@ -1122,7 +1570,20 @@ impl<'c> Builder<'c> {
         key: &str,
         cat: Option<&Node>,
         over: Option<&Node>,
+        roofline: bool,
     ) -> Option<System> {
+        // Throughput written in the scenario (its extends chain, or --set) is used as drawn;
+        // else the roofline when the scenario serves a model; else the catalog's figure.
+        let given = over.is_some_and(
+            |o| matches!(&o.kind, Kind::Table(t) if t.get("tokens_per_gpu_s").is_some()),
+        );
+        let rule = if given {
+            ThroughputRule::Given
+        } else if roofline {
+            ThroughputRule::Roofline
+        } else {
+            ThroughputRule::Catalog
+        };
         let as_table = |b: &mut Self, n: &Node| -> Option<Table> {
             match &n.kind {
                 Kind::Table(t) => Some(t.clone()),
@@ -1152,7 +1613,7 @@ impl<'c> Builder<'c> {
             }
             None => loc,
         };
-        self.system(key, &merged, &loc, cat.is_some())
+        self.system(key, &merged, &loc, cat.is_some(), rule)
     }
 
     fn procurement(
@@ -1189,6 +1650,32 @@ impl<'c> Builder<'c> {
         };
         let commitment = self.opt_param(t, "commitment_usd", "procurement", NONNEG);
         let mut ok = t.get("commitment_usd").is_none() || commitment.is_some();
+        let take_or_pay = match t.get("take_or_pay") {
+            None => false,
+            Some(e) => match &e.value.kind {
+                Kind::Bool(b) => {
+                    if *b && t.get("commitment_usd").is_none() {
+                        self.err(
+                            &e.value.loc,
+                            Some("procurement.take_or_pay"),
+                            "take-or-pay makes commitment_usd a minimum spend: it needs \
+                             'commitment_usd' in [procurement]",
+                        );
+                        ok = false;
+                    }
+                    *b
+                }
+                k => {
+                    self.err(
+                        &e.value.loc,
+                        Some("procurement.take_or_pay"),
+                        format!("must be true or false, not {}", k.type_name()),
+                    );
+                    ok = false;
+                    false
+                }
+            },
+        };
         const PRICE: &str = "procurement.price_usd_per_gpu_hour";
         let price = match t.get("price_usd_per_gpu_hour") {
             Some(e) => match &e.value.kind {
@@ -1282,6 +1769,7 @@ impl<'c> Builder<'c> {
         let p = ok.then_some(Procurement {
             mode,
             commitment_usd: commitment,
+            take_or_pay,
             price_usd_per_gpu_hour: price.map(|(p, _)| p),
             hardware_life_years: hw_life,
             maintenance_pct_of_capex: maint,
@@ -1540,6 +2028,27 @@ impl<'c> Builder<'c> {
                 ));
             }
         }
+    }
+}
+
+/// The serving efficiency of a scenario that serves a model and gives none: the range that the
+/// published throughput points support (docs/calibration.md), as a 90% interval.
+pub const DEFAULT_SERVING_EFFICIENCY: (f64, f64) = (0.1, 0.4);
+
+fn default_serving_efficiency() -> Param {
+    let (p5, p95) = DEFAULT_SERVING_EFFICIENCY;
+    let marginal = Dist::lognormal_p5_p95(p5, p95)
+        .and_then(|d| Marginal::new(d, Some(0.0), Some(1.0)))
+        .expect("a valid default");
+    Param {
+        path: "workload.serving_efficiency".to_string(),
+        marginal,
+        source: Some(
+            "gwsim calibration against published throughput (InferenceX, MLPerf): docs/calibration.md"
+                .to_string(),
+        ),
+        note: Some("default".to_string()),
+        origin: None,
     }
 }
 

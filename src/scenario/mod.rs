@@ -150,7 +150,7 @@ pub fn catalog() -> Result<Vec<System>, ScenarioError> {
     for e in &systems.entries {
         match &e.value.kind {
             Kind::Table(t) => {
-                if let Some(s) = b.system(&e.key, t, &e.value.loc, true) {
+                if let Some(s) = b.system(&e.key, t, &e.value.loc, true, ThroughputRule::Catalog) {
                     out.push(s);
                 }
             }
@@ -447,6 +447,24 @@ fn apply_set(
                         },
                     });
                 }
+            }
+        }
+        ["workload", "model", field] => {
+            if !build::MODEL_KEYS.contains(field) {
+                return err(diags, unknown(field, &build::MODEL_KEYS));
+            }
+            let Some(w) = ensure_table(tree, "workload", at(1)) else {
+                return err(
+                    diags,
+                    format!("cannot set '{path}': 'workload' is not a table"),
+                );
+            };
+            match ensure_table(w, "model", at(1)) {
+                Some(m) => m.set(entry(field)),
+                None => err(
+                    diags,
+                    format!("cannot set '{path}': workload.model is not a table"),
+                ),
             }
         }
         ["systems", key, field] => {

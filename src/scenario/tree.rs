@@ -79,7 +79,7 @@ pub(crate) enum Kind {
     Str(String),
     Int(i64),
     Float(f64),
-    Bool,
+    Bool(bool),
     Datetime,
     Array(Vec<Node>),
     Table(Table),
@@ -93,7 +93,7 @@ impl Kind {
             Kind::Str(_) => "a string",
             Kind::Int(_) => "an integer",
             Kind::Float(_) => "a number",
-            Kind::Bool => "a boolean",
+            Kind::Bool(_) => "a boolean",
             Kind::Datetime => "a date",
             Kind::Array(_) => "an array",
             Kind::Table(_) => "a table",
@@ -212,7 +212,7 @@ fn convert(v: &Spanned<DeValue<'_>>, src: &Source<'_>, diags: &mut Vec<Diagnosti
                 Kind::Invalid
             }
         },
-        DeValue::Boolean(_) => Kind::Bool,
+        DeValue::Boolean(b) => Kind::Bool(*b),
         DeValue::Datetime(_) => Kind::Datetime,
         DeValue::Array(a) => Kind::Array(a.iter().map(|x| convert(x, src, diags)).collect()),
         DeValue::Table(t) => Kind::Table(convert_table(t, src, diags)),

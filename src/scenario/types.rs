@@ -79,6 +79,8 @@ pub enum GpuHourPrice {
 pub struct Procurement {
     pub mode: Mode,
     pub commitment_usd: Option<Param>,
+    /// `commitment_usd` is a minimum spend over the term: a shortfall is paid in the last year.
+    pub take_or_pay: bool,
     /// Required in cloud mode (for every system of the fleet).
     pub price_usd_per_gpu_hour: Option<GpuHourPrice>,
     /// Required in owned mode.
@@ -104,6 +106,9 @@ pub enum Size {
     Gpus(Param),
     /// Facility MW; sized down to whole systems.
     PowerMw(Param),
+    /// The GPUs that the commitment pays for at the tranche's price over its installation
+    /// (cloud mode, at most one tranche).
+    FromCommitment,
 }
 
 #[derive(Debug, Clone)]
@@ -122,12 +127,63 @@ pub struct Tranche {
     pub retire: Option<Param>,
 }
 
+/// What an investment is to the buyer of the compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvestmentKind {
+    /// Cash in the cash flow and the NPV.
+    Cash,
+    /// Shares bought by the investor: cash in the cash flow and the funding, not in the NPV.
+    Equity,
+    /// Value the seller returns to the buyer (warrants, credits): in the cash flow and the NPV.
+    Rebate,
+}
+
+impl InvestmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvestmentKind::Cash => "cash",
+            InvestmentKind::Equity => "equity",
+            InvestmentKind::Rebate => "rebate",
+        }
+    }
+}
+
+/// When an investment is paid.
+#[derive(Debug, Clone)]
+pub enum Payment {
+    /// `amount_usd` in the calendar year `year` (within the term).
+    Once { amount_usd: Param, year: i32 },
+    /// `per_gw_usd` per gigawatt of the tranche `tied_to`, as it installs.
+    PerGw { per_gw_usd: Param, tied_to: String },
+}
+
 #[derive(Debug, Clone)]
 pub struct Investment {
     pub name: String,
-    pub amount_usd: Param,
-    /// Calendar year, within the term.
-    pub year: i32,
+    pub kind: InvestmentKind,
+    pub payment: Payment,
+}
+
+/// The three token prices of a price list: per million input, cached input and output tokens.
+#[derive(Debug, Clone)]
+pub struct SplitPrices {
+    pub input: Param,
+    /// `None`: the input price.
+    pub cached_input: Option<Param>,
+    pub output: Param,
+}
+
+/// The served model, for the roofline.
+#[derive(Debug, Clone)]
+pub struct ServedModel {
+    /// Billions of parameters, all experts.
+    pub total_params_b: Param,
+    /// Billions of parameters active per token.
+    pub active_params_b: Param,
+    /// 1 for FP8 weights, 0.5 for FP4, 2 for BF16.
+    pub bytes_per_param: Param,
+    /// KV-cache bytes per token of context, all layers.
+    pub kv_bytes_per_token: Param,
 }
 
 #[derive(Debug, Clone)]
@@ -135,7 +191,56 @@ pub struct Workload {
     pub inference_share: Param,
     pub utilization: Param,
     pub mfu: Param,
+    /// Realised revenue per million output tokens (the blended form; exclusive with `prices`).
     pub price_usd_per_mtok: Option<Param>,
+    /// Mean input (prompt) tokens per request.
+    pub input_tokens: Option<Param>,
+    /// Mean output tokens per request.
+    pub output_tokens: Option<Param>,
+    /// Share of input tokens read from the prompt cache.
+    pub cached_input_share: Option<Param>,
+    /// Output tokens per second per user (the latency target of the roofline).
+    pub interactivity_tok_s: Option<Param>,
+    /// Share of the roofline's throughput reached in practice.
+    pub serving_efficiency: Option<Param>,
+    /// Software gains in throughput on the same hardware, per year.
+    pub throughput_growth_per_year: Option<Param>,
+    /// Split token prices (exclusive with `price_usd_per_mtok`).
+    pub prices: Option<SplitPrices>,
+    /// Yearly change of every token price (> −1).
+    pub price_change_per_year: Option<Param>,
+    /// The calendar year that the throughput and price figures describe.
+    pub base_year: i32,
+    pub model: Option<ServedModel>,
+}
+
+impl Workload {
+    /// Whether the scenario prices tokens (blended or split).
+    pub fn has_price(&self) -> bool {
+        self.price_usd_per_mtok.is_some() || self.prices.is_some()
+    }
+}
+
+/// Where a system's output tokens per second per GPU come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThroughputRule {
+    /// `tokens_per_gpu_s` written in the scenario (its extends chain, or `--set`): a measured
+    /// figure for the scenario's own workload.
+    Given,
+    /// The roofline of the served model on the system's specifications.
+    Roofline,
+    /// The catalog's `tokens_per_gpu_s`.
+    Catalog,
+}
+
+impl ThroughputRule {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ThroughputRule::Given => "tokens_per_gpu_s given in the scenario",
+            ThroughputRule::Roofline => "the roofline of [workload.model]",
+            ThroughputRule::Catalog => "the catalog's tokens_per_gpu_s",
+        }
+    }
 }
 
 /// A rack-scale system of the catalog (possibly overridden or defined by the scenario).
@@ -151,7 +256,14 @@ pub struct System {
     pub pflops_fp8: Param,
     pub pflops_fp4: Option<Param>,
     pub hbm_gb: Option<Param>,
-    pub tokens_per_gpu_s: Param,
+    /// HBM bandwidth per GPU, TB/s (a value of the scenario only when the roofline uses it).
+    pub hbm_tb_s: Option<Param>,
+    /// GPUs of one scale-up domain that a model replica can span at full bandwidth.
+    pub scaleup_gpus: Option<u32>,
+    /// Output tokens per second per GPU (a value of the scenario unless the roofline replaces
+    /// it).
+    pub tokens_per_gpu_s: Option<Param>,
+    pub throughput: ThroughputRule,
     pub available: Option<String>,
 }
 
@@ -222,26 +334,53 @@ impl Scenario {
         for t in &self.fleet {
             match &t.size {
                 Size::Systems(x) | Size::Gpus(x) | Size::PowerMw(x) => v.push(x),
+                Size::FromCommitment => {}
             }
             v.push(&t.online);
             v.push(&t.ramp_years);
             v.extend(t.retire.iter());
         }
         for i in &self.investments {
-            v.push(&i.amount_usd);
+            match &i.payment {
+                Payment::Once { amount_usd, .. } => v.push(amount_usd),
+                Payment::PerGw { per_gw_usd, .. } => v.push(per_gw_usd),
+            }
         }
         let w = &self.workload;
         v.push(&w.inference_share);
         v.push(&w.utilization);
         v.push(&w.mfu);
         v.extend(w.price_usd_per_mtok.iter());
+        v.extend(w.input_tokens.iter());
+        v.extend(w.output_tokens.iter());
+        v.extend(w.cached_input_share.iter());
+        v.extend(w.interactivity_tok_s.iter());
+        v.extend(w.serving_efficiency.iter());
+        v.extend(w.throughput_growth_per_year.iter());
+        if let Some(p) = &w.prices {
+            v.push(&p.input);
+            v.extend(p.cached_input.iter());
+            v.push(&p.output);
+        }
+        v.extend(w.price_change_per_year.iter());
+        if let Some(m) = &w.model {
+            v.push(&m.total_params_b);
+            v.push(&m.active_params_b);
+            v.push(&m.bytes_per_param);
+            v.push(&m.kv_bytes_per_token);
+        }
         for s in self.systems.values() {
             v.push(&s.it_kw);
             v.push(&s.price_usd);
             v.push(&s.pflops_fp8);
             v.extend(s.pflops_fp4.iter());
             v.extend(s.hbm_gb.iter());
-            v.push(&s.tokens_per_gpu_s);
+            match s.throughput {
+                ThroughputRule::Roofline => v.extend(s.hbm_tb_s.iter()),
+                ThroughputRule::Given | ThroughputRule::Catalog => {
+                    v.extend(s.tokens_per_gpu_s.iter())
+                }
+            }
         }
         v
     }

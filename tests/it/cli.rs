@@ -57,8 +57,9 @@ fn run_json_follows_the_model_schema() {
         assert!(m.get(f).is_some(), "cost_per_mtok_usd lacks {f}");
     }
     assert_eq!(m["unit"], "USD per million tokens");
-    // Every metric of MODEL.md is present for a scenario with commitment, investment and price.
-    assert_eq!(v["metrics"].as_object().expect("map").len(), 22);
+    // Every metric of the model is present for a cloud scenario with commitment, investment and
+    // a blended price: v1's 22, and the output rate, revenue per token and hardware capex.
+    assert_eq!(v["metrics"].as_object().expect("map").len(), 25);
     for p in [
         "fits_power_envelope",
         "npv_positive",
@@ -127,10 +128,18 @@ fn absent_metrics_are_absent_not_zero() {
         "revenue_usd",
         "margin",
         "npv_usd",
+        "revenue_per_mtok_usd",
+        "input_tokens",
+        "cost_per_total_mtok_usd",
+        "shortfall_usd",
+        "capex_usd",
+        "capex_per_gw_usd",
+        "cost_hardware_usd",
+        "peak_funding_usd",
     ] {
         assert!(!metrics.contains_key(absent), "{absent} should be absent");
     }
-    assert_eq!(metrics.len(), 13);
+    assert_eq!(metrics.len(), 15);
     assert!(v["probabilities"].as_object().expect("map").is_empty());
     assert!(v["series"].get("revenue_usd").is_none());
     assert!(v["series"].get("cumulative_cash_usd").is_none());

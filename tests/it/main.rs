@@ -5,6 +5,7 @@ mod cli;
 mod cli_sensitivity;
 mod common;
 mod compare;
+mod compat;
 mod dist_props;
 mod dist_stats;
 mod dist_table;

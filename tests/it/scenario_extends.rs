@@ -64,6 +64,8 @@ fn child_overrides_parent_key_by_key() {
     let g = &s.systems["gb200-nvl72"];
     assert!(
         g.tokens_per_gpu_s
+            .as_ref()
+            .expect("the catalog's figure")
             .origin
             .as_ref()
             .unwrap()

@@ -289,7 +289,7 @@ const CASES: &[Case] = &[
     Case {
         name: "two sizes",
         edits: &[("power_mw = 500", "power_mw = 500\ngpus = 1000")],
-        message: "exactly one of 'systems', 'gpus' or 'power_mw', found gpus and power_mw",
+        message: "exactly one of 'systems', 'gpus', 'power_mw' or 'size_from_commitment', found gpus and power_mw",
         path: "fleet.blackwell",
         at: "[[fleet]]",
         column: true,

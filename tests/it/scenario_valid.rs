@@ -181,14 +181,12 @@ fn system_override_and_new_system() {
         vec!["gb200-nvl72", "my-rack"]
     );
     let g = &s.systems["gb200-nvl72"];
+    let tps = g.tokens_per_gpu_s.as_ref().expect("given in the scenario");
     assert_eq!(
-        g.tokens_per_gpu_s.marginal.dist(),
+        tps.marginal.dist(),
         &Dist::lognormal_p5_p95(800.0, 3000.0).unwrap()
     );
-    assert_eq!(
-        g.tokens_per_gpu_s.path,
-        "systems.gb200-nvl72.tokens_per_gpu_s"
-    );
+    assert_eq!(tps.path, "systems.gb200-nvl72.tokens_per_gpu_s");
     assert!(g.it_kw.source.is_some());
     let m = &s.systems["my-rack"];
     assert_eq!(m.gpus, 4);
@@ -289,9 +287,11 @@ fn catalog_loads_with_every_field_sourced() {
         );
         assert!(s.available.is_some(), "{}", s.key);
         assert!(s.gpus >= 8, "{}", s.key);
-        let mut params = vec![&s.it_kw, &s.price_usd, &s.pflops_fp8, &s.tokens_per_gpu_s];
+        let mut params = vec![&s.it_kw, &s.price_usd, &s.pflops_fp8];
+        params.extend(s.tokens_per_gpu_s.iter());
         params.extend(s.pflops_fp4.iter());
         params.extend(s.hbm_gb.iter());
+        params.extend(s.hbm_tb_s.iter());
         for p in params {
             assert!(
                 p.path.starts_with(&format!("systems.{}.", s.key)),
@@ -306,7 +306,13 @@ fn catalog_loads_with_every_field_sourced() {
             assert_eq!(p.origin.as_ref().map(|o| &*o.file), Some("systems.toml"));
         }
         // Throughput is uncertain everywhere: it depends on the workload.
-        assert!(s.tokens_per_gpu_s.is_uncertain(), "{}", s.key);
+        assert!(
+            s.tokens_per_gpu_s
+                .as_ref()
+                .is_some_and(|t| t.is_uncertain()),
+            "{}",
+            s.key
+        );
     }
     let g = systems.iter().find(|s| s.key == "gb200-nvl72").unwrap();
     assert_eq!(g.gpus, 72);
