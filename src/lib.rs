@@ -14,6 +14,12 @@
 //! engine ─▶ stats (summaries, quantiles) ─▶ report (table, JSON, CSV, Markdown)
 //! ```
 //!
+//! Below the stages sit the pieces that more than one of them needs, so that no stage calls a
+//! later one: `random` (seeded streams of `(seed, path, batch)`, for sampling's draws and the
+//! statistics' bootstrap), `correlation` (the normal-copula matrix of the rank correlations and
+//! its Cholesky factor, for scenario validation and sampling's copula), `dist` (the
+//! distributions) and `error`.
+//!
 //! ```
 //! let scenario = gwsim::scenario::load_str(
 //!     gwsim::scenario::HEADLINE_TOML, "headline.toml", None, &[]).expect("valid");
@@ -21,10 +27,12 @@
 //! ```
 
 pub mod cli;
+pub mod correlation;
 pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod model;
+pub mod random;
 pub mod report;
 pub mod sampling;
 pub mod scenario;

@@ -632,7 +632,7 @@ fn quantile_slice_gives_the_bits_of_quantile() {
         state = state
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        us.push(crate::sampling::open_uniform(state));
+        us.push(crate::random::open_uniform(state));
     }
     for marginal in &ms {
         let mut got = us.clone();

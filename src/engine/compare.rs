@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use super::{BatchOut, RunConfig, Simulation};
 use crate::error::Error;
 use crate::model::{METRICS, Metric, PROBABILITIES, Probability};
-use crate::sampling::splitmix64_mix;
+use crate::random::splitmix64_mix;
 use crate::scenario::{SamplerKind, Scenario};
 use crate::stats::{Accumulator, Paired};
 

@@ -2,8 +2,8 @@
 //!
 //! The asked Spearman ρ between two values becomes the normal correlation `2 sin(π ρ / 6)`
 //! (Pearson 1907: for a bivariate normal, ρ_S = (6/π) arcsin(r/2)), the matrix of each connected
-//! group of correlated values is factored `R = L Lᵀ` (nalgebra Cholesky), and per sample
-//! `z = Φ⁻¹(u)`, `z' = L z`, `u' = Φ(z')`.
+//! group of correlated values is factored `R = L Lᵀ` (nalgebra Cholesky, in
+//! [`crate::correlation`]), and per sample `z = Φ⁻¹(u)`, `z' = L z`, `u' = Φ(z')`.
 //!
 //! Marginals are preserved exactly in distribution: each row of `L` has unit norm, so every
 //! `z'_k` is standard normal and every `u'_k` is uniform on (0, 1) whatever `R` is. Two limits:
@@ -15,15 +15,12 @@
 
 use super::SamplingError;
 use super::normal::{phi, phi_inv_slice};
+use crate::correlation::factor_groups;
 
 /// The largest double below 1 and the smallest value we let through at the bottom: `Φ(z')`
 /// rounds to 0 or 1 for |z'| beyond about 8.3 (top) or 38 (bottom).
 const U_MAX: f64 = 1.0 - f64::EPSILON / 2.0;
 const U_MIN: f64 = f64::MIN_POSITIVE;
-
-/// Diagonal entries of `L` below this are treated as a singular (not positive-definite) matrix:
-/// a perfect rank correlation of ±1 gives a normal correlation of ±1 up to rounding (pivot ~1e-8).
-const MIN_PIVOT: f64 = 1e-6;
 
 /// One connected group of correlated values: their columns (indices into the design's paths,
 /// ascending) and the lower triangle of `L`, row-major (`l[k (k + 1) / 2 + j]`, j ≤ k).
@@ -128,73 +125,4 @@ impl Group {
             }
         }
     }
-}
-
-/// Split values `0..n` linked by `(a, b, rank)` pairs into connected groups (each ascending, in
-/// order of their smallest member; values in no pair are left out) and factor each group's
-/// normal-copula matrix (`2 sin(π ρ / 6)`, 1 on the diagonal): the lower triangle of `L`,
-/// row-major, or `None` when the matrix is not positive definite (a pivot at or below
-/// `MIN_PIVOT`, which a rank of ±1 produces). Scenario validation and the sampler share it, so
-/// a scenario that validates always samples.
-pub fn factor_groups(
-    n: usize,
-    pairs: &[(usize, usize, f64)],
-) -> Vec<(Vec<usize>, Option<Vec<f64>>)> {
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    for &(a, b, _) in pairs {
-        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-        if ra != rb {
-            parent[ra.max(rb)] = ra.min(rb);
-        }
-    }
-    let mut involved = vec![false; n];
-    for &(a, b, _) in pairs {
-        involved[a] = true;
-        involved[b] = true;
-    }
-    let mut groups = Vec::new();
-    for r in 0..n {
-        let columns: Vec<usize> = (0..n)
-            .filter(|&c| involved[c] && root(&mut parent, c) == r)
-            .collect();
-        if columns.len() < 2 {
-            continue;
-        }
-        let m = columns.len();
-        let mut matrix = nalgebra::DMatrix::<f64>::identity(m, m);
-        for &(a, b, rho) in pairs {
-            let (Some(ia), Some(ib)) = (
-                columns.iter().position(|&c| c == a),
-                columns.iter().position(|&c| c == b),
-            ) else {
-                continue;
-            };
-            let r_normal = 2.0 * (std::f64::consts::PI * rho / 6.0).sin();
-            matrix[(ia, ib)] = r_normal;
-            matrix[(ib, ia)] = r_normal;
-        }
-        let l = matrix.cholesky().and_then(|chol| {
-            let lm = chol.l();
-            let mut l = Vec::with_capacity(m * (m + 1) / 2);
-            for k in 0..m {
-                // NaN-safe: a NaN pivot is refused too.
-                if lm[(k, k)].partial_cmp(&MIN_PIVOT) != Some(std::cmp::Ordering::Greater) {
-                    return None;
-                }
-                for j in 0..=k {
-                    l.push(lm[(k, j)]);
-                }
-            }
-            Some(l)
-        });
-        groups.push((columns, l));
-    }
-    groups
 }

@@ -2,13 +2,13 @@
 //!
 //! A column's LHS draws are one long dependency chain through its generator's state, and the
 //! Fisher–Yates shuffle waits on it. Eight columns' generators (Xoshiro256++, the generator of
-//! [`super::stream`]) are independent, so here they are stepped side by side, one lane each, in
+//! [`crate::random::stream`]) are independent, so here they are stepped side by side, one lane each, in
 //! plain array arithmetic that the compiler turns into vector instructions where the processor
 //! has them. Lane `l` draws exactly what `stream(seed, path_l, batch)` draws, in the same
 //! order: the same bits as [`super::fill_lhs`] column by column (tests compare both).
 
-use super::rng::{SplitMix64, open_uniform, splitmix64_mix};
 use super::{Stratum, in_stratum_of};
+use crate::random::{SplitMix64, open_uniform, splitmix64_mix};
 
 /// Generators stepped together.
 pub(super) const LANES: usize = 8;
@@ -22,7 +22,7 @@ pub(super) struct Lanes {
 impl Lanes {
     /// Lane `l` is the generator of batch `batch` of the stream with key `keys[l]`: the four
     /// words of its state are the first four SplitMix64 outputs from `mix(key ⊕ mix(batch))`,
-    /// as [`super::stream_from_key`] seeds Xoshiro256++ (four outputs of a bijection are never
+    /// as [`crate::random::stream_from_key`] seeds Xoshiro256++ (four outputs of a bijection are never
     /// all zero, so the generator's zero-seed fallback never applies).
     pub fn new(keys: [u64; LANES], batch: u64) -> Lanes {
         let mut s = [[0; LANES]; 4];
@@ -53,7 +53,7 @@ impl Lanes {
     }
 
     /// An unbiased integer in `0..range` (`range ≥ 1`) for every lane, each by Lemire's
-    /// multiply-and-reject method exactly as [`super::rng::bounded_u64`] draws it: a lane whose
+    /// multiply-and-reject method exactly as [`crate::random::bounded_u64`] draws it: a lane whose
     /// first product falls in the rejection zone (probability below `range / 2^64`) draws again
     /// from its own generator alone.
     #[inline(always)]
@@ -195,9 +195,8 @@ fn jitter_lanes<T: Stratum>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::rng::bounded_u64;
-    use super::super::stream_from_key;
     use super::*;
+    use crate::random::{bounded_u64, stream_from_key};
     use rand::Rng;
 
     fn keys() -> [u64; LANES] {

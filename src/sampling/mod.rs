@@ -2,7 +2,7 @@
 //! and scrambled Sobol' (`sobol`); rank correlation imposed by a Gaussian copula.
 //!
 //! Randomness is an argument: every stream is made from `(seed, path, batch)` through a hash
-//! written here (FNV-1a then SplitMix64) feeding a named portable generator
+//! written in [`crate::random`] (FNV-1a then SplitMix64) feeding a named portable generator
 //! (Xoshiro256++), so the same inputs give the same draws on any machine, thread count or
 //! release, and a value's draws do not depend on the other values of the scenario.
 //!
@@ -25,9 +25,10 @@
 //!   numbers across scenarios with different value lists); powers of two are the best sample
 //!   counts. The scramble (random linear matrix plus digital shift) is keyed by `(seed, path)`.
 //! - **Correlations**: Gaussian copula over the correlated values (see the `copula` submodule):
-//!   normal correlation `2 sin(π ρ / 6)`, Cholesky factor from nalgebra, `u' = Φ(L Φ⁻¹(u))`. Each
-//!   marginal stays exactly uniform in distribution. A correlated value's draws depend on its
-//!   partners' streams, so common random numbers hold per correlated group, not per value.
+//!   normal correlation `2 sin(π ρ / 6)`, Cholesky factor from nalgebra ([`factor_groups`]),
+//!   `u' = Φ(L Φ⁻¹(u))`. Each marginal stays exactly uniform in distribution. A correlated
+//!   value's draws depend on its partners' streams, so common random numbers hold per
+//!   correlated group, not per value.
 //!   [`Design::fill_batch_scores`] leaves chosen correlated values as their normal scores
 //!   `L Φ⁻¹(u)`: the engine gives them to untruncated normal and lognormal marginals, whose
 //!   quantile at `Φ(z)` is `μ + σ z` (or its exponential), so that Φ and Φ⁻¹ are not computed
@@ -37,14 +38,14 @@ mod copula;
 mod joe_kuo;
 mod lanes;
 mod normal;
-mod rng;
 pub mod sobol;
 
-pub use copula::factor_groups;
-pub use rng::{SplitMix64, fnv1a64, open_uniform, splitmix64_mix};
+pub use crate::correlation::factor_groups;
+pub use crate::random::{SplitMix64, fnv1a64, open_uniform, splitmix64_mix, stream, stream_key};
 
+use crate::random::{bounded_u64, stream_from_key};
 use crate::scenario::SamplerKind;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
@@ -57,26 +58,6 @@ pub enum SamplingError {
     NotPositiveDefinite { paths: String },
     #[error("{0}")]
     Invalid(String),
-}
-
-/// 64-bit key of a value's stream: FNV-1a of the path's bytes, mixed with the seed.
-pub fn stream_key(seed: u64, path: &str) -> u64 {
-    splitmix64_mix(splitmix64_mix(seed) ^ fnv1a64(path.as_bytes()))
-}
-
-/// The portable generator of `(seed, path, batch)`.
-pub fn stream(seed: u64, path: &str, batch: u64) -> rand_xoshiro::Xoshiro256PlusPlus {
-    stream_from_key(stream_key(seed, path), batch)
-}
-
-/// The generator of batch `batch` of the stream with key `key`.
-fn stream_from_key(key: u64, batch: u64) -> Xoshiro256PlusPlus {
-    let mut sm = SplitMix64::new(splitmix64_mix(key ^ splitmix64_mix(batch)));
-    let mut seed = [0u8; 32];
-    for chunk in seed.chunks_exact_mut(8) {
-        chunk.copy_from_slice(&sm.next_u64().to_le_bytes());
-    }
-    Xoshiro256PlusPlus::from_seed(seed)
 }
 
 /// The batch number reserved for a value's Sobol' scramble (never a real batch: a run has at
@@ -272,7 +253,7 @@ fn fill_lhs<T: Stratum>(rng: &mut Xoshiro256PlusPlus, col: &mut [f64], strata: &
     strata.clear();
     T::identity(n, strata);
     for i in (1..n).rev() {
-        let j = rng::bounded_u64(rng, i as u64 + 1) as usize;
+        let j = bounded_u64(rng, i as u64 + 1) as usize;
         strata.swap(i, j);
     }
     let nf = n as f64;
@@ -333,8 +314,8 @@ fn fill_lhs_columns<'a, T: Stratum>(
             T::identity(n, &mut strata_a);
             T::identity(n, &mut strata_b);
             for i in (1..n).rev() {
-                let ja = rng::bounded_u64(&mut ra, i as u64 + 1) as usize;
-                let jb = rng::bounded_u64(&mut rb, i as u64 + 1) as usize;
+                let ja = bounded_u64(&mut ra, i as u64 + 1) as usize;
+                let jb = bounded_u64(&mut rb, i as u64 + 1) as usize;
                 strata_a.swap(i, ja);
                 strata_b.swap(i, jb);
             }
@@ -456,7 +437,7 @@ mod tests {
     fn lhs_by_division(rng: &mut Xoshiro256PlusPlus, n: usize) -> Vec<f64> {
         let mut col: Vec<f64> = (0..n).map(|i| i as f64).collect();
         for i in (1..n).rev() {
-            let j = rng::bounded_u64(rng, i as u64 + 1) as usize;
+            let j = bounded_u64(rng, i as u64 + 1) as usize;
             col.swap(i, j);
         }
         let nf = n as f64;

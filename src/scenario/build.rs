@@ -1998,7 +1998,7 @@ impl<'c> Builder<'c> {
                 )
             })
             .collect();
-        for (members, l) in crate::sampling::factor_groups(paths.len(), &pairs) {
+        for (members, l) in crate::correlation::factor_groups(paths.len(), &pairs) {
             let mut first_loc = None;
             let mut has_one = false;
             for (c, &(a, b, _)) in cs.iter().zip(&pairs) {

@@ -8,7 +8,6 @@
 //! a [`Scenario`], applying every rule of MODEL.md and collecting every problem at once.
 
 mod build;
-mod sha256;
 pub(crate) mod suggest;
 mod tree;
 mod types;
@@ -17,6 +16,8 @@ mod value;
 pub use types::*;
 
 use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use crate::error::{Diagnostic, Location, ScenarioError};
 
@@ -179,7 +180,7 @@ fn load_impl(
     file: Option<String>,
 ) -> Result<Scenario, ScenarioError> {
     let catalog = catalog_tree()?;
-    let mut hasher = sha256::Sha256::new();
+    let mut hasher = Sha256::new();
     let mut diags = Vec::new();
     let mut chain: Vec<(String, Option<PathBuf>)> = vec![(label.to_string(), canonical)];
     let tree = read_chain(text, label, base_dir, &mut chain, &mut hasher, &mut diags);
@@ -194,7 +195,7 @@ fn load_impl(
     if !diags.is_empty() {
         return Err(ScenarioError { diagnostics: diags });
     }
-    let sha = sha256::hex(&hasher.finish());
+    let sha = format!("{:x}", hasher.finalize());
     build::Builder::new(&catalog).scenario(&tree, &file_loc(label), sha, file)
 }
 
@@ -204,7 +205,7 @@ fn read_chain(
     label: &str,
     base_dir: Option<&Path>,
     chain: &mut Vec<(String, Option<PathBuf>)>,
-    hasher: &mut sha256::Sha256,
+    hasher: &mut Sha256,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Table> {
     let src = Source::new(label, text);

@@ -28,7 +28,7 @@
 use rayon::prelude::*;
 
 use super::quantile_sorted;
-use crate::sampling::stream;
+use crate::random::stream;
 use rand::Rng;
 
 /// The stream name of the bootstrap resamples.

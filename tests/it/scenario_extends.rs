@@ -168,6 +168,57 @@ fn later_set_wins_and_sets_change_the_fingerprint() {
     assert_eq!(b.sha256.len(), 64);
 }
 
+/// SHA-256 (FIPS 180-4) of `bytes` in lower-case hex, as `sha256sum` prints it.
+fn sha256sum(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+#[test]
+fn fingerprint_is_the_sha256_of_the_files_then_the_sets() {
+    // The digest compared with is SHA-256: the test vectors of FIPS 180-4.
+    assert_eq!(
+        sha256sum(b""),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    assert_eq!(
+        sha256sum(b"abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert_eq!(
+        sha256sum(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    );
+    // Without extends or --set, exactly `sha256sum FILE`.
+    let minimal = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/minimal.toml");
+    assert_eq!(
+        ok(&minimal, &[]).sha256,
+        sha256sum(&std::fs::read(&minimal).unwrap())
+    );
+    let bytes = |name: &str| std::fs::read(fixture(name)).unwrap();
+    // The file's bytes, then those of its extends chain, in order.
+    let mut chain = [
+        bytes("grandchild.toml"),
+        bytes("child.toml"),
+        bytes("parent.toml"),
+    ]
+    .concat();
+    assert_eq!(
+        ok(&fixture("grandchild.toml"), &[]).sha256,
+        sha256sum(&chain)
+    );
+    // Then each --set, after a newline and `--set `.
+    chain.extend_from_slice(b"\n--set facility.pue=1.3\n--set facility.pue=1.4");
+    assert_eq!(
+        ok(
+            &fixture("grandchild.toml"),
+            &["facility.pue=1.3", "facility.pue=1.4"]
+        )
+        .sha256,
+        sha256sum(&chain)
+    );
+}
+
 #[test]
 fn set_value_forms() {
     let s = ok(

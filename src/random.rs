@@ -1,3 +1,10 @@
+//! Seeded random streams, shared by the sampling designs and the statistics' bootstrap.
+//!
+//! A stream is made from `(seed, path, batch)`: `key = mix(mix(seed) ⊕ FNV-1a(path))`
+//! ([`stream_key`]), and the generator of batch `b` ([`stream`]) is Xoshiro256++ seeded with four
+//! SplitMix64 outputs started at `mix(key ⊕ mix(b))`. The same inputs give the same draws on any
+//! machine, thread count or release, and a path's draws do not depend on any other path.
+//!
 //! The hashes and the uniform conversion behind every stream: FNV-1a 64 of a path's bytes,
 //! SplitMix64 (Steele, Lea and Flood 2014; the constants of Vigna's reference `splitmix64.c`) to
 //! mix and expand keys, and the map from 64 random bits to a uniform in the open interval (0, 1).
@@ -5,6 +12,9 @@
 //! Written here, not borrowed from `std` (`DefaultHasher` may change between releases) nor from
 //! `rand` (whose helper generators are not promised to be stable), so that published numbers
 //! reproduce on any machine and toolchain.
+
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// FNV-1a, 64-bit (offset basis `0xcbf29ce484222325`, prime `0x100000001b3`).
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
@@ -75,6 +85,26 @@ pub fn bounded_u64<R: rand::Rng + ?Sized>(rng: &mut R, range: u64) -> u64 {
         }
     }
     (m >> 64) as u64
+}
+
+/// 64-bit key of a value's stream: FNV-1a of the path's bytes, mixed with the seed.
+pub fn stream_key(seed: u64, path: &str) -> u64 {
+    splitmix64_mix(splitmix64_mix(seed) ^ fnv1a64(path.as_bytes()))
+}
+
+/// The portable generator of `(seed, path, batch)`.
+pub fn stream(seed: u64, path: &str, batch: u64) -> rand_xoshiro::Xoshiro256PlusPlus {
+    stream_from_key(stream_key(seed, path), batch)
+}
+
+/// The generator of batch `batch` of the stream with key `key`.
+pub(crate) fn stream_from_key(key: u64, batch: u64) -> Xoshiro256PlusPlus {
+    let mut sm = SplitMix64::new(splitmix64_mix(key ^ splitmix64_mix(batch)));
+    let mut seed = [0u8; 32];
+    for chunk in seed.chunks_exact_mut(8) {
+        chunk.copy_from_slice(&sm.next_u64().to_le_bytes());
+    }
+    Xoshiro256PlusPlus::from_seed(seed)
 }
 
 #[cfg(test)]
