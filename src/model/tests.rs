@@ -471,3 +471,180 @@ fn branch_free_installed_fraction_equals_the_branches() {
         }
     }
 }
+
+// ---- The roofline, by hand (docs/model.md, "Throughput") ----------------------------------
+
+use super::throughput::{Bound, Hardware, Served, flops_for_precision, roofline};
+use super::tokens::{split_price_per_output_mtok, year_factor};
+
+/// 8 GPUs of 100 GB at 1 TB/s and 1 PF (FP8), 2 PF (FP4).
+fn hw(hbm_gb: f64, pflops: f64) -> Hardware {
+    Hardware {
+        hbm_gb,
+        hbm_tb_s: 1.0,
+        flops: pflops * 1e15,
+        scaleup_gpus: 8.0,
+    }
+}
+
+/// A dense 10B model at FP8, 1000 in / 1000 out, 10 tok/s per user, efficiency 1.
+fn dense(kv: f64) -> Served {
+    Served {
+        total_params_b: 10.0,
+        active_params_b: 10.0,
+        bytes_per_param: 1.0,
+        kv_bytes_per_token: kv,
+        input_tokens: 1000.0,
+        output_tokens: 1000.0,
+        cached_input_share: 0.0,
+        interactivity_tok_s: 10.0,
+        serving_efficiency: 1.0,
+    }
+}
+
+#[test]
+fn roofline_capacity_bound() {
+    // W = 1e10 B fits one domain: R = 8. M = 8 × 1e12 / 10 = 8e11 B per step.
+    // B_mem: 8e11 / (1e10 + 1500 × 1e5) = 78.8 sets of weights > W / Wa = 1, so
+    // (8e11 − 1e10) / (1500 × 1e5) = 5266.7. B_cmp = 8 × 1e15 / (2 × 1e10 × 10) = 40000.
+    // B_cap = (8 × 1e11 − 1e10) / (2000 × 1e5) = 3950: capacity binds.
+    let r = roofline(hw(100.0, 1.0), dense(1e5));
+    assert_eq!(r.replica_gpus, 8.0);
+    assert_close!(r.b_mem, 7.9e11 / 1.5e8);
+    assert_close!(r.b_cmp, 40_000.0);
+    assert_close!(r.b_cap, 3950.0);
+    assert_eq!(r.bound, Bound::Capacity);
+    assert!(r.met);
+    // decode 3950 × 10 / 8 = 4937.5 tok/s per GPU; prefill 1000 × 2 × 1e10 / 1e15 = 0.02 s;
+    // tps = 1000 / (0.02 + 1000 / 4937.5).
+    assert_close!(r.decode, 4937.5);
+    assert_close!(r.prefill_s, 0.02);
+    assert_close!(r.tps, 1000.0 / (0.02 + 1000.0 / 4937.5));
+}
+
+#[test]
+fn roofline_compute_bound() {
+    // 1000 GB per GPU and 1e4 B of KV per token: B_cap = (8e12 − 1e10) / 2e7 = 399,500,
+    // B_mem = (8e11 − 1e10) / 1.5e7 = 52,666.7, B_cmp = 40,000 binds.
+    let r = roofline(hw(1000.0, 1.0), dense(1e4));
+    assert_eq!(r.bound, Bound::Compute);
+    assert_close!(r.batch, 40_000.0);
+    assert_close!(r.decode, 40_000.0 * 10.0 / 8.0);
+    assert_close!(r.tps, 1000.0 / (0.02 + 1000.0 / 50_000.0));
+}
+
+#[test]
+fn roofline_memory_bound() {
+    // Ten times the compute: B_cmp = 400,000; B_mem = 52,666.7 binds. Prefill 0.002 s.
+    let r = roofline(hw(1000.0, 10.0), dense(1e4));
+    assert_eq!(r.bound, Bound::Memory);
+    let b = 7.9e11 / 1.5e7;
+    assert_close!(r.batch, b);
+    assert_close!(r.tps, 1000.0 / (0.002 + 1000.0 / (b * 10.0 / 8.0)));
+}
+
+#[test]
+fn roofline_memory_bound_below_all_weights_reads_sets_of_active_weights() {
+    // An MoE of 100B with 10B active at 100 tok/s per user: M = 8e12 / 100 = 8e10 B per step;
+    // 8e10 / (1e10 + 1500 × 1e4) = 7.99 sets of active weights, 7.99 × 1e10 ≤ 1e11: B_mem = 7.99.
+    let mut m = dense(1e4);
+    m.total_params_b = 100.0;
+    m.interactivity_tok_s = 100.0;
+    let r = roofline(hw(1000.0, 10.0), m);
+    assert_eq!(r.bound, Bound::Memory);
+    assert_close!(r.b_mem, 8e10 / (1e10 + 1.5e7));
+}
+
+#[test]
+fn roofline_spans_two_domains_when_the_weights_do_not_fit_one() {
+    // 1000B params at FP8 = 1e12 B > 0.8 × 8 × 100 GB = 6.4e11: two domains, R = 16.
+    let mut m = dense(1e5);
+    m.total_params_b = 1000.0;
+    m.active_params_b = 10.0;
+    let r = roofline(hw(100.0, 1.0), m);
+    assert_eq!(r.domains, 2.0);
+    assert_eq!(r.replica_gpus, 16.0);
+    // B_cap = (16 × 1e11 − 1e12) / (2000 × 1e5) = 3000.
+    assert_close!(r.b_cap, 3000.0);
+}
+
+#[test]
+fn roofline_out_of_reach_runs_one_sequence_at_its_fastest() {
+    // 1e6 tok/s per user: M = 8e6 B per step, far below one set of weights: B < 1 but the
+    // model fits. t1 = max((1e10 + 1500 × 1e5) / 8e12, 2e10 / 8e15) = 1.26875e-3 s;
+    // decode = 1 / (8 × t1) = 98.52 tok/s per GPU; the target is not met.
+    let mut m = dense(1e5);
+    m.interactivity_tok_s = 1e6;
+    let r = roofline(hw(100.0, 1.0), m);
+    assert!(r.batch < 1.0 && r.b_cap >= 1.0);
+    assert!(!r.met);
+    let t1 = (1e10 + 1.5e8) / 8e12;
+    assert_close!(r.decode, 1.0 / (8.0 * t1));
+    assert_close!(r.tps, 1000.0 / (0.02 + 1000.0 * 8.0 * t1));
+}
+
+#[test]
+fn roofline_model_that_does_not_fit_serves_nothing() {
+    // 1e9 B of KV per token: B_cap = 7.9e11 / 2e12 = 0.395 < 1.
+    let r = roofline(hw(100.0, 1.0), dense(1e9));
+    assert!(r.b_cap < 1.0);
+    assert!(!r.met);
+    assert_eq!(r.tps, 0.0);
+}
+
+#[test]
+fn roofline_precision_picks_the_rate() {
+    // FP4 weights (0.5 B) use the FP4 rate when there is one; FP8 (1 B) the FP8 rate; BF16
+    // (2 B) half the FP8 rate.
+    assert_eq!(flops_for_precision(0.5, 5.0, Some(10.0)), 10e15);
+    assert_eq!(flops_for_precision(0.5, 5.0, None), 5e15);
+    assert_eq!(flops_for_precision(1.0, 5.0, Some(10.0)), 5e15);
+    assert_eq!(flops_for_precision(2.0, 5.0, Some(10.0)), 2.5e15);
+    // FP4 halves the weights' bytes and doubles the compute: the prefill of the same input
+    // takes half as long.
+    let mut m = dense(1e5);
+    let fp8 = roofline(hw(100.0, 1.0), m);
+    m.bytes_per_param = 0.5;
+    let fp4 = roofline(
+        Hardware {
+            flops: flops_for_precision(0.5, 1.0, Some(2.0)),
+            ..hw(100.0, 1.0)
+        },
+        m,
+    );
+    assert_close!(fp4.prefill_s, fp8.prefill_s / 2.0);
+    assert_close!(fp4.weights_bytes, 5e9);
+}
+
+#[test]
+fn roofline_efficiency_scales_throughput() {
+    let mut m = dense(1e5);
+    let full = roofline(hw(100.0, 1.0), m).tps;
+    m.serving_efficiency = 0.25;
+    assert_close!(roofline(hw(100.0, 1.0), m).tps, 0.25 * full);
+}
+
+#[test]
+fn term_factors_by_calendar_year() {
+    // 10% a year, two years after the base year: 1.21; prices halving each year, three years
+    // on: 1/8; a year before the base year: 1/1.1.
+    assert_close!(year_factor(0.1, 2), 1.21);
+    assert_close!(year_factor(-0.5, 3), 0.125);
+    assert_close!(year_factor(0.1, -1), 1.0 / 1.1);
+    assert_eq!(year_factor(0.3, 0), 1.0);
+}
+
+#[test]
+fn split_prices_per_output_token() {
+    // Sonnet 4.5 list prices ($3 in, $0.30 cached, $15 out) at 8k in / 1k out: without cache
+    // $15 + 8 × $3 = $39 per million output tokens; with 90% cache hits
+    // $15 + 8 × (0.1 × 3 + 0.9 × 0.3) = $19.56.
+    assert_close!(
+        split_price_per_output_mtok(3.0, 0.3, 15.0, 8000.0, 1000.0, 0.0),
+        39.0
+    );
+    assert_close!(
+        split_price_per_output_mtok(3.0, 0.3, 15.0, 8000.0, 1000.0, 0.9),
+        19.56
+    );
+}

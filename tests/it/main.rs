@@ -11,6 +11,7 @@ mod dist_stats;
 mod dist_table;
 mod engine_correlations;
 mod model_batch;
+mod model_v2;
 mod sampling_copula;
 mod sampling_sobol;
 mod sampling_streams;

@@ -22,6 +22,232 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "tied investment to an unknown tranche",
+        edits: &[(
+            "amount_usd = { uniform = [1e9, 5e9] }\nyear = 2026",
+            "per_gw_usd = 10e9\ntied_to = \"blackwel\"",
+        )],
+        message: "no [[fleet]] tranche is named 'blackwel' — did you mean 'blackwell'?",
+        path: "investment.msft.tied_to",
+        at: "\"blackwel\"",
+        column: true,
+    },
+    Case {
+        name: "year with tied_to",
+        edits: &[(
+            "amount_usd = { uniform = [1e9, 5e9] }\n",
+            "per_gw_usd = 10e9\ntied_to = \"blackwell\"\n",
+        )],
+        message: "'year' is not allowed with 'tied_to' and 'per_gw_usd'",
+        path: "investment.msft.year",
+        at: "year = 2026\n\n[workload]",
+        column: true,
+    },
+    Case {
+        name: "per_gw_usd without tied_to",
+        edits: &[(
+            "amount_usd = { uniform = [1e9, 5e9] }\nyear = 2026",
+            "per_gw_usd = 10e9",
+        )],
+        message: "name it with 'tied_to'",
+        path: "investment.msft.tied_to",
+        at: "[[investment]]",
+        column: true,
+    },
+    Case {
+        name: "unknown investment kind",
+        edits: &[("name = \"msft\"", "name = \"msft\"\nkind = \"equty\"")],
+        message: "kind must be \"cash\", \"equity\" or \"rebate\", not \"equty\" — did you mean 'equity'?",
+        path: "investment.msft.kind",
+        at: "\"equty\"",
+        column: true,
+    },
+    Case {
+        name: "take-or-pay without a commitment",
+        edits: &[("commitment_usd = 30e9", "take_or_pay = true")],
+        message: "it needs 'commitment_usd' in [procurement]",
+        path: "procurement.take_or_pay",
+        at: "true",
+        column: true,
+    },
+    Case {
+        name: "take-or-pay not a boolean",
+        edits: &[(
+            "commitment_usd = 30e9",
+            "commitment_usd = 30e9\ntake_or_pay = \"yes\"",
+        )],
+        message: "must be true or false, not a string",
+        path: "procurement.take_or_pay",
+        at: "\"yes\"",
+        column: true,
+    },
+    Case {
+        name: "sized by the commitment in owned mode",
+        edits: &[
+            ("power_mw = 500\n", "size_from_commitment = true\n"),
+            (
+                "mode = \"cloud\"",
+                "mode = \"owned\"\nhardware_life_years = 5",
+            ),
+            (
+                "it_overhead = 0.1",
+                "it_overhead = 0.1\nload_factor = 0.7\npower_price_usd_per_kwh = 0.08\ndatacenter_capex_usd_per_mw = 1e7\ndatacenter_life_years = 15",
+            ),
+        ],
+        message: "needs cloud mode",
+        path: "fleet.blackwell.size_from_commitment",
+        at: "true",
+        column: true,
+    },
+    Case {
+        name: "sized by the commitment without one",
+        edits: &[
+            ("power_mw = 500\n", "size_from_commitment = true\n"),
+            ("commitment_usd = 30e9\n", ""),
+            (
+                "[[investment]]\nname = \"msft\"\namount_usd = { uniform = [1e9, 5e9] }\nyear = 2026\n",
+                "",
+            ),
+        ],
+        message: "needs 'commitment_usd' in [procurement]",
+        path: "fleet.blackwell.size_from_commitment",
+        at: "true",
+        column: true,
+    },
+    Case {
+        name: "blended and split prices together",
+        edits: &[(
+            "price_usd_per_mtok = \"2 to 8\"",
+            "price_usd_per_mtok = \"2 to 8\"\ninput_tokens = 8000\noutput_tokens = 1000\nprice_usd_per_mtok_input = 3\nprice_usd_per_mtok_output = 15",
+        )],
+        message: "give either price_usd_per_mtok",
+        path: "workload.price_usd_per_mtok_input",
+        at: "price_usd_per_mtok_input",
+        column: true,
+    },
+    Case {
+        name: "split prices without token lengths",
+        edits: &[(
+            "price_usd_per_mtok = \"2 to 8\"",
+            "price_usd_per_mtok_input = 3\nprice_usd_per_mtok_output = 15",
+        )],
+        message: "split prices weigh input against output tokens: they need 'input_tokens'",
+        path: "workload.input_tokens",
+        at: "[workload]",
+        column: true,
+    },
+    Case {
+        name: "split prices without an output price",
+        edits: &[(
+            "price_usd_per_mtok = \"2 to 8\"",
+            "input_tokens = 8000\noutput_tokens = 1000\nprice_usd_per_mtok_input = 3",
+        )],
+        message: "split prices need 'price_usd_per_mtok_output'",
+        path: "workload.price_usd_per_mtok_output",
+        at: "[workload]",
+        column: true,
+    },
+    Case {
+        name: "served model without interactivity",
+        edits: &[
+            (
+                "mfu = 0.35",
+                "mfu = 0.35\ninput_tokens = 8000\noutput_tokens = 1000",
+            ),
+            (
+                "",
+                "\n[workload.model]\ntotal_params_b = 671\nactive_params_b = 37\nbytes_per_param = 1\nkv_bytes_per_token = 35136\n",
+            ),
+        ],
+        message: "the roofline of [workload.model] needs 'interactivity_tok_s'",
+        path: "workload.interactivity_tok_s",
+        at: "[workload]",
+        column: true,
+    },
+    Case {
+        name: "interactivity without a served model",
+        edits: &[("mfu = 0.35", "mfu = 0.35\ninteractivity_tok_s = 50")],
+        message: "applies to the roofline, which needs a [workload.model]",
+        path: "workload.interactivity_tok_s",
+        at: "interactivity_tok_s",
+        column: true,
+    },
+    Case {
+        name: "active parameters above the total",
+        edits: &[
+            (
+                "mfu = 0.35",
+                "mfu = 0.35\ninput_tokens = 8000\noutput_tokens = 1000\ninteractivity_tok_s = 50",
+            ),
+            (
+                "",
+                "\n[workload.model]\ntotal_params_b = 37\nactive_params_b = 671\nbytes_per_param = 1\nkv_bytes_per_token = 35136\n",
+            ),
+        ],
+        message: "cannot exceed the total parameters",
+        path: "workload.model.active_params_b",
+        at: "671",
+        column: true,
+    },
+    Case {
+        name: "misspelt model key",
+        edits: &[
+            (
+                "mfu = 0.35",
+                "mfu = 0.35\ninput_tokens = 8000\noutput_tokens = 1000\ninteractivity_tok_s = 50",
+            ),
+            (
+                "",
+                "\n[workload.model]\ntotal_params = 671\nactive_params_b = 37\nbytes_per_param = 1\nkv_bytes_per_token = 35136\n",
+            ),
+        ],
+        message: "unknown key 'total_params' in workload.model — did you mean 'total_params_b'?",
+        path: "workload.model.total_params",
+        at: "total_params =",
+        column: true,
+    },
+    Case {
+        name: "negative tokens",
+        edits: &[
+            (
+                "mfu = 0.35",
+                "mfu = 0.35\ninput_tokens = -8000\noutput_tokens = 1000\nprice_usd_per_mtok_input = 3\nprice_usd_per_mtok_output = 15",
+            ),
+            ("price_usd_per_mtok = \"2 to 8\"\n", ""),
+        ],
+        message: "must be > 0",
+        path: "workload.input_tokens",
+        at: "-8000",
+        column: true,
+    },
+    Case {
+        name: "price change of -100%",
+        edits: &[("mfu = 0.35", "mfu = 0.35\nprice_change_per_year = -1")],
+        message: "> −1",
+        path: "workload.price_change_per_year",
+        at: "-1",
+        column: true,
+    },
+    Case {
+        name: "a defined system without roofline figures",
+        edits: &[
+            ("system = \"gb200-nvl72\"", "system = \"my-rack\""),
+            ("{ gb200-nvl72 = \"3 to 5\" }", "4"),
+            (
+                "mfu = 0.35",
+                "mfu = 0.35\ninput_tokens = 8000\noutput_tokens = 1000\ninteractivity_tok_s = 50",
+            ),
+            (
+                "",
+                "\n[workload.model]\ntotal_params_b = 671\nactive_params_b = 37\nbytes_per_param = 1\nkv_bytes_per_token = 35136\n\n[systems.my-rack]\ngpus = 8\nit_kw = 10\nprice_usd = 3e5\npflops_fp8 = 4.5\nhbm_gb = 180\nscaleup_gpus = 8\n",
+            ),
+        ],
+        message: "needs 'hbm_tb_s' for the roofline",
+        path: "systems.my-rack.hbm_tb_s",
+        at: "[systems.my-rack]",
+        column: false,
+    },
+    Case {
         name: "empty fleet",
         edits: &[
             (

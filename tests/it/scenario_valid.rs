@@ -321,7 +321,7 @@ fn catalog_loads_with_every_field_sourced() {
         .iter()
         .find(|s| s.key == "vera-rubin-nvl144")
         .unwrap();
-    assert_eq!(r.it_kw.marginal.bounds(), (120.0, 230.0));
+    assert_eq!(r.it_kw.marginal.bounds(), (170.0, 230.0));
     assert_eq!(r.price_usd.marginal.bounds(), (3.5e6, 8.8e6));
     assert_eq!(
         systems.iter().find(|s| s.key == "h100-hgx").unwrap().gpus,
