@@ -2033,7 +2033,7 @@ impl<'c> Builder<'c> {
 
 /// The serving efficiency of a scenario that serves a model and gives none: the range that the
 /// published throughput points support (docs/calibration.md), as a 90% interval.
-pub const DEFAULT_SERVING_EFFICIENCY: (f64, f64) = (0.1, 0.4);
+pub const DEFAULT_SERVING_EFFICIENCY: (f64, f64) = (0.07, 0.42);
 
 fn default_serving_efficiency() -> Param {
     let (p5, p95) = DEFAULT_SERVING_EFFICIENCY;
