@@ -57,15 +57,9 @@ pub struct CompareArgs {
 
 pub fn cmd_compare(a: CompareArgs) -> Result<()> {
     if a.files.len() < 2 {
-        return Err(Error::Input(format!(
-            "compare needs at least two scenario files (got {}: {})",
-            a.files.len(),
-            a.files
-                .iter()
-                .map(|f| f.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
+        return Err(Error::CompareFiles {
+            files: a.files.iter().map(|f| f.display().to_string()).collect(),
+        }
         .into());
     }
     // Every file is read; the problems of all of them are reported at once.

@@ -106,10 +106,7 @@ impl SamplingArgs {
             cfg.samples = n;
         }
         if cfg.samples == 0 || cfg.samples > 1_000_000_000 {
-            return Err(Error::Input(format!(
-                "--samples must be between 1 and 1e9 (got {})",
-                cfg.samples
-            )));
+            return Err(Error::Samples { got: cfg.samples });
         }
         if let Some(seed) = self.seed {
             cfg.seed = seed;
@@ -118,7 +115,7 @@ impl SamplingArgs {
             cfg.sampler = sm.into();
         }
         if self.threads == Some(0) {
-            return Err(Error::Input("--threads must be at least 1".into()));
+            return Err(Error::Threads);
         }
         cfg.threads = self.threads;
         Ok(())
@@ -127,12 +124,9 @@ impl SamplingArgs {
 
 /// A metric by name, or an error with the closest name.
 pub(crate) fn metric_by_name(name: &str) -> Result<Metric, Error> {
-    Metric::from_name(name).ok_or_else(|| {
-        let hint = scenario::suggest::hint(name, METRICS.iter().map(|m| m.name()));
-        Error::Input(format!(
-            "--metric: unknown metric '{name}'{hint} (metrics: {})",
-            METRICS.map(|m| m.name()).join(", ")
-        ))
+    Metric::from_name(name).ok_or_else(|| Error::UnknownMetric {
+        name: name.to_string(),
+        hint: scenario::suggest::hint(name, METRICS.iter().map(|m| m.name())),
     })
 }
 
@@ -562,12 +556,7 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
     out.push_str(&format!("\n{}: ok\n", a.file.display()));
     out_stdout(&out)?;
     if a.strict && !unsourced.is_empty() {
-        return Err(Error::Input(format!(
-            "--strict: {} value(s) without a source: {}",
-            unsourced.len(),
-            unsourced.join(", ")
-        ))
-        .into());
+        return Err(Error::Unsourced { paths: unsourced }.into());
     }
     Ok(())
 }

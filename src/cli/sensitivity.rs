@@ -21,6 +21,9 @@ use crate::report::chart::write_chart;
 use crate::report::fsio;
 use crate::report::sensitivity::SensitivityReport;
 
+/// Most bootstrap resamples `--bootstrap` accepts.
+const MAX_BOOTSTRAP: u64 = 100_000;
+
 pub const AFTER_HELP: &str = "\
 What it computes:
   rho      Spearman rank correlation of each uncertain input with the metric over --samples
@@ -79,13 +82,13 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
         samples: cfg.samples,
         threads: cfg.threads,
         sobol_samples: usize::try_from(a.sobol_samples).unwrap_or(usize::MAX),
-        bootstrap: usize::try_from(a.bootstrap.min(100_000)).unwrap_or(100_000),
+        bootstrap: usize::try_from(a.bootstrap.min(MAX_BOOTSTRAP)).unwrap_or(100_000),
     };
-    if a.bootstrap > 100_000 {
-        return Err(Error::Input(format!(
-            "--bootstrap must be at most 100000 (got {})",
-            a.bootstrap
-        ))
+    if a.bootstrap > MAX_BOOTSTRAP {
+        return Err(Error::Bootstrap {
+            got: a.bootstrap,
+            max: MAX_BOOTSTRAP,
+        }
         .into());
     }
     validate(&sim, &scfg)?;
@@ -131,9 +134,11 @@ mod tests {
     fn a_misspelt_metric_gets_a_suggestion() {
         let e = metric_by_name("cost_per_mtok").expect_err("unknown");
         assert!(
-            e.to_string().contains("did you mean 'cost_per_mtok_usd'"),
-            "{e}"
+            matches!(&e, Error::UnknownMetric { name, hint }
+                if name == "cost_per_mtok" && hint.contains("did you mean 'cost_per_mtok_usd'")),
+            "{e:?}"
         );
+        assert!(e.to_string().contains("(metrics: gpus, "), "{e}");
         assert_eq!(e.exit_code(), 1);
         assert_eq!(metric_by_name("npv_usd").ok(), Some(Metric::NpvUsd));
     }
