@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::engine::{BatchView, Observer, RunConfig, Simulation};
 use crate::error::{Error, Severity};
 use crate::model::{self, METRICS, Metric, Step};
+use crate::report::csv::{self, CsvWriter, safe_cell};
 use crate::report::{self, Render, Report, format, fsio};
 use crate::scenario::{self, SamplerKind, Scenario};
 
@@ -382,8 +383,8 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     };
     let result = sim.run(&cfg, &mut obs)?;
     obs.progress.finish();
-    if let Some(csv) = samples_csv {
-        csv.finish()?;
+    if let Some(file) = samples_csv {
+        file.finish()?;
     }
     let report = Report::new(&s, &sim, &result, cfg.precision);
     if !a.quiet && a.format != Format::Table {
@@ -430,7 +431,7 @@ impl Observer for RunObserver<'_> {
 struct SamplesCsv {
     path: PathBuf,
     tmp: PathBuf,
-    writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    writer: CsvWriter<std::io::BufWriter<std::fs::File>>,
     metrics: Vec<usize>,
     n_inputs: usize,
 }
@@ -443,19 +444,16 @@ impl SamplesCsv {
         };
         let tmp = fsio::prepare_temp(path).map_err(io)?;
         let file = std::fs::File::create(&tmp).map_err(io)?;
-        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        let mut writer = CsvWriter::new(std::io::BufWriter::new(file));
         let metrics: Vec<usize> = METRICS
             .iter()
             .filter(|&&m| sim.plan.has_metric(m))
             .map(|&m| m as usize)
             .collect();
         let mut header = vec!["sample".to_string()];
-        header.extend(sim.inputs.iter().map(|i| report::safe_cell(&i.path)));
+        header.extend(sim.inputs.iter().map(|i| safe_cell(&i.path)));
         header.extend(metrics.iter().map(|&m| METRICS[m].name().to_string()));
-        writer.write_record(&header).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
+        writer.record(&header).map_err(io)?;
         Ok(SamplesCsv {
             path: path.to_path_buf(),
             tmp,
@@ -472,19 +470,14 @@ impl SamplesCsv {
             row.clear();
             row.push((v.first + i as u64).to_string());
             for p in 0..self.n_inputs {
-                row.push(format!("{}", v.input(p)[i]));
+                row.push(csv::number(v.input(p)[i]));
             }
             for &m in &self.metrics {
-                let x = v.metric(m)[i];
-                row.push(if x.is_nan() {
-                    String::new()
-                } else {
-                    format!("{x}")
-                });
+                row.push(csv::number(v.metric(m)[i]));
             }
-            self.writer.write_record(&row).map_err(|e| Error::Io {
+            self.writer.record(&row).map_err(|e| Error::Io {
                 path: self.path.display().to_string(),
-                source: std::io::Error::other(e),
+                source: e,
             })?;
         }
         Ok(())
