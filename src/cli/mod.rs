@@ -123,6 +123,25 @@ impl SamplingArgs {
     }
 }
 
+/// The output flags of every command that writes files (`run`, `compare`, `sweep`,
+/// `sensitivity`). A command whose files or charts differ says so in its own help for `--out`
+/// and `--no-charts` (`mut_arg`).
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Folder for the files (default: output/SCENARIO).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Skip charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No progress bar, no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 /// A metric by name, or an error with the closest name.
 pub(crate) fn metric_by_name(name: &str) -> Result<Metric, Error> {
     Metric::from_name(name).ok_or_else(|| Error::UnknownMetric {
@@ -172,6 +191,7 @@ impl From<SamplerArg> for SamplerKind {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("out", |a| a.help("Folder for the run's files (default: output/SCENARIO)")))]
 pub struct RunArgs {
     /// Scenario file (TOML). Without it: the headline deal embedded in the binary.
     pub file: Option<PathBuf>,
@@ -185,21 +205,11 @@ pub struct RunArgs {
     /// Sample cap under --precision.
     #[arg(long, value_parser = parse_count, default_value = "1e7")]
     pub max_samples: u64,
-    /// Output on stdout.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
-    /// Folder for the run's files (default: output/SCENARIO).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Skip charts.
-    #[arg(long)]
-    pub no_charts: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Write every sample's inputs and metrics to this CSV file.
     #[arg(long, value_name = "FILE.csv")]
     pub samples_out: Option<PathBuf>,
-    /// No progress bar, no notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -365,14 +375,14 @@ pub fn slug(s: &Scenario, file: Option<&Path>) -> String {
 
 fn cmd_run(a: RunArgs) -> Result<()> {
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
-    print_warnings(&s, a.quiet);
+    print_warnings(&s, a.output.quiet);
     let mut cfg = RunConfig::from_scenario(&s);
     a.sampling.apply(&mut cfg)?;
     cfg.precision = a.precision;
     cfg.max_samples = a.max_samples.min(1_000_000_000);
     let sim = Simulation::new(&s, &cfg)?;
 
-    let show_progress = !a.quiet && std::io::stderr().is_terminal();
+    let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut samples_csv = match &a.samples_out {
         Some(path) => Some(SamplesCsv::new(path, &sim)?),
         None => None,
@@ -387,18 +397,19 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         file.finish()?;
     }
     let report = Report::new(&s, &sim, &result, cfg.precision);
-    if !a.quiet && a.format != Format::Table {
+    if !a.output.quiet && a.output.format != Format::Table {
         for line in report.undefined_lines() {
             let _ = writeln!(std::io::stderr(), "note: {line}");
         }
     }
     let dir = a
+        .output
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(slug(&s, a.file.as_deref())));
     fsio::write_atomic(&dir.join("summary.json"), report.to_json().as_bytes())?;
     fsio::write_atomic(&dir.join("summary.md"), report.to_markdown().as_bytes())?;
-    if !a.no_charts {
+    if !a.output.no_charts {
         let charts = report::chart::render_run_charts(&report, &dir);
         for w in &charts.warnings {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
@@ -406,7 +417,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         let html = report::html::render_html(&report, &charts.svgs);
         fsio::write_atomic(&dir.join("report.html"), html.as_bytes())?;
     }
-    print_report(&report, a.format, &dir)
+    print_report(&report, a.output.format, &dir)
 }
 
 struct RunObserver<'a> {
@@ -683,6 +694,55 @@ fn cmd_systems() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_command_that_writes_files_takes_the_output_flags() {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        for (name, out, no_charts) in [
+            (
+                "run",
+                "Folder for the run's files (default: output/SCENARIO)",
+                "Skip charts",
+            ),
+            (
+                "compare",
+                "Folder for the comparison's files (default: output/compare-A-vs-B…)",
+                "Skip charts",
+            ),
+            (
+                "sweep",
+                "Folder for the sweep's files (default: output/sweep-SCENARIO-PATH)",
+                "Skip the chart",
+            ),
+            (
+                "sensitivity",
+                "Folder for the files (default: output/SCENARIO)",
+                "Skip the tornado chart",
+            ),
+        ] {
+            let cmd = cli.find_subcommand(name).expect(name);
+            let help = |id: &str| {
+                cmd.get_arguments()
+                    .find(|a| a.get_id() == id)
+                    .and_then(|a| a.get_help())
+                    .map(|h| h.to_string())
+            };
+            assert_eq!(help("out").as_deref(), Some(out), "{name}");
+            assert_eq!(help("no_charts").as_deref(), Some(no_charts), "{name}");
+            assert_eq!(
+                help("format").as_deref(),
+                Some("Output on stdout"),
+                "{name}"
+            );
+            assert_eq!(
+                help("quiet").as_deref(),
+                Some("No progress bar, no notes on stderr"),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn counts_and_fractions_parse() {
