@@ -4,6 +4,9 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::model::{METRICS, Metric};
+use crate::sampling::SamplingError;
+
 /// A place in a scenario file (1-based line and column).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -104,13 +107,93 @@ impl fmt::Display for ScenarioError {
     }
 }
 
-/// Errors of the library outside scenario parsing.
+/// Errors of the library outside scenario parsing: one variant per kind of problem, each with
+/// the values its message shows.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
-    #[error("{0}")]
-    Input(String),
+    /// The correlation design refused the scenario's correlations.
+    #[error(transparent)]
+    Sampling(#[from] SamplingError),
+    #[error("--samples must be between 1 and 1e9 (got {got})")]
+    Samples { got: u64 },
+    /// A run or a comparison asked for no sample at all.
+    #[error("the number of samples must be at least 1")]
+    NoSamples,
+    #[error("--threads must be at least 1")]
+    Threads,
+    #[error(
+        "--metric: unknown metric '{name}'{hint} (metrics: {})",
+        metric_names()
+    )]
+    UnknownMetric {
+        name: String,
+        /// ` — did you mean '…'?`, or empty.
+        hint: String,
+    },
+    #[error(
+        "--strict: {} value(s) without a source: {}",
+        .paths.len(),
+        .paths.join(", ")
+    )]
+    Unsourced { paths: Vec<String> },
+    #[error(
+        "compare needs at least two scenario files (got {}: {})",
+        .files.len(),
+        .files.join(", ")
+    )]
+    CompareFiles { files: Vec<String> },
+    #[error("a comparison needs at least two scenarios (got {got})")]
+    CompareScenarios { got: usize },
+    #[error(
+        "correlation between '{}' and '{}' names a value that is not uncertain",
+        .between[0],
+        .between[1]
+    )]
+    CorrelationNotUncertain { between: [String; 2] },
+    /// A `--set-range` that does not read as `PATH=LO:HI:N`.
+    #[error("--set-range '{spec}': {problem}")]
+    SetRange { spec: String, problem: RangeProblem },
+    /// A swept point's scenario does not compute the metric.
+    #[error(
+        "metric {} is not computed for '{scenario}' with {set} (it needs inputs the scenario \
+         lacks, e.g. a commitment, an investment or a price per million tokens)",
+        .metric.name()
+    )]
+    MetricNotComputed {
+        metric: Metric,
+        scenario: String,
+        /// The `--set` argument of the point.
+        set: String,
+    },
+    /// Sensitivity of a metric the scenario does not compute; `reason` says what it lacks.
+    #[error("the scenario has no metric '{}': {reason}", .metric.name())]
+    AbsentMetric {
+        metric: Metric,
+        reason: &'static str,
+    },
+    #[error("the scenario has no uncertain values: there is nothing to analyse")]
+    NothingUncertain,
+    #[error("--samples must be at least 2 for rank correlations (got {got})")]
+    RankSamples { got: u64 },
+    #[error("--sobol-samples must be between 2 and {max} (got {got})")]
+    SobolSamples { got: usize, max: usize },
+    #[error(
+        "--sobol-samples {samples} with {inputs} uncertain values needs {evaluations} model \
+         evaluations, more than the limit of {limit}; use at most {}",
+        .limit / (*.inputs as u64 + 2)
+    )]
+    SobolEvaluations {
+        samples: usize,
+        inputs: usize,
+        evaluations: u64,
+        limit: u64,
+    },
+    #[error("--bootstrap must be at most {max} (got {got})")]
+    Bootstrap { got: u64, max: u64 },
+    #[error("too many samples: {got}")]
+    TooManySamples { got: u64 },
     #[error("i/o error on {path}: {source}")]
     Io {
         path: String,
@@ -120,12 +203,64 @@ pub enum Error {
     Internal(String),
 }
 
+/// What is wrong with a `--set-range` argument.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RangeProblem {
+    #[error("no '=' ({RANGE_FORM})")]
+    NoEquals,
+    #[error("no value path before '=' ({RANGE_FORM})")]
+    NoPath,
+    #[error("'{range}' has {parts} part(s) separated by ':', not 3 ({RANGE_FORM})")]
+    Parts { range: String, parts: usize },
+    /// `LO` or `HI` (`bound`) is not a finite number.
+    #[error("{bound} '{text}' is not a finite number ({RANGE_FORM})")]
+    NotFinite { bound: &'static str, text: String },
+    #[error("N '{text}' is not a whole number of points ({RANGE_FORM})")]
+    NotWhole { text: String },
+    #[error("N = {n}: a sweep needs at least 2 points")]
+    TooFewPoints { n: usize },
+    #[error("N = {n}: at most {max} points")]
+    TooManyPoints { n: usize, max: usize },
+    #[error("LO ({lo}) must be below HI ({hi})")]
+    NotIncreasing { lo: f64, hi: f64 },
+    #[error(
+        "'{path}' sets how the simulation runs, not the deal; sweep a value of the scenario \
+         (use --samples, --seed, --sampler for the run)"
+    )]
+    SimulationPath { path: String },
+}
+
+/// The form a `--set-range` argument takes, shown with most of its problems.
+const RANGE_FORM: &str = "expected PATH=LO:HI:N, e.g. facility.pue=1.1:1.5:9";
+
+fn metric_names() -> String {
+    METRICS.map(|m| m.name()).join(", ")
+}
+
 impl Error {
     /// Exit status: 1 for a problem in the user's input, 2 for an internal failure.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Scenario(_) | Error::Input(_) => 1,
             Error::Io { .. } | Error::Internal(_) => 2,
+            Error::Scenario(_)
+            | Error::Sampling(_)
+            | Error::Samples { .. }
+            | Error::NoSamples
+            | Error::Threads
+            | Error::UnknownMetric { .. }
+            | Error::Unsourced { .. }
+            | Error::CompareFiles { .. }
+            | Error::CompareScenarios { .. }
+            | Error::CorrelationNotUncertain { .. }
+            | Error::SetRange { .. }
+            | Error::MetricNotComputed { .. }
+            | Error::AbsentMetric { .. }
+            | Error::NothingUncertain
+            | Error::RankSamples { .. }
+            | Error::SobolSamples { .. }
+            | Error::SobolEvaluations { .. }
+            | Error::Bootstrap { .. }
+            | Error::TooManySamples { .. } => 1,
         }
     }
 }

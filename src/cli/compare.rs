@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::{Format, SamplingArgs, ScenarioArgs, print_warnings, progress};
+use super::{OutputArgs, SamplingArgs, ScenarioArgs, print_warnings, progress};
 use crate::engine::RunConfig;
 use crate::engine::compare::{CompareConfig, Comparison};
 use crate::error::{Error, ScenarioError};
@@ -28,7 +28,10 @@ Examples:
   gwsim compare a.toml b.toml --independent      # no common random numbers, for reference";
 
 #[derive(Args, Debug)]
-#[command(after_help = AFTER_HELP)]
+#[command(
+    after_help = AFTER_HELP,
+    mut_arg("out", |a| a.help("Folder for the comparison's files (default: output/compare-A-vs-B…)"))
+)]
 pub struct CompareArgs {
     /// Scenario files (TOML), at least two; the first is the reference.
     #[arg(value_name = "FILE", required = true)]
@@ -41,31 +44,15 @@ pub struct CompareArgs {
     /// common random numbers.
     #[arg(long)]
     pub independent: bool,
-    /// Output on stdout.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
-    /// Folder for the comparison's files (default: output/compare-A-vs-B…).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Skip charts.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// No progress bar, no notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn cmd_compare(a: CompareArgs) -> Result<()> {
     if a.files.len() < 2 {
-        return Err(Error::Input(format!(
-            "compare needs at least two scenario files (got {}: {})",
-            a.files.len(),
-            a.files
-                .iter()
-                .map(|f| f.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
+        return Err(Error::CompareFiles {
+            files: a.files.iter().map(|f| f.display().to_string()).collect(),
+        }
         .into());
     }
     // Every file is read; the problems of all of them are reported at once.
@@ -81,7 +68,7 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
         return Err(Error::Scenario(ScenarioError { diagnostics }).into());
     }
     for s in &scenarios {
-        print_warnings(s, a.quiet);
+        print_warnings(s, a.output.quiet);
     }
     let mut run = RunConfig::from_scenario(&scenarios[0]);
     a.sampling.apply(&mut run)?;
@@ -91,7 +78,7 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
     cfg.sampler = run.sampler;
     cfg.threads = run.threads;
     cfg.common_random_numbers = !a.independent;
-    if !a.quiet {
+    if !a.output.quiet {
         for (s, f) in scenarios.iter().zip(&a.files).skip(1) {
             let (x, y) = (&s.simulation, &scenarios[0].simulation);
             if (x.samples, x.seed, x.sampler) != (y.samples, y.seed, y.sampler) {
@@ -109,30 +96,31 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
     }
 
     let cmp = Comparison::new(&scenarios, &cfg)?;
-    let show_progress = !a.quiet && std::io::stderr().is_terminal();
+    let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::new(show_progress);
     let result = cmp.run(&mut |done, planned| bar.update(done, planned))?;
     bar.finish();
     let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
     let report = CompareReport::new(&cmp.names, &files, &result);
-    if !a.quiet {
+    if !a.output.quiet {
         for w in &report.warnings {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
         }
     }
     let dir = a
+        .output
         .out
         .clone()
         .unwrap_or_else(|| default_dir(&scenarios, &a.files));
     fsio::write_atomic(&dir.join("compare.json"), report.to_json().as_bytes())?;
     fsio::write_atomic(&dir.join("compare.md"), report.to_markdown().as_bytes())?;
-    if !a.no_charts {
+    if !a.output.no_charts {
         let charts = report.render_charts(&dir);
         for w in &charts.warnings {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
         }
     }
-    super::print_report(&report, a.format, &dir)
+    super::print_report(&report, a.output.format, &dir)
 }
 
 /// `output/compare-<stem1>-vs-<stem2>…`, cut short for many or long names.

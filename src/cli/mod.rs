@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::engine::{BatchView, Observer, RunConfig, Simulation};
 use crate::error::{Error, Severity};
 use crate::model::{self, METRICS, Metric, Step};
+use crate::report::csv::{self, CsvWriter, safe_cell};
 use crate::report::{self, Render, Report, format, fsio};
 use crate::scenario::{self, SamplerKind, Scenario};
 
@@ -106,10 +107,7 @@ impl SamplingArgs {
             cfg.samples = n;
         }
         if cfg.samples == 0 || cfg.samples > 1_000_000_000 {
-            return Err(Error::Input(format!(
-                "--samples must be between 1 and 1e9 (got {})",
-                cfg.samples
-            )));
+            return Err(Error::Samples { got: cfg.samples });
         }
         if let Some(seed) = self.seed {
             cfg.seed = seed;
@@ -118,21 +116,37 @@ impl SamplingArgs {
             cfg.sampler = sm.into();
         }
         if self.threads == Some(0) {
-            return Err(Error::Input("--threads must be at least 1".into()));
+            return Err(Error::Threads);
         }
         cfg.threads = self.threads;
         Ok(())
     }
 }
 
+/// The output flags of every command that writes files (`run`, `compare`, `sweep`,
+/// `sensitivity`). A command whose files or charts differ says so in its own help for `--out`
+/// and `--no-charts` (`mut_arg`).
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Folder for the files (default: output/SCENARIO).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Skip charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No progress bar, no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 /// A metric by name, or an error with the closest name.
 pub(crate) fn metric_by_name(name: &str) -> Result<Metric, Error> {
-    Metric::from_name(name).ok_or_else(|| {
-        let hint = scenario::suggest::hint(name, METRICS.iter().map(|m| m.name()));
-        Error::Input(format!(
-            "--metric: unknown metric '{name}'{hint} (metrics: {})",
-            METRICS.map(|m| m.name()).join(", ")
-        ))
+    Metric::from_name(name).ok_or_else(|| Error::UnknownMetric {
+        name: name.to_string(),
+        hint: scenario::suggest::hint(name, METRICS.iter().map(|m| m.name())),
     })
 }
 
@@ -177,6 +191,7 @@ impl From<SamplerArg> for SamplerKind {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("out", |a| a.help("Folder for the run's files (default: output/SCENARIO)")))]
 pub struct RunArgs {
     /// Scenario file (TOML). Without it: the headline deal embedded in the binary.
     pub file: Option<PathBuf>,
@@ -190,21 +205,11 @@ pub struct RunArgs {
     /// Sample cap under --precision.
     #[arg(long, value_parser = parse_count, default_value = "1e7")]
     pub max_samples: u64,
-    /// Output on stdout.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
-    /// Folder for the run's files (default: output/SCENARIO).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Skip charts.
-    #[arg(long)]
-    pub no_charts: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Write every sample's inputs and metrics to this CSV file.
     #[arg(long, value_name = "FILE.csv")]
     pub samples_out: Option<PathBuf>,
-    /// No progress bar, no notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -370,14 +375,14 @@ pub fn slug(s: &Scenario, file: Option<&Path>) -> String {
 
 fn cmd_run(a: RunArgs) -> Result<()> {
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
-    print_warnings(&s, a.quiet);
+    print_warnings(&s, a.output.quiet);
     let mut cfg = RunConfig::from_scenario(&s);
     a.sampling.apply(&mut cfg)?;
     cfg.precision = a.precision;
     cfg.max_samples = a.max_samples.min(1_000_000_000);
     let sim = Simulation::new(&s, &cfg)?;
 
-    let show_progress = !a.quiet && std::io::stderr().is_terminal();
+    let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut samples_csv = match &a.samples_out {
         Some(path) => Some(SamplesCsv::new(path, &sim)?),
         None => None,
@@ -388,22 +393,23 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     };
     let result = sim.run(&cfg, &mut obs)?;
     obs.progress.finish();
-    if let Some(csv) = samples_csv {
-        csv.finish()?;
+    if let Some(file) = samples_csv {
+        file.finish()?;
     }
     let report = Report::new(&s, &sim, &result, cfg.precision);
-    if !a.quiet && a.format != Format::Table {
+    if !a.output.quiet && a.output.format != Format::Table {
         for line in report.undefined_lines() {
             let _ = writeln!(std::io::stderr(), "note: {line}");
         }
     }
     let dir = a
+        .output
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(slug(&s, a.file.as_deref())));
     fsio::write_atomic(&dir.join("summary.json"), report.to_json().as_bytes())?;
     fsio::write_atomic(&dir.join("summary.md"), report.to_markdown().as_bytes())?;
-    if !a.no_charts {
+    if !a.output.no_charts {
         let charts = report::chart::render_run_charts(&report, &dir);
         for w in &charts.warnings {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
@@ -411,7 +417,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         let html = report::html::render_html(&report, &charts.svgs);
         fsio::write_atomic(&dir.join("report.html"), html.as_bytes())?;
     }
-    print_report(&report, a.format, &dir)
+    print_report(&report, a.output.format, &dir)
 }
 
 struct RunObserver<'a> {
@@ -436,7 +442,7 @@ impl Observer for RunObserver<'_> {
 struct SamplesCsv {
     path: PathBuf,
     tmp: PathBuf,
-    writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    writer: CsvWriter<std::io::BufWriter<std::fs::File>>,
     metrics: Vec<usize>,
     n_inputs: usize,
 }
@@ -449,19 +455,16 @@ impl SamplesCsv {
         };
         let tmp = fsio::prepare_temp(path).map_err(io)?;
         let file = std::fs::File::create(&tmp).map_err(io)?;
-        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        let mut writer = CsvWriter::new(std::io::BufWriter::new(file));
         let metrics: Vec<usize> = METRICS
             .iter()
             .filter(|&&m| sim.plan.has_metric(m))
             .map(|&m| m as usize)
             .collect();
         let mut header = vec!["sample".to_string()];
-        header.extend(sim.inputs.iter().map(|i| report::safe_cell(&i.path)));
+        header.extend(sim.inputs.iter().map(|i| safe_cell(&i.path)));
         header.extend(metrics.iter().map(|&m| METRICS[m].name().to_string()));
-        writer.write_record(&header).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
+        writer.record(&header).map_err(io)?;
         Ok(SamplesCsv {
             path: path.to_path_buf(),
             tmp,
@@ -478,19 +481,14 @@ impl SamplesCsv {
             row.clear();
             row.push((v.first + i as u64).to_string());
             for p in 0..self.n_inputs {
-                row.push(format!("{}", v.input(p)[i]));
+                row.push(csv::number(v.input(p)[i]));
             }
             for &m in &self.metrics {
-                let x = v.metric(m)[i];
-                row.push(if x.is_nan() {
-                    String::new()
-                } else {
-                    format!("{x}")
-                });
+                row.push(csv::number(v.metric(m)[i]));
             }
-            self.writer.write_record(&row).map_err(|e| Error::Io {
+            self.writer.record(&row).map_err(|e| Error::Io {
                 path: self.path.display().to_string(),
-                source: std::io::Error::other(e),
+                source: e,
             })?;
         }
         Ok(())
@@ -562,12 +560,7 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
     out.push_str(&format!("\n{}: ok\n", a.file.display()));
     out_stdout(&out)?;
     if a.strict && !unsourced.is_empty() {
-        return Err(Error::Input(format!(
-            "--strict: {} value(s) without a source: {}",
-            unsourced.len(),
-            unsourced.join(", ")
-        ))
-        .into());
+        return Err(Error::Unsourced { paths: unsourced }.into());
     }
     Ok(())
 }
@@ -708,6 +701,55 @@ fn cmd_systems() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_command_that_writes_files_takes_the_output_flags() {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        for (name, out, no_charts) in [
+            (
+                "run",
+                "Folder for the run's files (default: output/SCENARIO)",
+                "Skip charts",
+            ),
+            (
+                "compare",
+                "Folder for the comparison's files (default: output/compare-A-vs-B…)",
+                "Skip charts",
+            ),
+            (
+                "sweep",
+                "Folder for the sweep's files (default: output/sweep-SCENARIO-PATH)",
+                "Skip the chart",
+            ),
+            (
+                "sensitivity",
+                "Folder for the files (default: output/SCENARIO)",
+                "Skip the tornado chart",
+            ),
+        ] {
+            let cmd = cli.find_subcommand(name).expect(name);
+            let help = |id: &str| {
+                cmd.get_arguments()
+                    .find(|a| a.get_id() == id)
+                    .and_then(|a| a.get_help())
+                    .map(|h| h.to_string())
+            };
+            assert_eq!(help("out").as_deref(), Some(out), "{name}");
+            assert_eq!(help("no_charts").as_deref(), Some(no_charts), "{name}");
+            assert_eq!(
+                help("format").as_deref(),
+                Some("Output on stdout"),
+                "{name}"
+            );
+            assert_eq!(
+                help("quiet").as_deref(),
+                Some("No progress bar, no notes on stderr"),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn counts_and_fractions_parse() {

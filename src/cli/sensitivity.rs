@@ -10,7 +10,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::{
-    Format, SamplingArgs, ScenarioArgs, load_scenario, metric_by_name, parse_count, progress,
+    OutputArgs, SamplingArgs, ScenarioArgs, load_scenario, metric_by_name, parse_count, progress,
 };
 use crate::engine::sensitivity::{
     DEFAULT_BOOTSTRAP, DEFAULT_SOBOL_SAMPLES, SensitivityConfig, analyse, validate,
@@ -20,6 +20,9 @@ use crate::error::Error;
 use crate::report::chart::write_chart;
 use crate::report::fsio;
 use crate::report::sensitivity::SensitivityReport;
+
+/// Most bootstrap resamples `--bootstrap` accepts.
+const MAX_BOOTSTRAP: u64 = 100_000;
 
 pub const AFTER_HELP: &str = "\
 What it computes:
@@ -37,6 +40,7 @@ Examples:
   gwsim sensitivity deal.toml --format json > sensitivity.json";
 
 #[derive(Args, Debug)]
+#[command(mut_arg("no_charts", |a| a.help("Skip the tornado chart")))]
 pub struct SensitivityArgs {
     /// Scenario file (TOML). Without it: the headline deal embedded in the binary.
     pub file: Option<PathBuf>,
@@ -53,24 +57,14 @@ pub struct SensitivityArgs {
     /// Bootstrap resamples for the Sobol' intervals.
     #[arg(long, value_parser = parse_count, default_value_t = DEFAULT_BOOTSTRAP as u64)]
     pub bootstrap: u64,
-    /// Output on stdout.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
-    /// Folder for the files (default: output/SCENARIO).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Skip the tornado chart.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// No progress bar, no notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
     let metric = metric_by_name(&a.metric)?;
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
-    super::print_warnings(&s, a.quiet);
+    super::print_warnings(&s, a.output.quiet);
     let mut cfg = RunConfig::from_scenario(&s);
     a.sampling.apply(&mut cfg)?;
     let sim = Simulation::new(&s, &cfg)?;
@@ -79,24 +73,25 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
         samples: cfg.samples,
         threads: cfg.threads,
         sobol_samples: usize::try_from(a.sobol_samples).unwrap_or(usize::MAX),
-        bootstrap: usize::try_from(a.bootstrap.min(100_000)).unwrap_or(100_000),
+        bootstrap: usize::try_from(a.bootstrap.min(MAX_BOOTSTRAP)).unwrap_or(100_000),
     };
-    if a.bootstrap > 100_000 {
-        return Err(Error::Input(format!(
-            "--bootstrap must be at most 100000 (got {})",
-            a.bootstrap
-        ))
+    if a.bootstrap > MAX_BOOTSTRAP {
+        return Err(Error::Bootstrap {
+            got: a.bootstrap,
+            max: MAX_BOOTSTRAP,
+        }
         .into());
     }
     validate(&sim, &scfg)?;
 
-    let show_progress = !a.quiet && std::io::stderr().is_terminal();
+    let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::counting(show_progress, "model evaluations");
     let result = analyse(&sim, &scfg, &mut |done, planned| bar.update(done, planned))?;
     bar.finish();
     let report = SensitivityReport::new(&s, &sim, &result, cfg.sampler);
 
     let dir = a
+        .output
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(super::slug(&s, a.file.as_deref())));
@@ -109,7 +104,7 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
         &dir.join(format!("{stem}.md")),
         report.to_markdown().as_bytes(),
     )?;
-    if !a.no_charts {
+    if !a.output.no_charts {
         let charts = write_chart(
             &report.tornado_chart(),
             &dir,
@@ -119,7 +114,7 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
         }
     }
-    super::print_report(&report, a.format, &dir)
+    super::print_report(&report, a.output.format, &dir)
 }
 
 #[cfg(test)]
@@ -131,9 +126,11 @@ mod tests {
     fn a_misspelt_metric_gets_a_suggestion() {
         let e = metric_by_name("cost_per_mtok").expect_err("unknown");
         assert!(
-            e.to_string().contains("did you mean 'cost_per_mtok_usd'"),
-            "{e}"
+            matches!(&e, Error::UnknownMetric { name, hint }
+                if name == "cost_per_mtok" && hint.contains("did you mean 'cost_per_mtok_usd'")),
+            "{e:?}"
         );
+        assert!(e.to_string().contains("(metrics: gpus, "), "{e}");
         assert_eq!(e.exit_code(), 1);
         assert_eq!(metric_by_name("npv_usd").ok(), Some(Metric::NpvUsd));
     }

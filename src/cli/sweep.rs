@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::{Format, SamplingArgs, ScenarioArgs, metric_by_name, print_warnings, progress};
+use super::{OutputArgs, SamplingArgs, ScenarioArgs, metric_by_name, print_warnings, progress};
 use crate::engine::RunConfig;
 use crate::engine::sweep::{SweepRange, run_sweep};
 use crate::error::{Error, Location, ScenarioError};
@@ -26,7 +26,11 @@ Examples:
   gwsim sweep deal.toml --set-range workload.utilization=0.3:0.9:7 --metric npv_usd --format csv";
 
 #[derive(Args, Debug)]
-#[command(after_help = AFTER_HELP)]
+#[command(
+    after_help = AFTER_HELP,
+    mut_arg("out", |a| a.help("Folder for the sweep's files (default: output/sweep-SCENARIO-PATH)")),
+    mut_arg("no_charts", |a| a.help("Skip the chart"))
+)]
 pub struct SweepArgs {
     /// Scenario file (TOML).
     pub file: PathBuf,
@@ -40,18 +44,8 @@ pub struct SweepArgs {
     pub scenario: ScenarioArgs,
     #[command(flatten)]
     pub sampling: SamplingArgs,
-    /// Output on stdout.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
-    /// Folder for the sweep's files (default: output/sweep-SCENARIO-PATH).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Skip the chart.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// No progress bar, no notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
@@ -67,12 +61,12 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     };
     // The first point settles the run's configuration (and reports bad paths before any run).
     let first = load(range.lo)?;
-    print_warnings(&first, a.quiet);
+    print_warnings(&first, a.output.quiet);
     let name = first.name.clone();
     let mut cfg = RunConfig::from_scenario(&first);
     a.sampling.apply(&mut cfg)?;
 
-    let show_progress = !a.quiet && std::io::stderr().is_terminal();
+    let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::new(show_progress);
     let mut first = Some(first);
     let mut loader = |v: f64| match first.take() {
@@ -84,7 +78,7 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     })?;
     bar.finish();
     let report = SweepReport::new(&range.path, metric, &name, cfg.samples, cfg.seed, &points);
-    let dir = a.out.clone().unwrap_or_else(|| {
+    let dir = a.output.out.clone().unwrap_or_else(|| {
         let stem = a
             .file
             .file_stem()
@@ -94,13 +88,13 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     });
     fsio::write_atomic(&dir.join("sweep.json"), report.to_json().as_bytes())?;
     fsio::write_atomic(&dir.join("sweep.csv"), report.to_csv().as_bytes())?;
-    if !a.no_charts {
+    if !a.output.no_charts {
         let charts = report.render_chart(&dir);
         for w in &charts.warnings {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
         }
     }
-    super::print_report(&report, a.format, &dir)
+    super::print_report(&report, a.output.format, &dir)
 }
 
 /// Problems of the override that fixes the swept value point at `--set-range`, not at a

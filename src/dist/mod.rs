@@ -43,14 +43,91 @@ use std::sync::Arc;
 
 use special::{beta_inc, ln_beta, norm_cdf, norm_pdf, norm_quantile};
 
-/// A problem with a distribution's parameters. The message is for a person and never names a
-/// path: the scenario layer adds the place.
+/// A problem with a distribution's parameters, one variant per rule. `param` names the
+/// parameter as a scenario writes it (`sd`, `p95`, `max`). The message is for a person and never
+/// names a path: the scenario layer adds the place. Numbers are written by [`fmt_num`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct DistError(pub String);
+pub enum DistError {
+    /// NaN or an infinity.
+    #[error("{param} must be a finite number, got {}", num(.value))]
+    NotFinite { param: &'static str, value: f64 },
+    /// NaN or an infinity in the `index`-th (1-based) value or weight of a discrete.
+    #[error("{list} {index} must be a finite number, got {}", num(.value))]
+    ItemNotFinite {
+        /// `value` or `weight`.
+        list: &'static str,
+        index: usize,
+        value: f64,
+    },
+    /// `high <= low` (or `p95 <= p5`, `max <= min`).
+    #[error("{high} ({}) must be greater than {low} ({})", num(.high_value), num(.low_value))]
+    NotGreater {
+        low: &'static str,
+        low_value: f64,
+        high: &'static str,
+        high_value: f64,
+    },
+    /// Both ends finite, but not the width between them.
+    #[error("the range [{}, {}] is too wide to represent", num(.low), num(.high))]
+    TooWide { low: f64, high: f64 },
+    #[error("mode {} is outside [min, max] = [{}, {}]", num(.mode), num(.min), num(.max))]
+    ModeOutside { mode: f64, min: f64, max: f64 },
+    #[error("{param} ({}) must not be negative", num(.value))]
+    Negative { param: &'static str, value: f64 },
+    #[error("{param} ({}) must be greater than 0", num(.value))]
+    NotPositive { param: &'static str, value: f64 },
+    /// A 90% interval with a bound at or below zero.
+    #[error(
+        "a 90% interval ({} to {}) is a lognormal and needs both bounds greater than 0; for a \
+         range that reaches zero or below, write {{ normal = {{ mean = m, sd = s }} }} or \
+         {{ uniform = [a, b] }}",
+        num(.p5),
+        num(.p95)
+    )]
+    IntervalNotPositive { p5: f64, p95: f64 },
+    /// A 90% interval whose bounds are equal once their logarithms are taken.
+    #[error("p5 ({}) and p95 ({}) are too close to tell apart", num(.p5), num(.p95))]
+    IntervalTooNarrow { p5: f64, p95: f64 },
+    #[error(
+        "median ({}) of a lognormal must be greater than 0; for values that reach zero or below, \
+         use normal or uniform",
+        num(.median)
+    )]
+    MedianNotPositive { median: f64 },
+    #[error("discrete needs at least one value")]
+    NoValues,
+    #[error(
+        "discrete has {values} value{} but {weights} weight{}",
+        plural(.values),
+        plural(.weights)
+    )]
+    WeightCount { values: usize, weights: usize },
+    /// The `index`-th (1-based) weight is negative.
+    #[error("weight {index} ({}) must not be negative", num(.value))]
+    NegativeWeight { index: usize, value: f64 },
+    #[error("discrete weights must have a positive sum")]
+    WeightSum,
+    /// A truncation bound is NaN.
+    #[error("min and max must be numbers, got NaN")]
+    NanBound,
+    #[error("min ({}) must not be greater than max ({})", num(.min), num(.max))]
+    BoundsReversed { min: f64, max: f64 },
+    /// The truncation to `[min, max]` leaves nothing of `dist`.
+    #[error(
+        "truncation to [{}, {}] leaves no probability mass of {}",
+        num(.min),
+        num(.max),
+        Marginal::family_string(.dist, None)
+    )]
+    NoMass { min: f64, max: f64, dist: Dist },
+}
 
-fn err<T>(msg: impl Into<String>) -> Result<T, DistError> {
-    Err(DistError(msg.into()))
+fn num(x: &f64) -> String {
+    fmt_num(*x)
+}
+
+fn plural(n: &usize) -> &'static str {
+    if *n == 1 { "" } else { "s" }
 }
 
 /// z such that Φ(z) = 0.95: a 90% interval spans `mu ± Z95 sigma`.
@@ -99,34 +176,36 @@ pub enum Dist {
 }
 
 /// Refuse NaN and infinities with a message naming the parameter.
-fn finite(name: &str, x: f64) -> Result<f64, DistError> {
+fn finite(name: &'static str, x: f64) -> Result<f64, DistError> {
     if x.is_finite() {
         Ok(x)
     } else {
-        err(format!(
-            "{name} must be a finite number, got {}",
-            fmt_num(x)
-        ))
+        Err(DistError::NotFinite {
+            param: name,
+            value: x,
+        })
     }
 }
 
 /// `min < max`, both finite, and a finite width.
-fn ordered(lo_name: &str, lo: f64, hi_name: &str, hi: f64) -> Result<(), DistError> {
+fn ordered(
+    lo_name: &'static str,
+    lo: f64,
+    hi_name: &'static str,
+    hi: f64,
+) -> Result<(), DistError> {
     finite(lo_name, lo)?;
     finite(hi_name, hi)?;
     if !(hi > lo) {
-        return err(format!(
-            "{hi_name} ({}) must be greater than {lo_name} ({})",
-            fmt_num(hi),
-            fmt_num(lo)
-        ));
+        return Err(DistError::NotGreater {
+            low: lo_name,
+            low_value: lo,
+            high: hi_name,
+            high_value: hi,
+        });
     }
     if !(hi - lo).is_finite() {
-        return err(format!(
-            "the range [{}, {}] is too wide to represent",
-            fmt_num(lo),
-            fmt_num(hi)
-        ));
+        return Err(DistError::TooWide { low: lo, high: hi });
     }
     Ok(())
 }
@@ -136,12 +215,7 @@ fn three_point(min: f64, mode: f64, max: f64) -> Result<(), DistError> {
     finite("mode", mode)?;
     ordered("min", min, "max", max)?;
     if !(mode >= min && mode <= max) {
-        return err(format!(
-            "mode {} is outside [min, max] = [{}, {}]",
-            fmt_num(mode),
-            fmt_num(min),
-            fmt_num(max)
-        ));
+        return Err(DistError::ModeOutside { mode, min, max });
     }
     Ok(())
 }
@@ -162,7 +236,10 @@ impl Dist {
         finite("mean", mean)?;
         finite("sd", sd)?;
         if !(sd >= 0.0) {
-            return err(format!("sd ({}) must not be negative", fmt_num(sd)));
+            return Err(DistError::Negative {
+                param: "sd",
+                value: sd,
+            });
         }
         Ok(Dist::Normal { mean, sd })
     }
@@ -172,30 +249,21 @@ impl Dist {
         finite("p5", p5)?;
         finite("p95", p95)?;
         if !(p5 > 0.0 && p95 > 0.0) {
-            return err(format!(
-                "a 90% interval ({} to {}) is a lognormal and needs both bounds greater than 0; \
-                 for a range that reaches zero or below, write {{ normal = {{ mean = m, sd = s }} }} \
-                 or {{ uniform = [a, b] }}",
-                fmt_num(p5),
-                fmt_num(p95)
-            ));
+            return Err(DistError::IntervalNotPositive { p5, p95 });
         }
         if !(p95 > p5) {
-            return err(format!(
-                "p95 ({}) must be greater than p5 ({})",
-                fmt_num(p95),
-                fmt_num(p5)
-            ));
+            return Err(DistError::NotGreater {
+                low: "p5",
+                low_value: p5,
+                high: "p95",
+                high_value: p95,
+            });
         }
         let (l5, l95) = (p5.ln(), p95.ln());
         let mu = 0.5 * (l5 + l95);
         let sigma = (l95 - l5) / (2.0 * Z95);
         if !(sigma > 0.0 && mu.is_finite() && sigma.is_finite()) {
-            return err(format!(
-                "p5 ({}) and p95 ({}) are too close to tell apart",
-                fmt_num(p5),
-                fmt_num(p95)
-            ));
+            return Err(DistError::IntervalTooNarrow { p5, p95 });
         }
         Ok(Dist::LogNormal { mu, sigma })
     }
@@ -205,14 +273,13 @@ impl Dist {
         finite("median", median)?;
         finite("sigma", sigma)?;
         if !(median > 0.0) {
-            return err(format!(
-                "median ({}) of a lognormal must be greater than 0; for values that reach zero \
-                 or below, use normal or uniform",
-                fmt_num(median)
-            ));
+            return Err(DistError::MedianNotPositive { median });
         }
         if !(sigma >= 0.0) {
-            return err(format!("sigma ({}) must not be negative", fmt_num(sigma)));
+            return Err(DistError::Negative {
+                param: "sigma",
+                value: sigma,
+            });
         }
         Ok(Dist::LogNormal {
             mu: median.ln(),
@@ -235,10 +302,16 @@ impl Dist {
         finite("alpha", alpha)?;
         finite("beta", beta)?;
         if !(alpha > 0.0) {
-            return err(format!("alpha ({}) must be greater than 0", fmt_num(alpha)));
+            return Err(DistError::NotPositive {
+                param: "alpha",
+                value: alpha,
+            });
         }
         if !(beta > 0.0) {
-            return err(format!("beta ({}) must be greater than 0", fmt_num(beta)));
+            return Err(DistError::NotPositive {
+                param: "beta",
+                value: beta,
+            });
         }
         ordered("min", low, "max", high)?;
         Ok(Dist::Beta {
@@ -252,36 +325,43 @@ impl Dist {
     /// `weights = None` means equal weights. Weights are normalised to sum to 1.
     pub fn discrete(values: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Dist, DistError> {
         if values.is_empty() {
-            return err("discrete needs at least one value");
+            return Err(DistError::NoValues);
         }
-        for (i, &v) in values.iter().enumerate() {
-            finite(&format!("value {}", i + 1), v)?;
+        if let Some((i, &value)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(DistError::ItemNotFinite {
+                list: "value",
+                index: i + 1,
+                value,
+            });
         }
         let n = values.len();
         let weights = match weights {
             None => vec![1.0 / n as f64; n],
             Some(w) => {
                 if w.len() != n {
-                    return err(format!(
-                        "discrete has {n} value{} but {} weight{}",
-                        if n == 1 { "" } else { "s" },
-                        w.len(),
-                        if w.len() == 1 { "" } else { "s" }
-                    ));
+                    return Err(DistError::WeightCount {
+                        values: n,
+                        weights: w.len(),
+                    });
                 }
                 for (i, &x) in w.iter().enumerate() {
-                    finite(&format!("weight {}", i + 1), x)?;
+                    if !x.is_finite() {
+                        return Err(DistError::ItemNotFinite {
+                            list: "weight",
+                            index: i + 1,
+                            value: x,
+                        });
+                    }
                     if !(x >= 0.0) {
-                        return err(format!(
-                            "weight {} ({}) must not be negative",
-                            i + 1,
-                            fmt_num(x)
-                        ));
+                        return Err(DistError::NegativeWeight {
+                            index: i + 1,
+                            value: x,
+                        });
                     }
                 }
                 let total: f64 = w.iter().sum();
                 if !(total > 0.0 && total.is_finite()) {
-                    return err("discrete weights must have a positive sum");
+                    return Err(DistError::WeightSum);
                 }
                 w.iter().map(|x| x / total).collect()
             }
@@ -471,12 +551,11 @@ fn norm_mass(lo: f64, hi: f64) -> f64 {
 }
 
 fn no_mass(dist: &Dist, tmin: f64, tmax: f64) -> DistError {
-    DistError(format!(
-        "truncation to [{}, {}] leaves no probability mass of {}",
-        fmt_num(tmin),
-        fmt_num(tmax),
-        Marginal::family_string(dist, None)
-    ))
+    DistError::NoMass {
+        min: tmin,
+        max: tmax,
+        dist: dist.clone(),
+    }
 }
 
 /// Round to `digits` significant digits.
@@ -712,14 +791,13 @@ impl Marginal {
         let tmin = min.unwrap_or(f64::NEG_INFINITY);
         let tmax = max.unwrap_or(f64::INFINITY);
         if tmin.is_nan() || tmax.is_nan() {
-            return err("min and max must be numbers, got NaN");
+            return Err(DistError::NanBound);
         }
         if tmin > tmax {
-            return err(format!(
-                "min ({}) must not be greater than max ({})",
-                fmt_num(tmin),
-                fmt_num(tmax)
-            ));
+            return Err(DistError::BoundsReversed {
+                min: tmin,
+                max: tmax,
+            });
         }
         let (slo, shi) = dist.support();
         let lo = slo.max(tmin);

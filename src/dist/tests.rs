@@ -124,7 +124,8 @@ fn beta_inc_matches_references() {
 fn refuses(r: Result<Dist, DistError>, needle: &str, case: &str) {
     match r {
         Ok(d) => panic!("{case}: accepted {d:?}"),
-        Err(DistError(msg)) => {
+        Err(e) => {
+            let msg = e.to_string();
             assert!(
                 msg.contains(needle),
                 "{case}: message {msg:?} lacks {needle:?}"
@@ -334,6 +335,99 @@ fn constructors_refuse_bad_parameters() {
     }
 }
 
+/// Each refusal is its own variant, with the parameter and the values it names.
+#[test]
+fn constructors_name_the_problem() {
+    use DistError::*;
+    let nan = f64::NAN;
+    assert!(matches!(
+        Dist::uniform(nan, 1.0),
+        Err(NotFinite { param: "low", value }) if value.is_nan()
+    ));
+    assert_eq!(
+        Dist::uniform(2.0, 1.0),
+        Err(NotGreater {
+            low: "low",
+            low_value: 2.0,
+            high: "high",
+            high_value: 1.0
+        })
+    );
+    assert_eq!(
+        Dist::uniform(-1e308, 1e308),
+        Err(TooWide {
+            low: -1e308,
+            high: 1e308
+        })
+    );
+    assert_eq!(
+        Dist::normal(1.0, -0.1),
+        Err(Negative {
+            param: "sd",
+            value: -0.1
+        })
+    );
+    assert_eq!(
+        Dist::lognormal_p5_p95(-1.0, 1.0),
+        Err(IntervalNotPositive { p5: -1.0, p95: 1.0 })
+    );
+    assert_eq!(
+        Dist::lognormal_p5_p95(0.1, 0.05),
+        Err(NotGreater {
+            low: "p5",
+            low_value: 0.1,
+            high: "p95",
+            high_value: 0.05
+        })
+    );
+    assert_eq!(
+        Dist::lognormal_median_sigma(0.0, 0.5),
+        Err(MedianNotPositive { median: 0.0 })
+    );
+    assert_eq!(
+        Dist::triangular(1.0, 2.0, 1.5),
+        Err(ModeOutside {
+            mode: 2.0,
+            min: 1.0,
+            max: 1.5
+        })
+    );
+    assert_eq!(
+        Dist::beta(0.0, 2.0, 0.0, 1.0),
+        Err(NotPositive {
+            param: "alpha",
+            value: 0.0
+        })
+    );
+    assert_eq!(Dist::discrete(vec![], None), Err(NoValues));
+    assert!(matches!(
+        Dist::discrete(vec![1.0, nan], None),
+        Err(ItemNotFinite {
+            list: "value",
+            index: 2,
+            ..
+        })
+    ));
+    assert_eq!(
+        Dist::discrete(vec![1.0, 2.0], Some(vec![1.0])),
+        Err(WeightCount {
+            values: 2,
+            weights: 1
+        })
+    );
+    assert_eq!(
+        Dist::discrete(vec![1.0, 2.0], Some(vec![1.0, -1.0])),
+        Err(NegativeWeight {
+            index: 2,
+            value: -1.0
+        })
+    );
+    assert_eq!(
+        Dist::discrete(vec![1.0, 2.0], Some(vec![0.0, 0.0])),
+        Err(WeightSum)
+    );
+}
+
 #[test]
 fn constructors_accept_edge_cases() {
     assert!(Dist::normal(1.0, 0.0).is_ok());
@@ -361,13 +455,25 @@ fn m(d: Result<Dist, DistError>, min: Option<f64>, max: Option<f64>) -> Marginal
 fn truncation_refusals() {
     let tri = || Dist::triangular(1.0, 1.2, 1.5).expect("valid");
     let e = Marginal::new(tri(), Some(2.0), Some(1.0)).expect_err("min > max");
-    assert!(
-        e.0.contains("min (2) must not be greater than max (1)"),
-        "{e}"
-    );
+    assert_eq!(e, DistError::BoundsReversed { min: 2.0, max: 1.0 });
+    assert_eq!(e.to_string(), "min (2) must not be greater than max (1)");
     let e = Marginal::new(tri(), Some(2.0), None).expect_err("no mass");
-    assert!(e.0.contains("no probability mass"), "{e}");
-    assert!(Marginal::new(tri(), Some(f64::NAN), None).is_err());
+    assert_eq!(
+        e,
+        DistError::NoMass {
+            min: 2.0,
+            max: f64::INFINITY,
+            dist: tri()
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "truncation to [2, inf] leaves no probability mass of triangular(1, 1.2, 1.5)"
+    );
+    assert_eq!(
+        Marginal::new(tri(), Some(f64::NAN), None).expect_err("NaN"),
+        DistError::NanBound
+    );
     assert!(Marginal::new(tri(), Some(1.2), Some(1.2)).is_err());
     assert!(Marginal::new(Dist::fixed(1.0).expect("valid"), Some(2.0), None).is_err());
     assert!(Marginal::new(Dist::normal(0.0, 1.0).expect("valid"), Some(40.0), None).is_err());

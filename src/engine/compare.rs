@@ -118,10 +118,9 @@ impl Comparison {
     /// Build a simulation per scenario (at least two) with the comparison's seed and sampler.
     pub fn new(scenarios: &[Scenario], cfg: &CompareConfig) -> Result<Comparison, Error> {
         if scenarios.len() < 2 {
-            return Err(Error::Input(format!(
-                "a comparison needs at least two scenarios (got {})",
-                scenarios.len()
-            )));
+            return Err(Error::CompareScenarios {
+                got: scenarios.len(),
+            });
         }
         let mut sims = Vec::with_capacity(scenarios.len());
         for (k, s) in scenarios.iter().enumerate() {
@@ -146,9 +145,7 @@ impl Comparison {
     pub fn run(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<CompareResult, Error> {
         let cfg = &self.cfg;
         if cfg.samples == 0 {
-            return Err(Error::Input(
-                "the number of samples must be at least 1".into(),
-            ));
+            return Err(Error::NoSamples);
         }
         let pool = super::worker_pool(cfg.threads)?;
         let common: Vec<Metric> = METRICS

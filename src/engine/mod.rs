@@ -224,16 +224,14 @@ impl Simulation {
             match (pos(&c.between[0]), pos(&c.between[1])) {
                 (Some(i), Some(j)) => correlations.push((i, j, c.rank)),
                 _ => {
-                    return Err(Error::Input(format!(
-                        "correlation between '{}' and '{}' names a value that is not uncertain",
-                        c.between[0], c.between[1]
-                    )));
+                    return Err(Error::CorrelationNotUncertain {
+                        between: c.between.clone(),
+                    });
                 }
             }
         }
         let paths = inputs.iter().map(|i| i.path.clone()).collect();
-        let design = Design::new(cfg.sampler, cfg.seed, paths, &correlations, BATCH_SIZE)
-            .map_err(|e| Error::Input(e.to_string()))?;
+        let design = Design::new(cfg.sampler, cfg.seed, paths, &correlations, BATCH_SIZE)?;
         let scores = inputs
             .iter()
             .enumerate()
@@ -355,9 +353,7 @@ impl Simulation {
     /// sampler — never on `cfg.threads`.
     pub fn run(&self, cfg: &RunConfig, observer: &mut dyn Observer) -> Result<RunResult, Error> {
         if cfg.samples == 0 {
-            return Err(Error::Input(
-                "the number of samples must be at least 1".into(),
-            ));
+            return Err(Error::NoSamples);
         }
         let pool = worker_pool(cfg.threads)?;
         let plan = &self.plan;

@@ -127,40 +127,35 @@ fn metric_at(sim: &Simulation, x: &[f64], m: Metric) -> f64 {
 /// uncertain inputs, and the sample counts are within bounds.
 pub fn validate(sim: &Simulation, cfg: &SensitivityConfig) -> Result<(), Error> {
     if !sim.plan.has_metric(cfg.metric) {
-        return Err(Error::Input(format!(
-            "the scenario has no metric '{}': {}",
-            cfg.metric.name(),
-            absent_reason(cfg.metric)
-        )));
+        return Err(Error::AbsentMetric {
+            metric: cfg.metric,
+            reason: absent_reason(cfg.metric),
+        });
     }
     if sim.inputs.is_empty() {
-        return Err(Error::Input(
-            "the scenario has no uncertain values: there is nothing to analyse".into(),
-        ));
+        return Err(Error::NothingUncertain);
     }
     if cfg.samples < 2 {
-        return Err(Error::Input(format!(
-            "--samples must be at least 2 for rank correlations (got {})",
-            cfg.samples
-        )));
+        return Err(Error::RankSamples { got: cfg.samples });
     }
     let n = cfg.sobol_samples;
     if !(2..=MAX_SOBOL_SAMPLES).contains(&n) {
-        return Err(Error::Input(format!(
-            "--sobol-samples must be between 2 and {MAX_SOBOL_SAMPLES} (got {n})"
-        )));
+        return Err(Error::SobolSamples {
+            got: n,
+            max: MAX_SOBOL_SAMPLES,
+        });
     }
     let evals = n as u64 * (sim.inputs.len() as u64 + 2);
     if evals > MAX_SOBOL_EVALUATIONS {
-        return Err(Error::Input(format!(
-            "--sobol-samples {n} with {} uncertain values needs {evals} model evaluations, more \
-             than the limit of {MAX_SOBOL_EVALUATIONS}; use at most {}",
-            sim.inputs.len(),
-            MAX_SOBOL_EVALUATIONS / (sim.inputs.len() as u64 + 2)
-        )));
+        return Err(Error::SobolEvaluations {
+            samples: n,
+            inputs: sim.inputs.len(),
+            evaluations: evals,
+            limit: MAX_SOBOL_EVALUATIONS,
+        });
     }
     if cfg.threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()));
+        return Err(Error::Threads);
     }
     Ok(())
 }
@@ -322,8 +317,7 @@ fn spearman_samples(
     progress: &mut dyn FnMut(u64),
 ) -> Result<(Vec<Vec<f64>>, Vec<f64>), Error> {
     let k = sim.inputs.len();
-    let len = usize::try_from(samples)
-        .map_err(|_| Error::Input(format!("too many samples: {samples}")))?;
+    let len = usize::try_from(samples).map_err(|_| Error::TooManySamples { got: samples })?;
     let mut columns: Vec<Vec<f64>> = (0..k).map(|_| Vec::with_capacity(len)).collect();
     let mut y = Vec::with_capacity(len);
     let mut b = super::BatchOut::default();

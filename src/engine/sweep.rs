@@ -7,7 +7,7 @@
 //! error); this module owns the range and the loop.
 
 use super::{Observer, RunConfig, Simulation};
-use crate::error::Error;
+use crate::error::{Error, RangeProblem};
 use crate::model::Metric;
 use crate::scenario::Scenario;
 
@@ -26,51 +26,52 @@ pub struct SweepRange {
 impl SweepRange {
     /// Parse `PATH=LO:HI:N`. The message of an error says what is wrong and shows the form.
     pub fn parse(spec: &str) -> Result<SweepRange, Error> {
-        let form = "expected PATH=LO:HI:N, e.g. facility.pue=1.1:1.5:9";
-        let bad = |what: String| Error::Input(format!("--set-range '{spec}': {what}"));
+        let bad = |problem: RangeProblem| Error::SetRange {
+            spec: spec.to_string(),
+            problem,
+        };
         let Some((path, range)) = spec.split_once('=') else {
-            return Err(bad(format!("no '=' ({form})")));
+            return Err(bad(RangeProblem::NoEquals));
         };
         let path = path.trim();
         if path.is_empty() {
-            return Err(bad(format!("no value path before '=' ({form})")));
+            return Err(bad(RangeProblem::NoPath));
         }
         let parts: Vec<&str> = range.split(':').map(str::trim).collect();
         let [lo, hi, n] = parts.as_slice() else {
-            return Err(bad(format!(
-                "'{range}' has {} part(s) separated by ':', not 3 ({form})",
-                parts.len()
-            )));
+            return Err(bad(RangeProblem::Parts {
+                range: range.to_string(),
+                parts: parts.len(),
+            }));
         };
-        let num = |name: &str, s: &str| -> Result<f64, Error> {
+        let num = |bound: &'static str, s: &str| -> Result<f64, Error> {
             match s.replace('_', "").parse::<f64>() {
                 Ok(x) if x.is_finite() => Ok(x),
-                _ => Err(bad(format!("{name} '{s}' is not a finite number ({form})"))),
+                _ => Err(bad(RangeProblem::NotFinite {
+                    bound,
+                    text: s.to_string(),
+                })),
             }
         };
         let (lo, hi) = (num("LO", lo)?, num("HI", hi)?);
-        let n = match n.replace('_', "").parse::<usize>() {
-            Ok(n) => n,
-            Err(_) => {
-                return Err(bad(format!(
-                    "N '{n}' is not a whole number of points ({form})"
-                )));
-            }
+        let Ok(n) = n.replace('_', "").parse::<usize>() else {
+            return Err(bad(RangeProblem::NotWhole {
+                text: n.to_string(),
+            }));
         };
         if n < 2 {
-            return Err(bad(format!("N = {n}: a sweep needs at least 2 points")));
+            return Err(bad(RangeProblem::TooFewPoints { n }));
         }
         if n > MAX_POINTS {
-            return Err(bad(format!("N = {n}: at most {MAX_POINTS} points")));
+            return Err(bad(RangeProblem::TooManyPoints { n, max: MAX_POINTS }));
         }
         if lo >= hi {
-            return Err(bad(format!("LO ({lo}) must be below HI ({hi})")));
+            return Err(bad(RangeProblem::NotIncreasing { lo, hi }));
         }
         if path.starts_with("simulation.") {
-            return Err(bad(format!(
-                "'{path}' sets how the simulation runs, not the deal; sweep a value of the \
-                 scenario (use --samples, --seed, --sampler for the run)"
-            )));
+            return Err(bad(RangeProblem::SimulationPath {
+                path: path.to_string(),
+            }));
         }
         Ok(SweepRange {
             path: path.to_string(),
@@ -132,13 +133,11 @@ pub fn run_sweep(
         let s = load(value)?;
         let sim = Simulation::new(&s, cfg)?;
         if !sim.plan.has_metric(metric) {
-            return Err(Error::Input(format!(
-                "metric {} is not computed for '{}' with {} (it needs inputs the scenario \
-                 lacks, e.g. a commitment, an investment or a price per million tokens)",
-                metric.name(),
-                s.name,
-                range.set_arg(value)
-            )));
+            return Err(Error::MetricNotComputed {
+                metric,
+                scenario: s.name.clone(),
+                set: range.set_arg(value),
+            });
         }
         let offset = cfg.samples * k as u64;
         let mut obs = Offset {
@@ -201,16 +200,66 @@ mod tests {
 
     #[test]
     fn bad_ranges_say_what_is_wrong() {
-        let msg = |s: &str| SweepRange::parse(s).expect_err(s).to_string();
-        assert!(msg("facility.pue").contains("no '='"));
-        assert!(msg("facility.pue=1:2").contains("2 part(s)"));
-        assert!(msg("facility.pue=a:2:3").contains("LO 'a'"));
-        assert!(msg("facility.pue=1:2:x").contains("N 'x'"));
-        assert!(msg("facility.pue=1:2:1").contains("at least 2 points"));
-        assert!(msg("facility.pue=2:1:3").contains("must be below HI"));
-        assert!(msg("facility.pue=1:1:3").contains("must be below HI"));
-        assert!(msg("=1:2:3").contains("no value path"));
-        assert!(msg("simulation.seed=1:2:3").contains("--seed"));
-        assert!(msg("facility.pue=1:inf:3").contains("not a finite number"));
+        use crate::error::RangeProblem::*;
+        let problem = |s: &str| match SweepRange::parse(s) {
+            Err(Error::SetRange { spec, problem }) if spec == s => problem,
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(problem("facility.pue"), NoEquals);
+        assert_eq!(
+            problem("facility.pue=1:2"),
+            Parts {
+                range: "1:2".into(),
+                parts: 2
+            }
+        );
+        assert_eq!(
+            problem("facility.pue=a:2:3"),
+            NotFinite {
+                bound: "LO",
+                text: "a".into()
+            }
+        );
+        assert_eq!(problem("facility.pue=1:2:x"), NotWhole { text: "x".into() });
+        assert_eq!(problem("facility.pue=1:2:1"), TooFewPoints { n: 1 });
+        assert_eq!(
+            problem("facility.pue=1:2:1001"),
+            TooManyPoints {
+                n: 1001,
+                max: MAX_POINTS
+            }
+        );
+        assert_eq!(
+            problem("facility.pue=2:1:3"),
+            NotIncreasing { lo: 2.0, hi: 1.0 }
+        );
+        assert_eq!(
+            problem("facility.pue=1:1:3"),
+            NotIncreasing { lo: 1.0, hi: 1.0 }
+        );
+        assert_eq!(problem("=1:2:3"), NoPath);
+        assert_eq!(
+            problem("simulation.seed=1:2:3"),
+            SimulationPath {
+                path: "simulation.seed".into()
+            }
+        );
+        assert!(matches!(
+            problem("facility.pue=1:inf:3"),
+            NotFinite { bound: "HI", .. }
+        ));
+        // The message names the argument, what is wrong and the expected form.
+        let msg = SweepRange::parse("facility.pue=a:2:3")
+            .expect_err("LO")
+            .to_string();
+        assert_eq!(
+            msg,
+            "--set-range 'facility.pue=a:2:3': LO 'a' is not a finite number \
+             (expected PATH=LO:HI:N, e.g. facility.pue=1.1:1.5:9)"
+        );
+        let msg = SweepRange::parse("simulation.seed=1:2:3")
+            .expect_err("simulation")
+            .to_string();
+        assert!(msg.contains("--seed"), "{msg}");
     }
 }

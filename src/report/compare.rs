@@ -12,7 +12,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::chart::{self, Chart, ChartOutcome, Overlay, labels};
-use super::{QUANTILE_GRID, VERSION, format, md_escape, ordered_map, safe_cell, text_table};
+use super::csv::{self, CsvText, safe_cell};
+use super::{QUANTILE_GRID, VERSION, format, md_escape, ordered_map, text_table};
 use crate::engine::compare::CompareResult;
 use crate::model::Metric;
 use crate::stats::Band;
@@ -328,8 +329,8 @@ impl CompareReport {
 
     /// CSV: one row per metric and scenario, the difference columns empty for the first.
     pub fn to_csv(&self) -> String {
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        let _ = w.write_record([
+        let mut w = CsvText::new();
+        w.record([
             "metric",
             "unit",
             "scenario",
@@ -343,13 +344,7 @@ impl CompareReport {
             "diff_mean",
             "p_lower",
         ]);
-        let f = |x: f64| {
-            if x.is_nan() {
-                String::new()
-            } else {
-                format!("{x}")
-            }
-        };
+        let f = csv::number;
         for (name, m) in &self.metrics {
             for (k, b) in m.per_scenario.iter().enumerate() {
                 let mut row = vec![
@@ -367,11 +362,10 @@ impl CompareReport {
                     }
                     _ => row.extend(std::iter::repeat_n(String::new(), 5)),
                 }
-                let _ = w.write_record(&row);
+                w.record(&row);
             }
         }
-        let bytes = w.into_inner().unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
+        w.finish()
     }
 
     /// An overlay chart per headline metric (`overlay_<metric>.svg` and `.png`): each

@@ -4,6 +4,7 @@
 
 pub mod chart;
 pub mod compare;
+pub mod csv;
 pub mod format;
 pub mod fsio;
 pub mod html;
@@ -18,6 +19,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::engine::{RunResult, Simulation};
 use crate::model::{METRICS, Metric, PROBABILITIES, SERIES};
+use crate::report::csv::{CsvText, safe_cell};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 
@@ -412,19 +414,13 @@ impl Report {
     /// CSV: one row per metric, probability and series year. Text cells that a spreadsheet
     /// would run as a formula are neutralised.
     pub fn to_csv(&self) -> String {
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let mut w = CsvText::new();
         let head = [
             "kind", "name", "year", "unit", "mean", "sd", "se", "min", "p5", "p25", "p50", "p75",
             "p95", "max",
         ];
-        let _ = w.write_record(head);
-        let f = |x: f64| {
-            if x.is_nan() {
-                String::new()
-            } else {
-                format!("{x}")
-            }
-        };
+        w.record(head);
+        let f = csv::number;
         for (name, m) in &self.metrics {
             let s = &m.summary;
             let row = [
@@ -443,7 +439,7 @@ impl Report {
                 f(s.p95),
                 f(s.max),
             ];
-            let _ = w.write_record(&row);
+            w.record(&row);
         }
         for (name, p) in &self.probabilities {
             let mut row = vec![
@@ -454,7 +450,7 @@ impl Report {
                 f(*p),
             ];
             row.resize(head.len(), String::new());
-            let _ = w.write_record(&row);
+            w.record(&row);
         }
         for (name, unit, b) in &self.series.bands {
             for (k, year) in self.series.years.iter().enumerate() {
@@ -474,11 +470,10 @@ impl Report {
                     f(b.p95[k]),
                     String::new(),
                 ];
-                let _ = w.write_record(&row);
+                w.record(&row);
             }
         }
-        let bytes = w.into_inner().unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
+        w.finish()
     }
 
     /// Markdown: the headline answers, every metric, the probabilities and every input with its
@@ -590,17 +585,6 @@ impl Report {
     }
 }
 
-/// Neutralise a text cell that a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR) by
-/// prefixing a single quote; numbers are left as they are.
-pub fn safe_cell(s: &str) -> String {
-    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && s.parse::<f64>().is_err() {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
 /// Escape text from a scenario for a Markdown table cell.
 pub fn md_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -644,15 +628,6 @@ pub fn text_table<R: AsRef<[String]>>(header: &[String], rows: &[R]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_that_look_like_formulas_are_neutralised() {
-        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(safe_cell("+1+2"), "'+1+2");
-        assert_eq!(safe_cell("-3.5"), "-3.5");
-        assert_eq!(safe_cell("cost_usd"), "cost_usd");
-    }
 
     #[test]
     fn markdown_escapes_scenario_text() {

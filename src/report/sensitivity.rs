@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::chart::{Chart, Tornado, TornadoBar, chart_title, labels};
-use super::{VERSION, format, md_escape, safe_cell, text_table};
+use super::csv::{self, CsvText, safe_cell};
+use super::{VERSION, format, md_escape, text_table};
 use crate::engine::Simulation;
 use crate::engine::sensitivity::{SensitivityResult, TORNADO_HIGH, TORNADO_LOW};
 use crate::scenario::{SamplerKind, Scenario};
@@ -262,16 +263,12 @@ impl SensitivityReport {
 
     /// One row per input (by total Sobol' index), plain numbers.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from(
-            "path,rho,low,high,swing,first,first_lo,first_hi,total,total_lo,total_hi\n",
-        );
-        let num = |x: f64| {
-            if x.is_nan() {
-                String::new()
-            } else {
-                format!("{x}")
-            }
-        };
+        let mut w = CsvText::new();
+        w.record([
+            "path", "rho", "low", "high", "swing", "first", "first_lo", "first_hi", "total",
+            "total_lo", "total_hi",
+        ]);
+        let num = csv::number;
         for x in &self.sobol {
             let rho = self
                 .spearman
@@ -294,10 +291,9 @@ impl SensitivityReport {
                 num(x.total_ci[0]),
                 num(x.total_ci[1]),
             ];
-            let line: Vec<String> = cells.iter().map(|c| csv_quote(c)).collect();
-            let _ = writeln!(out, "{}", line.join(","));
+            w.record(&cells);
         }
-        out
+        w.finish()
     }
 
     /// The swing tornado as a chart: the [`TORNADO_BARS`] widest bars (bars with an undefined end
@@ -384,14 +380,6 @@ fn index_ci(x: f64, ci: [f64; 2]) -> String {
     format!("{} [{}, {}]", f(x), f(ci[0]), f(ci[1]))
 }
 
-fn csv_quote(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,6 +394,5 @@ mod tests {
         assert_eq!(cell(0.123, "ratio"), "12.3%");
         assert_eq!(index_ci(0.314, [0.29, 0.336]), "0.31 [0.29, 0.34]");
         assert_eq!(index_ci(f64::NAN, [f64::NAN, 1.0]), "n/a [n/a, 1.00]");
-        assert_eq!(csv_quote("a,b"), "\"a,b\"");
     }
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::chart::{self, Chart, ChartOutcome, Fan, FanAxis, labels};
 use super::compare::compact;
+use super::csv::{self, CsvText};
 use super::{SeriesBands, format, text_table};
 use crate::engine::sweep::SweepPoint;
 
@@ -81,26 +82,12 @@ impl SweepReport {
 
     /// CSV with header `value,p5,p50,p95,mean`, full precision.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("value,p5,p50,p95,mean\n");
-        let f = |x: f64| {
-            if x.is_nan() {
-                String::new()
-            } else {
-                format!("{x}")
-            }
-        };
+        let mut w = CsvText::new();
+        w.record(["value", "p5", "p50", "p95", "mean"]);
         for p in &self.points {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{}",
-                f(p.value),
-                f(p.p5),
-                f(p.p50),
-                f(p.p95),
-                f(p.mean)
-            );
+            w.record([p.value, p.p5, p.p50, p.p95, p.mean].map(csv::number));
         }
-        out
+        w.finish()
     }
 
     /// The sweep for a terminal: one row per value.

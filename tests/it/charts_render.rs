@@ -10,8 +10,8 @@ use gwsim::report::chart::{
 };
 use gwsim::report::html::render_html;
 use gwsim::report::{
-    CorrelationSummary, Distribution, InputSummary, MetricSummary, QUANTILE_GRID, Report,
-    SeriesBands, SeriesReport,
+    CorrelationSummary, Distribution, InputSummary, MetricSummary, PrecisionSummary, QUANTILE_GRID,
+    Report, SeriesBands, SeriesReport,
 };
 use gwsim::stats::Summary;
 
@@ -457,11 +457,13 @@ fn scenario_text_is_escaped_in_svg_and_html() {
         "script tag in report.html"
     );
     assert!(
-        html.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;friends&quot;</h1>")
+        html.contains(
+            "<h1>&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; &quot;friends&quot;</h1>"
+        )
     );
-    assert!(
-        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;friends&quot; datasheet")
-    );
+    assert!(html.contains(
+        "&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; &quot;friends&quot; datasheet"
+    ));
     // An SVG that carries a script is not inlined.
     let bad = vec![(
         "x".to_string(),
@@ -520,6 +522,36 @@ fn html_is_self_contained_and_answers_first() {
     );
     assert!(html.contains("NPV is positive"));
     let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn html_says_whether_the_precision_was_met_and_skips_what_the_run_lacks() {
+    let mut r = report("precision");
+    r.precision = Some(PrecisionSummary {
+        target: 0.005,
+        converged: false,
+    });
+    let html = render_html(&r, &[]);
+    assert!(
+        html.contains(
+            "<p>Precision target ±0.500% on headline means: <strong>not met</strong> \
+             (sample cap reached).</p>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("<h2>Charts</h2>"));
+    assert!(html.contains("<h2>Yearly medians (p5–p95)</h2>"));
+    r.precision = Some(PrecisionSummary {
+        target: 0.005,
+        converged: true,
+    });
+    r.series.years.clear();
+    r.correlations.clear();
+    let html = render_html(&r, &[]);
+    assert!(html.contains("on headline means: met.</p>"), "{html}");
+    assert!(!html.contains("Yearly medians"));
+    assert!(!html.contains("Rank correlations"));
+    assert!(html.contains("<h2>Inputs</h2>") && html.ends_with("</html>\n"));
 }
 
 /// Not a check: writes every chart kind of the fixture to `target/chart-demo/` for a person to

@@ -3,6 +3,7 @@
 
 use gwsim::engine::sensitivity::{SensitivityConfig, SensitivityResult, analyse};
 use gwsim::engine::{RunConfig, Simulation};
+use gwsim::error::Error;
 use gwsim::model::Metric;
 use gwsim::report::sensitivity::SensitivityReport;
 use gwsim::scenario::{self, Scenario};
@@ -249,5 +250,14 @@ fn a_metric_the_scenario_lacks_is_an_input_error() {
     };
     let e = analyse(&sim, &scfg, &mut |_, _| {}).expect_err("absent metric");
     assert_eq!(e.exit_code(), 1);
-    assert!(e.to_string().contains("price_usd_per_mtok"), "{e}");
+    assert!(
+        matches!(
+            e,
+            Error::AbsentMetric {
+                metric: Metric::NpvUsd,
+                reason
+            } if reason.contains("price_usd_per_mtok")
+        ),
+        "{e:?}"
+    );
 }

@@ -242,10 +242,10 @@ pub(super) fn fan<DB: DrawingBackend>(
             .iter()
             .any(|v| v.len() != n)
     {
-        return Err(ChartError("series bands do not match the x values".into()));
+        return Err(ChartError::BandsNotX);
     }
     if c.x.iter().any(|v| !v.is_finite()) || c.x.windows(2).any(|w| w[1] <= w[0]) {
-        return Err(ChartError("x values are not finite and increasing".into()));
+        return Err(ChartError::XNotIncreasing);
     }
     let all =
         b.p5.iter()
@@ -254,7 +254,7 @@ pub(super) fn fan<DB: DrawingBackend>(
             .chain(&b.p75)
             .chain(&b.p95);
     if all.clone().any(|v| !v.is_finite()) {
-        return Err(ChartError("series has values that are not finite".into()));
+        return Err(ChartError::SeriesNotFinite);
     }
     let (mut lo, mut hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
         (l.min(*v), h.max(*v))
@@ -365,14 +365,14 @@ pub(super) fn tornado<DB: DrawingBackend>(
     c: &Tornado,
 ) -> Result<(), ChartError> {
     if c.bars.is_empty() {
-        return Err(ChartError("no bars".into()));
+        return Err(ChartError::NoBars);
     }
     if !c.base.is_finite()
         || c.bars
             .iter()
             .any(|b| !b.low.is_finite() || !b.high.is_finite())
     {
-        return Err(ChartError("tornado values are not all finite".into()));
+        return Err(ChartError::TornadoNotFinite);
     }
     let mut bars: Vec<&super::TornadoBar> = c.bars.iter().collect();
     // Widest swing first; drawn at the top.
@@ -472,10 +472,13 @@ pub(super) fn overlay<DB: DrawingBackend>(
     c: &Overlay,
 ) -> Result<(), ChartError> {
     if c.series.is_empty() {
-        return Err(ChartError("no distributions to overlay".into()));
+        return Err(ChartError::NothingToOverlay);
     }
     for (name, q) in &c.series {
-        check_quantiles(q).map_err(|e| ChartError(format!("{name}: {e}")))?;
+        check_quantiles(q).map_err(|e| ChartError::Series {
+            name: name.clone(),
+            problem: Box::new(e),
+        })?;
     }
     let cut = |q: &[f64]| ((q.len() - 1) / 200).max(if q.len() > 4 { 1 } else { 0 });
     let (mut lo, mut hi) =

@@ -16,7 +16,6 @@ mod draw;
 pub mod labels;
 pub mod style;
 
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -42,32 +41,53 @@ pub const FAN_SERIES: [&str; 5] = [
 ];
 
 /// Why one chart could not be drawn or written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChartError(pub String);
-
-impl fmt::Display for ChartError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// The plotting library failed; its message.
+    #[error("drawing failed: {0}")]
+    Drawing(String),
+    #[error("the embedded font could not be loaded")]
+    Font,
+    /// Writing the PNG.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// Writing the SVG.
+    #[error(transparent)]
+    Write(#[from] crate::error::Error),
+    #[error("no years in the series")]
+    NoYears,
+    #[error("series bands do not match the {years} years")]
+    BandsNotYears { years: usize },
+    #[error("series bands do not match the x values")]
+    BandsNotX,
+    #[error("x values are not finite and increasing")]
+    XNotIncreasing,
+    #[error("series has values that are not finite")]
+    SeriesNotFinite,
+    #[error("{got} quantiles, need at least 2")]
+    TooFewQuantiles { got: usize },
+    #[error("quantiles are not all finite")]
+    QuantilesNotFinite,
+    #[error("quantiles are not sorted")]
+    QuantilesNotSorted,
+    #[error("no bars")]
+    NoBars,
+    #[error("tornado values are not all finite")]
+    TornadoNotFinite,
+    #[error("no distributions to overlay")]
+    NothingToOverlay,
+    /// A problem with one named distribution of an overlay.
+    #[error("{name}: {problem}")]
+    Series {
+        name: String,
+        #[source]
+        problem: Box<ChartError>,
+    },
 }
-
-impl std::error::Error for ChartError {}
 
 impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
     fn from(e: DrawingAreaErrorKind<E>) -> Self {
-        ChartError(format!("drawing failed: {e}"))
-    }
-}
-
-impl From<std::io::Error> for ChartError {
-    fn from(e: std::io::Error) -> Self {
-        ChartError(e.to_string())
-    }
-}
-
-impl From<crate::error::Error> for ChartError {
-    fn from(e: crate::error::Error) -> Self {
-        ChartError(e.to_string())
+        ChartError::Drawing(e.to_string())
     }
 }
 
@@ -92,17 +112,17 @@ impl ChartOutcome {
 
 /// Register the embedded font under [`style::FONT`], once per process.
 pub fn ensure_font() -> Result<(), ChartError> {
-    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
-    REGISTERED
-        .get_or_init(|| {
-            for s in [FontStyle::Normal, FontStyle::Bold] {
-                plotters::style::register_font(style::FONT, s, FONT_TTF)
-                    .map_err(|_| "the embedded font could not be loaded".to_string())?;
-            }
-            Ok(())
-        })
-        .clone()
-        .map_err(ChartError)
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let registered = REGISTERED.get_or_init(|| {
+        [FontStyle::Normal, FontStyle::Bold]
+            .into_iter()
+            .all(|s| plotters::style::register_font(style::FONT, s, FONT_TTF).is_ok())
+    });
+    if *registered {
+        Ok(())
+    } else {
+        Err(ChartError::Font)
+    }
 }
 
 /// A histogram of one metric with its CDF and p5/p50/p95 marked.
@@ -375,15 +395,13 @@ pub fn fan_of(
     let n = report.series.years.len();
     let all = [&bands.p5, &bands.p25, &bands.p50, &bands.p75, &bands.p95];
     if n == 0 {
-        return Err(ChartError("no years in the series".into()));
+        return Err(ChartError::NoYears);
     }
     if all.iter().any(|b| b.len() != n) {
-        return Err(ChartError(format!(
-            "series bands do not match the {n} years"
-        )));
+        return Err(ChartError::BandsNotYears { years: n });
     }
     if all.iter().any(|b| b.iter().any(|x| !x.is_finite())) {
-        return Err(ChartError("series has values that are not finite".into()));
+        return Err(ChartError::SeriesNotFinite);
     }
     let label = labels::series_label(name);
     Ok(Fan {
@@ -403,16 +421,13 @@ pub fn fan_of(
 /// Quantiles fit for a chart: at least two, all finite, non-decreasing.
 pub fn check_quantiles(q: &[f64]) -> Result<(), ChartError> {
     if q.len() < 2 {
-        return Err(ChartError(format!(
-            "{} quantiles, need at least 2",
-            q.len()
-        )));
+        return Err(ChartError::TooFewQuantiles { got: q.len() });
     }
     if q.iter().any(|x| !x.is_finite()) {
-        return Err(ChartError("quantiles are not all finite".into()));
+        return Err(ChartError::QuantilesNotFinite);
     }
     if q.windows(2).any(|w| w[1] < w[0]) {
-        return Err(ChartError("quantiles are not sorted".into()));
+        return Err(ChartError::QuantilesNotSorted);
     }
     Ok(())
 }

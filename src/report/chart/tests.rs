@@ -31,10 +31,22 @@ fn grid_quantile_interpolates() {
 
 #[test]
 fn quantiles_are_checked() {
-    assert!(check_quantiles(&[]).is_err());
-    assert!(check_quantiles(&[1.0]).is_err());
-    assert!(check_quantiles(&[f64::NAN, 1.0]).is_err());
-    assert!(check_quantiles(&[2.0, 1.0]).is_err());
+    assert!(matches!(
+        check_quantiles(&[]),
+        Err(ChartError::TooFewQuantiles { got: 0 })
+    ));
+    assert!(matches!(
+        check_quantiles(&[1.0]),
+        Err(ChartError::TooFewQuantiles { got: 1 })
+    ));
+    assert!(matches!(
+        check_quantiles(&[f64::NAN, 1.0]),
+        Err(ChartError::QuantilesNotFinite)
+    ));
+    assert!(matches!(
+        check_quantiles(&[2.0, 1.0]),
+        Err(ChartError::QuantilesNotSorted)
+    ));
     assert!(check_quantiles(&[1.0, 1.0, 2.0]).is_ok());
 }
 

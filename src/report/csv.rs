@@ -1,0 +1,132 @@
+//! CSV output. Every CSV the program writes — `--format csv` of each command, `sweep.csv` and
+//! `--samples-out` — goes through this module, so all of them share one dialect: comma
+//! separated, `\n` line ends, a cell quoted only when it holds a comma, a quote or a line break
+//! (quotes doubled). Cells are built with [`safe_cell`] for text and [`number`] for numbers.
+
+use std::io::{self, Write};
+
+/// Writes CSV records to any [`Write`] (a file for `--samples-out`).
+pub struct CsvWriter<W: Write> {
+    inner: ::csv::Writer<W>,
+}
+
+impl<W: Write> CsvWriter<W> {
+    pub fn new(out: W) -> Self {
+        CsvWriter {
+            inner: ::csv::Writer::from_writer(out),
+        }
+    }
+
+    /// Write one record. Every record of a file has as many cells as the first.
+    pub fn record<I, T>(&mut self, cells: I) -> io::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.inner.write_record(cells).map_err(io::Error::from)
+    }
+
+    /// Write out what is buffered.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A CSV document built in memory, for a report's `--format csv` or a file written whole.
+pub struct CsvText {
+    writer: CsvWriter<Vec<u8>>,
+}
+
+impl Default for CsvText {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CsvText {
+    pub fn new() -> Self {
+        CsvText {
+            writer: CsvWriter::new(Vec::new()),
+        }
+    }
+
+    /// Append one record (see [`CsvWriter::record`]). Writing to memory cannot fail.
+    pub fn record<I, T>(&mut self, cells: I)
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        let _ = self.writer.record(cells);
+    }
+
+    /// The document. Cells are `str`, so the bytes are UTF-8.
+    pub fn finish(self) -> String {
+        let bytes = self.writer.inner.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+/// A text cell (a name, a unit, a path, a scenario's name): one that a spreadsheet would
+/// evaluate as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a CR) is neutralised by a
+/// leading single quote; a number stays as it is.
+pub fn safe_cell(s: &str) -> String {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// A number cell: the shortest text that reads back as the same `f64` (`0.1`, `12623040`,
+/// `45442944000000005000000000`), and an empty cell for an undefined value (NaN).
+pub fn number(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_look_like_formulas_are_neutralised() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_cell("+1+2"), "'+1+2");
+        assert_eq!(safe_cell("-3.5"), "-3.5");
+        assert_eq!(safe_cell("cost_usd"), "cost_usd");
+    }
+
+    #[test]
+    fn numbers_are_exact_and_undefined_is_empty() {
+        assert_eq!(number(0.1), "0.1");
+        assert_eq!(number(12_623_040.0), "12623040");
+        assert_eq!(number(-0.0870712195421463), "-0.0870712195421463");
+        assert_eq!(number(f64::NAN), "");
+        assert_eq!(number(f64::INFINITY), "inf");
+    }
+
+    #[test]
+    fn cells_are_quoted_only_when_needed() {
+        let mut t = CsvText::new();
+        t.record(["a", "b,c", "say \"hi\"", "two\nlines", ""]);
+        t.record(["1", "", "", "", ""]);
+        assert_eq!(
+            t.finish(),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\n1,,,,\n"
+        );
+    }
+
+    #[test]
+    fn a_file_writer_writes_the_same_bytes() {
+        let mut w = CsvWriter::new(Vec::new());
+        w.record(["x", "y,z"]).expect("record");
+        w.flush().expect("flush");
+        let bytes = w.inner.into_inner().expect("bytes");
+        assert_eq!(bytes, b"x,\"y,z\"\n");
+    }
+}
