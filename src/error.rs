@@ -199,6 +199,9 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
+    /// A validated scenario that the model cannot take (a bug, never the user's mistake).
+    #[error("internal error: {0}")]
+    Plan(#[from] crate::model::PlanError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -241,7 +244,7 @@ impl Error {
     /// Exit status: 1 for a problem in the user's input, 2 for an internal failure.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Io { .. } | Error::Internal(_) => 2,
+            Error::Io { .. } | Error::Plan(_) | Error::Internal(_) => 2,
             Error::Scenario(_)
             | Error::Sampling(_)
             | Error::Samples { .. }

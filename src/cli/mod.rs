@@ -548,6 +548,10 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
         s.start_year + s.years as i32 - 1
     );
     out.push_str(&check_table(&header, &rows));
+    out.push_str("\nThroughput (output tokens per second per GPU)\n");
+    for sys in s.systems.values() {
+        out.push_str(&format!("  {}: {}\n", sys.key, sys.throughput.describe()));
+    }
     if !s.correlations.is_empty() {
         out.push_str("\nRank correlations\n");
         for c in &s.correlations {

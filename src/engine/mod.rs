@@ -201,7 +201,7 @@ fn output_buffer(v: &mut Vec<f64>, len: usize) {
 
 impl Simulation {
     pub fn new(s: &Scenario, cfg: &RunConfig) -> Result<Simulation, Error> {
-        let plan = Plan::new(s).map_err(|e| Error::Internal(e.to_string()))?;
+        let plan = Plan::new(s)?;
         let params = s.params();
         let mut template = Vec::with_capacity(params.len());
         let mut inputs = Vec::new();

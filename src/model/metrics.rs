@@ -168,6 +168,22 @@ impl Metric {
         )
     }
 
+    /// The metrics that answer a reader's questions about a deal: the headline ones, and the
+    /// capital, funding, take-or-pay and token-price figures where a scenario has them. Each
+    /// gets a sentence in the report and a histogram.
+    pub fn is_answer(self) -> bool {
+        use Metric::*;
+        self.is_headline()
+            || matches!(
+                self,
+                CostPerTotalMtokUsd
+                    | RevenuePerMtokUsd
+                    | ShortfallUsd
+                    | CapexPerGwUsd
+                    | PeakFundingUsd
+            )
+    }
+
     pub fn from_name(name: &str) -> Option<Metric> {
         METRICS.iter().copied().find(|m| m.name() == name)
     }

@@ -19,12 +19,14 @@ use crate::report::{Report, format};
 /// The page's template.
 const TEMPLATE: &str = include_str!("report.html.j2");
 
-/// One sentence per headline metric: `Cost per million tokens: $3.45 (90% interval $2.10–$4.90)`.
+/// One sentence per metric that answers the deal's questions (the headline ones; capex per GW,
+/// peak funding, take-or-pay shortfall and token prices where the scenario has them):
+/// `Cost per million tokens: $3.45 (90% interval $2.10–$4.90)`.
 pub fn headline_sentences(report: &Report) -> Vec<String> {
     report
         .metrics
         .iter()
-        .filter(|(name, _)| Metric::from_name(name).is_some_and(|m| m.is_headline()))
+        .filter(|(name, _)| Metric::from_name(name).is_some_and(|m| m.is_answer()))
         .map(|(name, m)| {
             let s = &m.summary;
             format!(

@@ -32,6 +32,10 @@ pub struct MetricSummary {
     pub unit: &'static str,
     #[serde(flatten)]
     pub summary: Summary,
+    /// The share of samples in which the metric is defined, when below 1 (the statistics are
+    /// over those samples).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub defined_share: Option<f64>,
 }
 
 /// p5, p25, p50, p75, p95 per year.
@@ -147,7 +151,8 @@ pub const QUANTILE_GRID: usize = 200;
 pub struct Distribution {
     pub metric: &'static str,
     pub unit: &'static str,
-    pub headline: bool,
+    /// Drawn as a histogram (the metrics that answer the deal's questions).
+    pub charted: bool,
     pub quantiles: Vec<f64>,
 }
 
@@ -201,14 +206,23 @@ impl Report {
                 })
             })
             .collect();
+        // A metric defined in no sample is absent; one defined in some says in how many.
+        let per_metric: Vec<(Metric, Summary, Vec<f64>)> = per_metric
+            .into_iter()
+            .filter(|(m, ..)| result.metric(*m).is_some_and(|acc| acc.count() > 0))
+            .collect();
         let metrics = per_metric
             .iter()
             .map(|(m, summary, _)| {
+                let acc = result.metric(*m).expect("a metric of the run");
+                let (defined, undefined) = (acc.count(), acc.nan_count());
                 (
                     m.name(),
                     MetricSummary {
                         unit: m.unit(),
                         summary: *summary,
+                        defined_share: (undefined > 0)
+                            .then(|| defined as f64 / (defined + undefined) as f64),
                     },
                 )
             })
@@ -281,7 +295,7 @@ impl Report {
             .map(|(m, _, quantiles)| Distribution {
                 metric: m.name(),
                 unit: m.unit(),
-                headline: m.is_headline(),
+                charted: m.is_answer(),
                 quantiles,
             })
             .collect();

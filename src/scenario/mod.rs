@@ -13,6 +13,7 @@ mod tree;
 mod types;
 mod value;
 
+pub use build::DEFAULT_SERVING_EFFICIENCY;
 pub use types::*;
 
 use std::path::{Path, PathBuf};

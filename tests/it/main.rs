@@ -1,5 +1,6 @@
 //! The integration tests, in one binary so that the crate is linked once.
 
+mod calibration;
 mod charts_render;
 mod cli;
 mod cli_sensitivity;

@@ -620,3 +620,83 @@ fn trim_float(v: f64) -> String {
     let s = format!("{v:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
+
+/// A horizontal stacked bar of the parts' medians, and below it the total's median with its
+/// p5–p95 range as a whisker.
+pub(super) fn breakdown<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &super::Breakdown,
+) -> Result<(), ChartError> {
+    if c.parts.is_empty()
+        || c.parts.iter().any(|(_, v)| !v.is_finite() || *v < 0.0)
+        || c.total.iter().any(|v| !v.is_finite())
+    {
+        return Err(ChartError::Drawing(
+            "a part or the total is not a finite amount".into(),
+        ));
+    }
+    let stacked: f64 = c.parts.iter().map(|(_, v)| v).sum();
+    let hi = stacked.max(c.total[2]).max(c.total[1]);
+    let x = 0.0..hi * 1.08;
+    let xs = span(&x);
+    let area = header(root, &c.title, &c.subtitle)?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin(MARGIN)
+        .margin_top(28)
+        .margin_right(MARGIN * 2)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(Y_LABEL_AREA + 40)
+        .build_cartesian_2d(x.clone(), -0.5..1.5f64)?;
+    let unit = c.unit.clone();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .x_desc(labels::axis_desc("cost over the term", &c.unit, xs))
+        .x_labels(8)
+        .y_labels(0)
+        .x_label_formatter(&|v| labels::tick(*v, &unit, xs))
+        .label_style(text(TICK_PX, &INK))
+        .axis_desc_style(text(AXIS_DESC_PX, &INK))
+        .draw()?;
+    let half = 0.3;
+    let mut left = 0.0;
+    for (k, (label, v)) in c.parts.iter().enumerate() {
+        let color = PALETTE[k % PALETTE.len()];
+        let style = color.filled();
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(left, 1.0 - half), (left + v, 1.0 + half)],
+                style,
+            )))?
+            .label(format!("{label} {}", labels::value(*v, &c.unit)))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], style));
+        left += v;
+    }
+    // The total: its median as a bar, its p5–p95 as a whisker.
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(0.0, -half / 2.0), (c.total[1], half / 2.0)],
+        MUTED.mix(0.5).filled(),
+    )))?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(c.total[0], 0.0), (c.total[2], 0.0)],
+        INK.stroke_width(LINE_WIDTH),
+    )))?;
+    for end in [c.total[0], c.total[2]] {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(end, -half / 2.0), (end, half / 2.0)],
+            INK.stroke_width(LINE_WIDTH),
+        )))?;
+    }
+    for (row, name) in [(1.0, "parts (medians)"), (0.0, "total (p5–p95)")] {
+        let (px, py) = chart.backend_coord(&(x.start, row));
+        root.draw(&Text::new(
+            name.to_string(),
+            (px - 10, py),
+            anchored(TICK_PX, &INK, HPos::Right, VPos::Center),
+        ))?;
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    Ok(())
+}

@@ -28,6 +28,19 @@ pub fn metric_label(name: &str) -> String {
         "revenue_usd" => "Revenue",
         "margin" => "Margin",
         "npv_usd" => "NPV",
+        "output_tokens_per_gpu_s" => "Output tokens per second per GPU while serving",
+        "input_tokens" => "Input tokens over the term",
+        "cost_per_total_mtok_usd" => "Cost per million total (input + output) tokens",
+        "revenue_per_mtok_usd" => "Revenue per million output tokens",
+        "shortfall_usd" => "Take-or-pay shortfall",
+        "hardware_capex_usd" => "Hardware capex",
+        "capex_usd" => "Capex (hardware and datacenter)",
+        "capex_per_gw_usd" => "Capex per GW",
+        "cost_hardware_usd" => "Cost: hardware",
+        "cost_datacenter_usd" => "Cost: datacenter",
+        "cost_power_usd" => "Cost: power",
+        "cost_maintenance_usd" => "Cost: maintenance",
+        "peak_funding_usd" => "Peak funding need",
         other => return sentence_case(other),
     };
     s.to_string()
@@ -42,6 +55,9 @@ pub fn series_label(name: &str) -> String {
         "cost_usd" => "Cost per year",
         "revenue_usd" => "Revenue per year",
         "cumulative_cash_usd" => "Cumulative cash",
+        "funding_usd" => "Cumulative cash, capital paid as installed",
+        "output_tokens_per_gpu_s" => "Output tokens per second per GPU",
+        "revenue_per_mtok_usd" => "Revenue per million output tokens",
         other => return sentence_case(other),
     };
     s.to_string()

@@ -32,12 +32,15 @@ use crate::report::{Distribution, Report, SeriesBands, fsio};
 static FONT_TTF: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
 
 /// The yearly series that get a fan chart, in this order, when the run has them.
-pub const FAN_SERIES: [&str; 5] = [
+pub const FAN_SERIES: [&str; 8] = [
     "gpus_installed",
     "facility_mw",
     "tokens",
     "cost_usd",
     "cumulative_cash_usd",
+    "funding_usd",
+    "output_tokens_per_gpu_s",
+    "revenue_per_mtok_usd",
 ];
 
 /// Why one chart could not be drawn or written.
@@ -199,6 +202,19 @@ pub struct Overlay {
     pub series: Vec<(String, Vec<f64>)>,
 }
 
+/// A cost split into its parts: one bar of each part's median, stacked, beside the total's
+/// median with its p5–p95 range.
+#[derive(Debug, Clone)]
+pub struct Breakdown {
+    pub title: String,
+    pub subtitle: String,
+    pub unit: String,
+    /// `(label, median)` of each part, in stacking order.
+    pub parts: Vec<(String, f64)>,
+    /// The total's p5, p50 and p95.
+    pub total: [f64; 3],
+}
+
 /// Any chart gwsim draws.
 #[derive(Debug, Clone)]
 pub enum Chart {
@@ -206,6 +222,7 @@ pub enum Chart {
     Fan(Fan),
     Tornado(Tornado),
     Overlay(Overlay),
+    Breakdown(Breakdown),
 }
 
 impl Chart {
@@ -215,6 +232,7 @@ impl Chart {
             Chart::Fan(c) => &c.title,
             Chart::Tornado(c) => &c.title,
             Chart::Overlay(c) => &c.title,
+            Chart::Breakdown(c) => &c.title,
         }
     }
 
@@ -229,6 +247,7 @@ impl Chart {
             Chart::Fan(c) => draw::fan(root, c),
             Chart::Tornado(c) => draw::tornado(root, c),
             Chart::Overlay(c) => draw::overlay(root, c),
+            Chart::Breakdown(c) => draw::breakdown(root, c),
         }
     }
 
@@ -315,7 +334,7 @@ pub fn write_chart(chart: &Chart, dir: &Path, stem: &str) -> ChartOutcome {
 /// [`FAN_SERIES`] the run has. Failures are warnings; the other charts are still written.
 pub fn render_run_charts(report: &Report, dir: &Path) -> ChartOutcome {
     let mut out = ChartOutcome::default();
-    for d in report.distributions.iter().filter(|d| d.headline) {
+    for d in report.distributions.iter().filter(|d| d.charted) {
         match histogram_of(report, d) {
             Ok(c) => out.absorb(write_chart(
                 &Chart::Histogram(c),
@@ -335,7 +354,42 @@ pub fn render_run_charts(report: &Report, dir: &Path) -> ChartOutcome {
             }
         }
     }
+    if let Some(c) = breakdown_of(report) {
+        out.absorb(write_chart(&Chart::Breakdown(c), dir, "breakdown_cost_usd"));
+    }
     out
+}
+
+/// The owned cost by component (hardware, datacenter, power, maintenance), when the run has it.
+pub fn breakdown_of(report: &Report) -> Option<Breakdown> {
+    let parts: Option<Vec<(String, f64)>> = [
+        ("hardware", "cost_hardware_usd"),
+        ("datacenter", "cost_datacenter_usd"),
+        ("power", "cost_power_usd"),
+        ("maintenance", "cost_maintenance_usd"),
+    ]
+    .iter()
+    .map(|(label, name)| {
+        let m = report.metric(name)?;
+        Some((label.to_string(), m.summary.p50))
+    })
+    .collect();
+    let parts = parts?;
+    let total = report.metric("cost_usd")?;
+    let t = [total.summary.p5, total.summary.p50, total.summary.p95];
+    let v = |x| labels::value(x, "USD");
+    Some(Breakdown {
+        title: chart_title(&report.scenario, "Cost by component"),
+        subtitle: format!(
+            "medians of each part, stacked; total cost p5 {} · median {} · p95 {} (undiscounted, annuitised)",
+            v(t[0]),
+            v(t[1]),
+            v(t[2])
+        ),
+        unit: "USD".into(),
+        parts,
+        total: t,
+    })
 }
 
 /// `Scenario name: Metric` with a long scenario name cut short.
