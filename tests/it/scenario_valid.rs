@@ -3,8 +3,8 @@
 
 use gwsim::dist::Dist;
 use gwsim::scenario::{
-    CATALOG_TOML, GpuHourPrice, HEADLINE_NAME, HEADLINE_TOML, Mode, SamplerKind, Scenario, Size,
-    catalog, load_str,
+    CATALOG_TOML, GpuHourPrice, HEADLINE_NAME, HEADLINE_TOML, InvestmentKind, Mode, SamplerKind,
+    Scenario, Size, catalog, load_str,
 };
 
 const BASE: &str = include_str!("../fixtures/base.toml");
@@ -244,8 +244,16 @@ fn headline_scenario_is_valid_and_sourced() {
         })
         .sum();
     assert!(total_mw <= 1000.0);
+    // As written: a minimum spend, and both investments are shares in Anthropic.
+    assert!(s.procurement.take_or_pay);
     assert_eq!(s.investments.len(), 2);
-    assert_eq!(s.correlations.len(), 1);
+    assert!(
+        s.investments
+            .iter()
+            .all(|i| i.kind == InvestmentKind::Equity)
+    );
+    assert!(s.workload.model.is_some());
+    assert_eq!(s.correlations.len(), 4);
     assert_eq!(
         (
             s.simulation.samples,
