@@ -56,8 +56,7 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     let load = |value: f64| -> Result<Scenario, Error> {
         let mut all = sets.clone();
         all.push(range.set_arg(value));
-        scenario::load(&a.file, &all)
-            .map_err(|e| Error::Scenario(relabel(e, set_index, &range.path)))
+        scenario::load(&a.file, &all).map_err(|e| Error::Scenario(relabel(e, set_index)))
     };
     // The first point settles the run's configuration (and reports bad paths before any run).
     let first = load(range.lo)?;
@@ -99,17 +98,8 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
 
 /// Problems of the override that fixes the swept value point at `--set-range`, not at a
 /// `--set` the user did not write.
-fn relabel(mut e: ScenarioError, set_index: usize, path: &str) -> ScenarioError {
+fn relabel(mut e: ScenarioError, set_index: usize) -> ScenarioError {
     for d in &mut e.diagnostics {
-        if d.path.as_deref() == Some(path)
-            && d.message
-                .contains("only uncertain values can be correlated")
-        {
-            d.message.push_str(
-                "; a swept value is fixed at each point, so it cannot stay in a [[correlation]]: \
-                 sweep a copy of the scenario (extends) without that correlation",
-            );
-        }
         if let Some(loc) = &d.location
             && &*loc.file == "--set"
             && loc.line == set_index

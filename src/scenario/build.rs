@@ -214,6 +214,9 @@ pub(crate) struct Builder<'c> {
     discarding: bool,
     /// Tranches with `size_from_commitment = true`, with where it is written.
     sized_by_commitment: Vec<(String, Location)>,
+    /// Values that a `--set` fixed: a correlation with one of them is dropped with a warning
+    /// (pinning a value for a what-if or a sweep point must not need a copy of the file).
+    pinned: BTreeSet<String>,
 }
 
 fn num_text(x: f64) -> String {
@@ -237,6 +240,7 @@ impl<'c> Builder<'c> {
             unused: BTreeSet::new(),
             discarding: false,
             sized_by_commitment: Vec::new(),
+            pinned: BTreeSet::new(),
         }
     }
 
@@ -303,6 +307,9 @@ impl<'c> Builder<'c> {
         };
         if !self.discarding {
             self.registry.insert(path.to_string(), p.is_uncertain());
+            if !p.is_uncertain() && &*node.loc.file == "--set" {
+                self.pinned.insert(path.to_string());
+            }
         }
         Some(p)
     }
@@ -1913,6 +1920,16 @@ impl<'c> Builder<'c> {
             for (p, ploc) in &between {
                 match self.registry.get(p) {
                     Some(true) => {}
+                    Some(false) if self.pinned.contains(p) => {
+                        self.warnings.push(Diagnostic::warning(
+                            Some(loc.clone()),
+                            Some(label.clone()),
+                            format!(
+                                "'{p}' is fixed by --set, so this correlation is left out of the run"
+                            ),
+                        ));
+                        ok = false;
+                    }
                     Some(false) => {
                         self.err(
                             ploc,

@@ -408,3 +408,37 @@ fn reference_examples_are_valid() {
     .collect();
     load_str(HEADLINE_TOML, HEADLINE_NAME, None, &sets).unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// A `--set` that fixes a correlated value (a what-if, or a sweep point) drops that correlation
+/// with a warning naming it; the file's own fixed value in a correlation stays an error.
+#[test]
+fn a_value_fixed_by_set_leaves_its_correlations() {
+    let text = format!(
+        "{BASE}\n[[correlation]]\nbetween = [\"workload.utilization\", \"workload.inference_share\"]\nrank = 0.5\n"
+    );
+    let s = load_str(&text, "c.toml", None, &[]).unwrap();
+    assert_eq!(s.correlations.len(), 1);
+
+    let sets = vec!["workload.utilization=0.6".to_string()];
+    let s = load_str(&text, "c.toml", None, &sets).unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.correlations.is_empty());
+    let w = s
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("fixed by --set"))
+        .unwrap_or_else(|| panic!("{:?}", s.warnings));
+    assert_eq!(w.path.as_deref(), Some("correlation[1]"));
+    assert!(w.message.contains("workload.utilization"), "{}", w.message);
+    assert_eq!(w.location.as_ref().map(|l| l.line), Some(40));
+
+    let fixed_in_file = text.replace(
+        "utilization = { uniform = [0.4, 0.8] }",
+        "utilization = 0.6",
+    );
+    let e = load_str(&fixed_in_file, "c.toml", None, &[]).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("only uncertain values can be correlated"),
+        "{e}"
+    );
+}
