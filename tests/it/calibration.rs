@@ -349,7 +349,7 @@ fn gwsim_tps(probe: &Path, sets: &[&str]) -> f64 {
     model::evaluate(&sim.plan, &sim.template).metric(Metric::OutputTokensPerGpuS)
 }
 
-fn fmt(x: f64) -> String {
+pub(crate) fn fmt(x: f64) -> String {
     if x >= 100.0 {
         let r = x.round() as i64;
         let s = r.to_string();
@@ -447,21 +447,20 @@ fn tables(root: &Path) -> (String, usize, usize) {
     (t, within, in_domain)
 }
 
-#[test]
-fn calibration_document_is_what_the_code_gives() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (table, within, in_domain) = tables(root);
+/// Replaces the text between `begin` and `end` of docs/calibration.md with `table` under
+/// `GWSIM_BLESS`, or checks that it is what is written there.
+pub(crate) fn check_or_bless(root: &Path, begin: &str, end: &str, table: &str) {
     let doc_path = root.join("docs/calibration.md");
     let doc = std::fs::read_to_string(&doc_path).expect("docs/calibration.md");
-    let start = doc.find(BEGIN).expect("begin marker") + BEGIN.len();
-    let end = doc.find(END).expect("end marker");
-    let written = doc[start..end].trim();
+    let start = doc.find(begin).expect("begin marker") + begin.len();
+    let stop = doc.find(end).expect("end marker");
+    let written = doc[start..stop].trim();
     if std::env::var_os("GWSIM_BLESS").is_some() {
         let new = format!(
-            "{}{BEGIN}\n\n{}\n\n{}",
-            &doc[..start - BEGIN.len()],
+            "{}{begin}\n\n{}\n\n{}",
+            &doc[..start - begin.len()],
             table.trim(),
-            &doc[end..]
+            &doc[stop..]
         );
         std::fs::write(&doc_path, new).expect("write");
     } else {
@@ -471,6 +470,13 @@ fn calibration_document_is_what_the_code_gives() {
             "docs/calibration.md is not what the code gives: run GWSIM_BLESS=1 cargo test calibration"
         );
     }
+}
+
+#[test]
+fn calibration_document_is_what_the_code_gives() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (table, within, in_domain) = tables(root);
+    check_or_bless(root, BEGIN, END, &table);
     // The default range is the calibration's: most points that fit one domain within 2×.
     assert!(within * 2 > in_domain, "{within} of {in_domain}");
 }

@@ -1,6 +1,7 @@
 //! The integration tests, in one binary so that the crate is linked once.
 
 mod calibration;
+mod calibration_economics;
 mod charts_render;
 mod cli;
 mod cli_sensitivity;
