@@ -13,6 +13,7 @@ mod dist_table;
 mod engine_correlations;
 mod model_batch;
 mod model_v2;
+mod reports;
 mod sampling_copula;
 mod sampling_sobol;
 mod sampling_streams;
