@@ -8,6 +8,7 @@ mod common;
 mod compare;
 mod compat;
 mod dist_props;
+mod dist_reference;
 mod dist_stats;
 mod dist_table;
 mod engine_correlations;
