@@ -270,7 +270,7 @@ impl Series {
             Series::CostUsd | Series::RevenueUsd | Series::CumulativeCashUsd => "USD",
             Series::OutputTokensPerGpuS => "output tokens per second per GPU",
             Series::RevenuePerMtokUsd => "USD per million output tokens",
-            Series::FundingUsd => "USD (cumulative, cash basis)",
+            Series::FundingUsd => "USD",
         }
     }
 }

@@ -69,6 +69,28 @@ pub fn with_unit(x: f64, unit: &str) -> String {
     }
 }
 
+/// A value without the words of its unit, for a table that names the unit in its own column:
+/// `$30.0B`, `$5.13`, `749 MW`, `1.30 GW`, `37.5%`, `263k`.
+pub fn bare(x: f64, unit: &str) -> String {
+    if x.is_nan() {
+        return "n/a".into();
+    }
+    match unit {
+        u if u.starts_with("USD") => money(x),
+        "MW" | "MW (year average)" | "GW" | "ratio" | "FLOP" => with_unit(x, unit),
+        _ => si(x),
+    }
+}
+
+/// The unit column beside [`bare`] values: empty where the value shows its unit itself.
+pub fn unit_column(unit: &str) -> &str {
+    match unit {
+        "USD" | "MW" | "MW (year average)" | "GW" | "ratio" | "FLOP" => "",
+        u if u.starts_with("USD per ") => &u[4..],
+        u => u,
+    }
+}
+
 /// `$1.23B`, `-$450M`, `$3.45`.
 pub fn money(x: f64) -> String {
     if x.is_nan() {
@@ -76,7 +98,9 @@ pub fn money(x: f64) -> String {
     }
     let sign = if x < 0.0 { "-" } else { "" };
     let a = x.abs();
-    if a < 1e4 {
+    if a < 0.1 && a > 0.0 {
+        format!("{sign}${}", sig3(a))
+    } else if a < 1e4 {
         format!(
             "{sign}${}",
             if a < 100.0 {
@@ -102,12 +126,24 @@ mod tests {
         assert_eq!(money(1.2e9), "$1.20B");
         assert_eq!(money(-4.5e8), "-$450M");
         assert_eq!(money(3.456), "$3.46");
+        assert_eq!(money(0.6), "$0.60");
+        assert_eq!(money(0.04253), "$0.0425");
+        assert_eq!(money(0.0), "$0.00");
         assert_eq!(with_unit(1300.0, "MW"), "1.30 GW");
         assert_eq!(with_unit(999.96, "MW"), "1000 MW");
         assert_eq!(with_unit(2.5, "USD per GPU-hour"), "$2.50 per GPU-hour");
         assert_eq!(with_unit(0.1234, "ratio"), "12.3%");
         assert_eq!(with_unit(1.3e28, "FLOP"), "1.30e28 FLOP");
         assert_eq!(with_unit(413_223.0, "GPUs per GW"), "413k GPUs per GW");
+        assert_eq!(bare(5.126, "USD per GPU-hour"), "$5.13");
+        assert_eq!(unit_column("USD per GPU-hour"), "per GPU-hour");
+        assert_eq!(bare(3.1e10, "USD"), "$31.0B");
+        assert_eq!(unit_column("USD"), "");
+        assert_eq!(bare(734.4, "output tokens per second per GPU"), "734");
+        assert_eq!(unit_column("GPUs per GW"), "GPUs per GW");
+        assert_eq!(bare(0.375, "ratio"), "37.5%");
+        assert_eq!(bare(749.0, "MW"), "749 MW");
+        assert_eq!(bare(f64::NAN, "USD"), "n/a");
         assert_eq!(with_unit(f64::NAN, "USD"), "n/a");
     }
 }

@@ -29,11 +29,12 @@ pub fn headline_sentences(report: &Report) -> Vec<String> {
         .filter(|(name, _)| Metric::from_name(name).is_some_and(|m| m.is_answer()))
         .map(|(name, m)| {
             let s = &m.summary;
+            let unit = report.display_unit(name, m.unit);
             format!(
                 "{}: {} (90% interval {})",
                 labels::metric_label(name),
-                format::with_unit(s.p50, m.unit),
-                interval(labels::value(s.p5, m.unit), labels::value(s.p95, m.unit))
+                format::with_unit(s.p50, unit),
+                interval(labels::value(s.p5, unit), labels::value(s.p95, unit))
             )
         })
         .collect()
@@ -116,7 +117,8 @@ fn page(report: &Report, charts_svg: &[(String, String)]) -> Value {
         .into_iter()
         .map(|(n, m)| {
             let s = &m.summary;
-            let v = |x: f64| format::with_unit(x, m.unit);
+            let unit = report.display_unit(n, m.unit);
+            let v = |x: f64| format::with_unit(x, unit);
             let values = vec![
                 v(s.p5),
                 v(s.p25),

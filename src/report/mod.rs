@@ -356,6 +356,18 @@ impl Report {
             .collect()
     }
 
+    /// The unit a person reads for a metric: where the scenario counts input tokens too, the
+    /// tokens of `tokens` and `cost_per_mtok_usd` are said to be output tokens (the JSON keeps
+    /// the v1 unit strings).
+    pub(crate) fn display_unit<'a>(&self, name: &str, unit: &'a str) -> &'a str {
+        let split = self.metrics.iter().any(|(n, _)| *n == "input_tokens");
+        match name {
+            "cost_per_mtok_usd" if split => "USD per million output tokens",
+            "tokens" if split => "output tokens",
+            _ => unit,
+        }
+    }
+
     /// The summary table for a terminal: headline metrics first, then the rest.
     pub fn to_table(&self) -> String {
         let mut out = String::new();
@@ -380,7 +392,7 @@ impl Report {
         for line in self.undefined_lines() {
             let _ = writeln!(out, "note: {line}");
         }
-        let rows = |headline: bool| -> Vec<[String; 5]> {
+        let rows = |headline: bool| -> Vec<[String; 6]> {
             self.metrics
                 .iter()
                 .filter(|(name, _)| {
@@ -390,19 +402,20 @@ impl Report {
                     let s = &m.summary;
                     [
                         name.to_string(),
-                        format::with_unit(s.p5, m.unit),
-                        format::with_unit(s.p50, m.unit),
-                        format::with_unit(s.p95, m.unit),
-                        format::with_unit(s.mean, m.unit),
+                        format::unit_column(self.display_unit(name, m.unit)).to_string(),
+                        format::bare(s.p5, m.unit),
+                        format::bare(s.p50, m.unit),
+                        format::bare(s.p95, m.unit),
+                        format::bare(s.mean, m.unit),
                     ]
                 })
                 .collect()
         };
-        let header = ["metric", "p5", "p50", "p95", "mean"].map(String::from);
+        let header = ["metric", "unit", "p5", "p50", "p95", "mean"].map(String::from);
         let _ = writeln!(out, "\nHeadline");
-        out.push_str(&text_table(&header, &rows(true)));
+        out.push_str(&text_table_left(&header, &rows(true), 2));
         let _ = writeln!(out, "\nOther metrics");
-        out.push_str(&text_table(&header, &rows(false)));
+        out.push_str(&text_table_left(&header, &rows(false), 2));
         if !self.probabilities.is_empty() {
             let _ = writeln!(out, "\nProbabilities");
             let prow: Vec<[String; 2]> = self
@@ -618,6 +631,12 @@ pub fn md_escape(s: &str) -> String {
 /// A plain aligned text table: first column left, the others right. Rows may be arrays or
 /// vectors; a short row leaves its last cells empty.
 pub fn text_table<R: AsRef<[String]>>(header: &[String], rows: &[R]) -> String {
+    text_table_left(header, rows, 1)
+}
+
+/// [`text_table`] with its first `left` columns aligned left (names, units) and the rest right
+/// (numbers); no line ends in spaces.
+pub fn text_table_left<R: AsRef<[String]>>(header: &[String], rows: &[R], left: usize) -> String {
     let all = || std::iter::once(header).chain(rows.iter().map(|r| r.as_ref()));
     let mut widths = vec![0usize; header.len()];
     for r in all() {
@@ -627,13 +646,15 @@ pub fn text_table<R: AsRef<[String]>>(header: &[String], rows: &[R]) -> String {
     }
     let mut out = String::new();
     for r in all() {
+        let mut line = String::new();
         for (i, (c, &w)) in r.iter().zip(&widths).enumerate() {
-            if i == 0 {
-                let _ = write!(out, "  {c:<w$}");
+            if i < left {
+                let _ = write!(line, "  {c:<w$}");
             } else {
-                let _ = write!(out, "  {c:>w$}");
+                let _ = write!(line, "  {c:>w$}");
             }
         }
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     out

@@ -55,7 +55,7 @@ pub fn series_label(name: &str) -> String {
         "cost_usd" => "Cost per year",
         "revenue_usd" => "Revenue per year",
         "cumulative_cash_usd" => "Cumulative cash",
-        "funding_usd" => "Cumulative cash, capital paid as installed",
+        "funding_usd" => "Cash, capital as installed",
         "output_tokens_per_gpu_s" => "Output tokens per second per GPU",
         "revenue_per_mtok_usd" => "Revenue per million output tokens",
         other => return sentence_case(other),
