@@ -1925,7 +1925,7 @@ impl<'c> Builder<'c> {
                             Some(loc.clone()),
                             Some(label.clone()),
                             format!(
-                                "'{p}' is fixed by --set, so this correlation is left out of the run"
+                                "'{p}' is fixed on the command line (--set, or a sweep's --set-range), so this correlation is left out of the run"
                             ),
                         ));
                         ok = false;

@@ -425,7 +425,7 @@ fn a_value_fixed_by_set_leaves_its_correlations() {
     let w = s
         .warnings
         .iter()
-        .find(|w| w.message.contains("fixed by --set"))
+        .find(|w| w.message.contains("fixed on the command line"))
         .unwrap_or_else(|| panic!("{:?}", s.warnings));
     assert_eq!(w.path.as_deref(), Some("correlation[1]"));
     assert!(w.message.contains("workload.utilization"), "{}", w.message);

@@ -175,7 +175,7 @@ fn bad_ranges_paths_and_metrics_are_user_errors() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("facility.pue"));
-    // A correlated value cannot be fixed: the message says what to do.
+    // A correlated value is swept with its correlations left out, and a warning says so.
     let f = data("small-cloud.toml");
     let o = cargo_bin_cmd!("gwsim")
         .args([
@@ -185,12 +185,25 @@ fn bad_ranges_paths_and_metrics_are_user_errors() {
             "procurement.price_usd_per_gpu_hour.gb200-nvl72=2:6:3",
             "--metric",
             "cost_usd",
-            "--quiet",
+            "--samples",
+            "2000",
+            "--out",
         ])
+        .arg(out.join("correlated"))
         .output()
         .expect("runs");
-    assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("[[correlation]]"));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("procurement.price_usd_per_gpu_hour.gb200-nvl72")
+            && err.contains("left out of the run"),
+        "{err}"
+    );
     // A metric the scenario lacks.
     let o = sweep(
         &[
