@@ -169,8 +169,9 @@ impl CompareReport {
                 continue;
             }
             let u = m.unit;
+            let split = self.metric("input_tokens").is_some();
             rows.push([
-                format!("{name} ({u})"),
+                format!("{name} ({})", super::display_unit(name, u, split)),
                 String::new(),
                 String::new(),
                 String::new(),
@@ -190,10 +191,10 @@ impl CompareReport {
                 };
                 rows.push([
                     format!("  {}", Self::letter(k)),
-                    compact(b.p5, u),
-                    compact(b.p50, u),
-                    compact(b.p95, u),
-                    compact(b.mean, u),
+                    format::bare(b.p5, u),
+                    format::bare(b.p50, u),
+                    format::bare(b.p95, u),
+                    format::bare(b.mean, u),
                     dmean,
                     drange,
                     pl,
@@ -405,26 +406,13 @@ fn after_first<T>(rest: impl Iterator<Item = T>) -> Vec<Option<T>> {
     std::iter::once(None).chain(rest.map(Some)).collect()
 }
 
-/// A number in a table whose row already names the unit: `$1.20B`, `$0.35`, `1.30 GW`, `12%`,
-/// `413k`, `1.2e28`.
-pub fn compact(x: f64, unit: &str) -> String {
-    match unit {
-        _ if x.is_nan() => "n/a".into(),
-        u if u == "USD" || u.starts_with("USD per") => format::money(x),
-        "MW" | "GW" | "ratio" => format::with_unit(x, unit),
-        "FLOP" if x == 0.0 => "0".into(),
-        "FLOP" => format::sci(x),
-        _ => format::si(x),
-    }
-}
-
 /// A difference with its sign: `+$1.20B`, `-$0.35`, `0`; a difference of two ratios in
 /// percentage points (`-51.5 pp`), not as a relative change.
 fn signed(x: f64, unit: &str) -> String {
     let s = if unit == "ratio" && !x.is_nan() {
         format!("{} pp", format::sig3(x * 100.0))
     } else {
-        compact(x, unit)
+        format::bare(x, unit)
     };
     if x > 0.0 { format!("+{s}") } else { s }
 }

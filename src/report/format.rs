@@ -77,7 +77,9 @@ pub fn bare(x: f64, unit: &str) -> String {
     }
     match unit {
         u if u.starts_with("USD") => money(x),
-        "MW" | "MW (year average)" | "GW" | "ratio" | "FLOP" => with_unit(x, unit),
+        "MW" | "MW (year average)" | "GW" | "ratio" => with_unit(x, unit),
+        "FLOP" if x == 0.0 => "0".into(),
+        "FLOP" => sci(x),
         _ => si(x),
     }
 }
@@ -85,7 +87,7 @@ pub fn bare(x: f64, unit: &str) -> String {
 /// The unit column beside [`bare`] values: empty where the value shows its unit itself.
 pub fn unit_column(unit: &str) -> &str {
     match unit {
-        "USD" | "MW" | "MW (year average)" | "GW" | "ratio" | "FLOP" => "",
+        "USD" | "MW" | "MW (year average)" | "GW" | "ratio" => "",
         u if u.starts_with("USD per ") => &u[4..],
         u => u,
     }

@@ -361,11 +361,7 @@ impl Report {
     /// the v1 unit strings).
     pub(crate) fn display_unit<'a>(&self, name: &str, unit: &'a str) -> &'a str {
         let split = self.metrics.iter().any(|(n, _)| *n == "input_tokens");
-        match name {
-            "cost_per_mtok_usd" if split => "USD per million output tokens",
-            "tokens" if split => "output tokens",
-            _ => unit,
-        }
+        display_unit(name, unit, split)
     }
 
     /// The summary table for a terminal: headline metrics first, then the rest.
@@ -626,6 +622,16 @@ pub fn md_escape(s: &str) -> String {
         }
     }
     o
+}
+
+/// The unit a person reads for a metric: where input tokens are counted too (`split`), the
+/// tokens of `tokens` and `cost_per_mtok_usd` are output tokens.
+pub(crate) fn display_unit<'a>(name: &str, unit: &'a str, split: bool) -> &'a str {
+    match name {
+        "cost_per_mtok_usd" if split => "USD per million output tokens",
+        "tokens" if split => "output tokens",
+        _ => unit,
+    }
 }
 
 /// A plain aligned text table: first column left, the others right. Rows may be arrays or

@@ -8,7 +8,6 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::chart::{self, Chart, ChartOutcome, Fan, FanAxis, labels};
-use super::compare::compact;
 use super::csv::{self, CsvText};
 use super::{SeriesBands, format, text_table};
 use crate::engine::sweep::SweepPoint;
@@ -137,10 +136,10 @@ impl SweepReport {
             .map(|p| {
                 [
                     format::sig3(p.value),
-                    compact(p.p5, self.unit),
-                    compact(p.p50, self.unit),
-                    compact(p.p95, self.unit),
-                    compact(p.mean, self.unit),
+                    format::bare(p.p5, self.unit),
+                    format::bare(p.p50, self.unit),
+                    format::bare(p.p95, self.unit),
+                    format::bare(p.mean, self.unit),
                 ]
             })
             .collect();
