@@ -24,12 +24,20 @@ pub fn owned_cost_terms(
     ]
 }
 
-/// Take-or-pay: what the buyer pays beyond its usage to reach the commitment.
+/// Take-or-pay: what the buyer pays beyond its usage to reach the commitment. A difference
+/// within rounding of the commitment (a relative 1e-12: a fleet sized by the commitment spends
+/// it to the last few bits) is no shortfall.
 #[inline(always)]
 pub fn shortfall(commitment: f64, usage: f64) -> f64 {
     let s = commitment - usage;
-    if s > 0.0 { s } else { 0.0 }
+    if s > commitment * SHORTFALL_ROUNDING {
+        s
+    } else {
+        0.0
+    }
 }
+
+const SHORTFALL_ROUNDING: f64 = 1e-12;
 
 /// The GPUs that a commitment pays for at `price` per GPU-hour over a tranche's installation
 /// (`installed_years`, the sum of its installed fractions over the term), after what the other

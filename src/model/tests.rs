@@ -648,3 +648,14 @@ fn split_prices_per_output_token() {
         19.56
     );
 }
+
+#[test]
+fn shortfall_by_hand_and_within_rounding() {
+    use super::cost::shortfall;
+    assert_eq!(shortfall(50e6, 35.064e6), 14.936e6);
+    assert_eq!(shortfall(30e6, 35.064e6), 0.0);
+    // A fleet sized by a $38B commitment spends it up to the last bits of a double.
+    assert_eq!(shortfall(38e9, 38e9 - 7.6e-6), 0.0);
+    // A dollar short is a shortfall (the rounding allowance is 3.8 cents on $38B).
+    assert!((shortfall(38e9, 38e9 - 1.0) - 1.0).abs() < 1e-5);
+}
