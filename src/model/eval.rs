@@ -502,14 +502,25 @@ pub(super) fn evaluate_chunk<T: Tracer>(
                 ),
                 step(
                     format!("{key}: b_mem"),
-                    format!(
-                        "R × {} TB/s / {} tok/s per user over active weights {} bytes + context {} × {} bytes",
-                        num(hw.hbm_tb_s),
-                        num(m.interactivity_tok_s),
-                        num(r.active_bytes),
-                        num(r.context),
-                        num(m.kv_bytes_per_token)
-                    ),
+                    if r.b_mem_all_weights {
+                        format!(
+                            "(R × {} TB/s / {} tok/s per user − all weights W) / (context {} × {} bytes), \
+                             the batch reading every expert once per step",
+                            num(hw.hbm_tb_s),
+                            num(m.interactivity_tok_s),
+                            num(r.context),
+                            num(m.kv_bytes_per_token)
+                        )
+                    } else {
+                        format!(
+                            "R × {} TB/s / {} tok/s per user over active weights {} bytes + context {} × {} bytes",
+                            num(hw.hbm_tb_s),
+                            num(m.interactivity_tok_s),
+                            num(r.active_bytes),
+                            num(r.context),
+                            num(m.kv_bytes_per_token)
+                        )
+                    },
                     r.b_mem,
                     "sequences",
                 ),
@@ -1303,7 +1314,7 @@ pub(super) fn evaluate_chunk<T: Tracer>(
     if let Some(c) = commitment
         && plan.take_or_pay
     {
-        counts[P::CommitmentUsed as usize] = count(len, |i| usage[i] >= c[i]);
+        counts[P::CommitmentUsed as usize] = count(len, |i| shortfall(c[i], usage[i]) == 0.0);
     }
     if let Some(n) = covers {
         counts[P::CommitmentCoversFleet as usize] = n;

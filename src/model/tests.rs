@@ -659,3 +659,17 @@ fn shortfall_by_hand_and_within_rounding() {
     // A dollar short is a shortfall (the rounding allowance is 3.8 cents on $38B).
     assert!((shortfall(38e9, 38e9 - 1.0) - 1.0).abs() < 1e-5);
 }
+
+#[test]
+fn roofline_active_above_total_serves_the_dense_model() {
+    // Drawn separately, a sample may have 12B active of 10B total: it is served as the dense
+    // 10B model (every step, prefill and limit the same).
+    let h = hw(100.0, 1.0);
+    let mut m = dense(1e5);
+    let want = roofline(h, m);
+    m.active_params_b = 12.0;
+    let got = roofline(h, m);
+    assert_eq!(got.tps, want.tps);
+    assert_eq!(got.b_cmp, want.b_cmp);
+    assert_eq!(got.prefill_s, want.prefill_s);
+}

@@ -72,6 +72,9 @@ pub struct Roofline {
     /// Mean context of a decoded token, `I + O/2`.
     pub context: f64,
     pub b_mem: f64,
+    /// `B_mem` is set by reading all the weights once per step (the batch's experts cover the
+    /// model), not the active weights once per sequence.
+    pub b_mem_all_weights: bool,
     pub b_cmp: f64,
     pub b_cap: f64,
     /// `min(B_mem, B_cmp, B_cap)`.
@@ -112,7 +115,9 @@ pub fn roofline(hw: Hardware, m: Served) -> Roofline {
     let f = hw.flops;
     let g = hw.scaleup_gpus;
     let w = m.total_params_b * 1e9 * m.bytes_per_param;
-    let na = m.active_params_b * 1e9;
+    // A sample whose active parameters exceed the total (the two are drawn separately) serves
+    // a dense model: every parameter active.
+    let na = m.active_params_b.min(m.total_params_b) * 1e9;
     let wa = na * m.bytes_per_param;
     let kv = m.kv_bytes_per_token;
     let (i, o, u) = (m.input_tokens, m.output_tokens, m.interactivity_tok_s);
@@ -124,10 +129,11 @@ pub fn roofline(hw: Hardware, m: Served) -> Roofline {
     let ctx = i + o / 2.0;
     let budget = r * bw / u;
     let b_all = budget / (wa + ctx * kv);
-    let b_mem = if b_all * wa <= w {
-        b_all
-    } else {
+    let b_mem_all_weights = b_all * wa > w;
+    let b_mem = if b_mem_all_weights {
         (budget - w) / (ctx * kv)
+    } else {
+        b_all
     };
     let b_cmp = r * f / (2.0 * na * u);
     let b_cap = (r * cap - w) / ((i + o) * kv);
@@ -167,6 +173,7 @@ pub fn roofline(hw: Hardware, m: Served) -> Roofline {
         replica_gpus: r,
         context: ctx,
         b_mem,
+        b_mem_all_weights,
         b_cmp,
         b_cap,
         batch,

@@ -214,6 +214,9 @@ pub(crate) struct Builder<'c> {
     discarding: bool,
     /// Tranches with `size_from_commitment = true`, with where it is written.
     sized_by_commitment: Vec<(String, Location)>,
+    /// Fields that a system's throughput rule does not use (`tokens_per_gpu_s` under the
+    /// roofline, `hbm_tb_s` otherwise): checked, never sampled.
+    unused_by_rule: BTreeSet<String>,
     /// Values that a `--set` fixed: a correlation with one of them is dropped with a warning
     /// (pinning a value for a what-if or a sweep point must not need a copy of the file).
     pinned: BTreeSet<String>,
@@ -241,6 +244,7 @@ impl<'c> Builder<'c> {
             discarding: false,
             sized_by_commitment: Vec::new(),
             pinned: BTreeSet::new(),
+            unused_by_rule: BTreeSet::new(),
         }
     }
 
@@ -558,6 +562,9 @@ impl<'c> Builder<'c> {
             b.discarding = true;
             let p = b.opt_param(t, field, &prefix, dom);
             b.discarding = was;
+            if p.is_some() && !was {
+                b.unused_by_rule.insert(format!("{prefix}.{field}"));
+            }
             let ok = t.get(field).is_none() || p.is_some();
             (p, ok)
         };
@@ -573,7 +580,7 @@ impl<'c> Builder<'c> {
         };
         let pflops_fp4 = self.opt_param(t, "pflops_fp4", &prefix, NONNEG);
         let hbm_gb = if roofline {
-            need(self, "hbm_gb", NONNEG)
+            need(self, "hbm_gb", POSITIVE)
         } else {
             self.opt_param(t, "hbm_gb", &prefix, NONNEG)
         };
@@ -1495,6 +1502,26 @@ impl<'c> Builder<'c> {
                 }
             }
         }
+        // Without a model or split prices (which report a missing length above), one length
+        // alone would be silently unused.
+        if model.is_none() && split.is_empty() {
+            for (given, other) in [
+                ("input_tokens", "output_tokens"),
+                ("output_tokens", "input_tokens"),
+            ] {
+                if let (Some(at), None) = (where_of(given), t.get(other)) {
+                    self.err(
+                        &at,
+                        Some(&format!("workload.{given}")),
+                        format!(
+                            "'{given}' needs '{other}' too: the two lengths of a request are used \
+                             together (input tokens, cost per total token, split prices)"
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
         let efficiency = match (&model, efficiency) {
             (Some(_), None) => {
                 let p = default_serving_efficiency();
@@ -1936,6 +1963,17 @@ impl<'c> Builder<'c> {
                             Some(p),
                             format!(
                                 "'{p}' is a fixed value; only uncertain values can be correlated"
+                            ),
+                        );
+                        ok = false;
+                    }
+                    None if self.unused_by_rule.contains(p) => {
+                        self.err(
+                            ploc,
+                            Some(p),
+                            format!(
+                                "'{p}' is not used by its system's throughput rule (the roofline \
+                                 replaces tokens_per_gpu_s; hbm_tb_s serves only the roofline), so it is not sampled"
                             ),
                         );
                         ok = false;

@@ -129,6 +129,19 @@ fn a_tranche_sized_by_the_commitment_spends_it_exactly() {
 }
 
 #[test]
+fn a_commitment_sized_fleet_under_take_or_pay_uses_its_commitment() {
+    // The same fleet as above under take-or-pay: its usage equals the commitment up to
+    // rounding, so there is no shortfall and the commitment counts as used.
+    let fleet = format!(
+        "{ONE_THOUSAND_GPUS}\n[[fleet]]\nname = \"s\"\nsystem = \"unit\"\nsize_from_commitment = true\nonline = 2027\n"
+    );
+    let (_, out) = cloud("commitment_usd = 50e6\ntake_or_pay = true", &fleet);
+    assert_eq!(out.metric(Metric::ShortfallUsd), 0.0);
+    assert_close!(out.metric(Metric::CostUsd), 50e6);
+    assert!(out.probabilities[Probability::CommitmentUsed as usize]);
+}
+
+#[test]
 fn a_commitment_the_others_already_spend_sizes_nothing() {
     let fleet = format!(
         "{ONE_THOUSAND_GPUS}\n[[fleet]]\nname = \"s\"\nsystem = \"unit\"\nsize_from_commitment = true\nonline = 2027\n"

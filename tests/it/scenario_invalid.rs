@@ -165,6 +165,50 @@ const CASES: &[Case] = &[
         column: true,
     },
     Case {
+        name: "one request length without the other",
+        edits: &[("mfu = 0.35", "mfu = 0.35\ninput_tokens = 8000")],
+        message: "'input_tokens' needs 'output_tokens' too",
+        path: "workload.input_tokens",
+        at: "input_tokens",
+        column: true,
+    },
+    Case {
+        name: "no HBM on a roofline system",
+        edits: &[
+            ("system = \"gb200-nvl72\"", "system = \"my-rack\""),
+            ("{ gb200-nvl72 = \"3 to 5\" }", "4"),
+            (
+                "mfu = 0.35",
+                "mfu = 0.35\ninput_tokens = 8000\noutput_tokens = 1000\ninteractivity_tok_s = 50",
+            ),
+            (
+                "",
+                "\n[workload.model]\ntotal_params_b = 671\nactive_params_b = 37\nbytes_per_param = 1\nkv_bytes_per_token = 35136\n\n[systems.my-rack]\ngpus = 8\nit_kw = 10\nprice_usd = 3e5\npflops_fp8 = 4.5\nhbm_gb = 0\nhbm_tb_s = 8\nscaleup_gpus = 8\n",
+            ),
+        ],
+        message: "it must be > 0",
+        path: "systems.my-rack.hbm_gb",
+        at: "hbm_gb = 0",
+        column: false,
+    },
+    Case {
+        name: "a correlation on a figure the roofline replaces",
+        edits: &[
+            (
+                "mfu = 0.35",
+                "mfu = 0.35\ninput_tokens = 8000\noutput_tokens = 1000\ninteractivity_tok_s = 50",
+            ),
+            (
+                "",
+                "\n[workload.model]\ntotal_params_b = 671\nactive_params_b = 37\nbytes_per_param = 1\nkv_bytes_per_token = 35136\n\n[[correlation]]\nbetween = [\"systems.gb200-nvl72.tokens_per_gpu_s\", \"workload.utilization\"]\nrank = 0.5\n",
+            ),
+        ],
+        message: "is not used by its system's throughput rule",
+        path: "systems.gb200-nvl72.tokens_per_gpu_s",
+        at: "\"systems.gb200-nvl72.tokens_per_gpu_s\"",
+        column: true,
+    },
+    Case {
         name: "interactivity without a served model",
         edits: &[("mfu = 0.35", "mfu = 0.35\ninteractivity_tok_s = 50")],
         message: "applies to the roofline, which needs a [workload.model]",
