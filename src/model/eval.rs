@@ -1096,18 +1096,28 @@ pub(super) fn evaluate_chunk<T: Tracer>(
                 disc[i] *= 1.0 + dr[i];
             }
         }
-        let [s_cost, s_rev, s_cash, s_fund] = at.series_of_year(
+        let [s_cost, s_rev, s_cash, s_fund, s_outlay, s_inv] = at.series_of_year(
             [
                 S::CostUsd,
                 S::RevenueUsd,
                 S::CumulativeCashUsd,
                 S::FundingUsd,
+                S::CashCostUsd,
+                S::InvestmentUsd,
             ],
             k,
         );
         let inv = col(&w.investments, k, len);
         let inv_npv = col(&w.investments_npv, k, len);
         let cash_cost = col(&w.cash_cost, k, len);
+        // The year's outlay on a cash basis: the cost itself in cloud mode; capital as it
+        // installs, power, maintenance and the shortfall in owned mode.
+        if owned.is_some() {
+            s_outlay.copy_from_slice(cash_cost);
+        } else {
+            s_outlay.copy_from_slice(s_cost);
+        }
+        s_inv.copy_from_slice(inv);
         for i in 0..len {
             let (c, r) = (s_cost[i], s_rev[i]);
             let cash = r - c + inv[i];

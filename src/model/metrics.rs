@@ -234,9 +234,11 @@ pub enum Series {
     OutputTokensPerGpuS,
     RevenuePerMtokUsd,
     FundingUsd,
+    CashCostUsd,
+    InvestmentUsd,
 }
 
-pub const SERIES: [Series; 9] = [
+pub const SERIES: [Series; 11] = [
     Series::GpusInstalled,
     Series::FacilityMw,
     Series::Tokens,
@@ -246,6 +248,8 @@ pub const SERIES: [Series; 9] = [
     Series::OutputTokensPerGpuS,
     Series::RevenuePerMtokUsd,
     Series::FundingUsd,
+    Series::CashCostUsd,
+    Series::InvestmentUsd,
 ];
 
 impl Series {
@@ -260,6 +264,8 @@ impl Series {
             Series::OutputTokensPerGpuS => "output_tokens_per_gpu_s",
             Series::RevenuePerMtokUsd => "revenue_per_mtok_usd",
             Series::FundingUsd => "funding_usd",
+            Series::CashCostUsd => "cash_cost_usd",
+            Series::InvestmentUsd => "investment_usd",
         }
     }
     pub fn unit(self) -> &'static str {
@@ -270,7 +276,7 @@ impl Series {
             Series::CostUsd | Series::RevenueUsd | Series::CumulativeCashUsd => "USD",
             Series::OutputTokensPerGpuS => "output tokens per second per GPU",
             Series::RevenuePerMtokUsd => "USD per million output tokens",
-            Series::FundingUsd => "USD",
+            Series::FundingUsd | Series::CashCostUsd | Series::InvestmentUsd => "USD",
         }
     }
 }

@@ -430,6 +430,7 @@ impl Plan {
                 self.has_revenue()
             }
             Series::FundingUsd => self.owned.is_some(),
+            Series::InvestmentUsd => !self.investments.is_empty(),
             _ => true,
         }
     }

@@ -56,6 +56,8 @@ pub fn series_label(name: &str) -> String {
         "revenue_usd" => "Revenue per year",
         "cumulative_cash_usd" => "Cumulative cash",
         "funding_usd" => "Cash, capital as installed",
+        "cash_cost_usd" => "Cash outlay per year",
+        "investment_usd" => "Investments received per year",
         "output_tokens_per_gpu_s" => "Output tokens per second per GPU",
         "revenue_per_mtok_usd" => "Revenue per million output tokens",
         other => return sentence_case(other),
