@@ -248,7 +248,7 @@ impl<'c> Builder<'c> {
         }
     }
 
-    fn err(&mut self, loc: &Location, path: Option<&str>, msg: impl Into<String>) {
+    pub(crate) fn err(&mut self, loc: &Location, path: Option<&str>, msg: impl Into<String>) {
         self.diags.push(Diagnostic::error(
             Some(loc.clone()),
             path.map(str::to_string),
@@ -425,7 +425,7 @@ impl<'c> Builder<'c> {
         self.param(&e.value, &format!("{prefix}.{key}"), dom)
     }
 
-    fn string(&mut self, node: &Node, path: &str) -> Option<String> {
+    pub(crate) fn string(&mut self, node: &Node, path: &str) -> Option<String> {
         match &node.kind {
             Kind::Str(s) => Some(s.clone()),
             Kind::Invalid => None,
@@ -440,12 +440,16 @@ impl<'c> Builder<'c> {
         }
     }
 
-    fn integer(&mut self, node: &Node, path: &str) -> Option<i64> {
+    pub(crate) fn integer(&mut self, node: &Node, path: &str) -> Option<i64> {
         value::integer(node, path, &mut self.sink()).map(|(v, _)| v)
     }
 
     /// A sub-table; `None` (after an error) when the key holds something else.
-    fn table<'t>(&mut self, parent: &'t Table, key: &str) -> Option<(&'t Table, Location)> {
+    pub(crate) fn table<'t>(
+        &mut self,
+        parent: &'t Table,
+        key: &str,
+    ) -> Option<(&'t Table, Location)> {
         let e = parent.get(key)?;
         match &e.value.kind {
             Kind::Table(t) => Some((t, e.value.loc.clone())),
@@ -463,7 +467,11 @@ impl<'c> Builder<'c> {
     }
 
     /// The elements of an array of tables (`[[fleet]]`), each with its location.
-    fn array_of_tables<'t>(&mut self, parent: &'t Table, key: &str) -> Vec<(&'t Table, Location)> {
+    pub(crate) fn array_of_tables<'t>(
+        &mut self,
+        parent: &'t Table,
+        key: &str,
+    ) -> Vec<(&'t Table, Location)> {
         let Some(e) = parent.get(key) else {
             return Vec::new();
         };
@@ -1811,7 +1819,7 @@ impl<'c> Builder<'c> {
         (Some(mode), p)
     }
 
-    fn simulation(&mut self, t: &Table) -> Option<Simulation> {
+    pub(crate) fn simulation(&mut self, t: &Table) -> Option<Simulation> {
         self.check_keys(t, &SIMULATION_KEYS, "simulation");
         let mut ok = true;
         let samples = match t.get("samples") {

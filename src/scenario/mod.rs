@@ -8,12 +8,14 @@
 //! a [`Scenario`], applying every rule of MODEL.md and collecting every problem at once.
 
 mod build;
+mod portfolio;
 pub(crate) mod suggest;
 mod tree;
 mod types;
 mod value;
 
 pub use build::DEFAULT_SERVING_EFFICIENCY;
+pub use portfolio::{Deal, Growth, Portfolio, Revenue, load_portfolio, load_portfolio_str};
 pub use types::*;
 
 use std::path::{Path, PathBuf};
@@ -305,25 +307,30 @@ const TOP_TABLES: [&str; 4] = ["facility", "procurement", "workload", "simulatio
 /// `procurement.price_usd_per_gpu_hour.KEY`, `systems.KEY.FIELD`, and `fleet.NAME.FIELD` or
 /// `investment.NAME.FIELD` (a tranche or investment by name), or `fleet[N].FIELD` (by position,
 /// from 1).
-fn apply_set(
-    tree: &mut Table,
-    index: usize,
-    arg: &str,
-    catalog: &Table,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let at = |col: usize| Location {
+/// The location of column `column` of the `index`-th `--set` (1-based).
+fn set_loc(index: usize, column: usize) -> Location {
+    Location {
         file: "--set".into(),
         line: index,
-        column: col,
-    };
+        column,
+    }
+}
+
+/// Split the `index`-th `--set PATH=VALUE` (1-based) into its path and its value, parsed in the
+/// scenario's value syntax (a bare word or `a to b` needs no quotes). Problems are pushed to
+/// `diags`, located at the override's line and column of `--set`.
+pub(crate) fn parse_set<'a>(
+    index: usize,
+    arg: &'a str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(&'a str, Node)> {
     let Some(eq) = arg.find('=') else {
         diags.push(Diagnostic::error(
-            Some(at(1)),
+            Some(set_loc(index, 1)),
             None,
             format!("--set expects PATH=VALUE, got '{arg}'"),
         ));
-        return;
+        return None;
     };
     let path = arg[..eq].trim();
     let raw = &arg[eq + 1..];
@@ -355,9 +362,23 @@ fn apply_set(
                 d.path = Some(path.to_string());
                 diags.push(d);
             }
-            return;
+            return None;
         }
     }
+    Some((path, node))
+}
+
+fn apply_set(
+    tree: &mut Table,
+    index: usize,
+    arg: &str,
+    catalog: &Table,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let at = |col: usize| set_loc(index, col);
+    let Some((path, node)) = parse_set(index, arg, diags) else {
+        return;
+    };
     let entry = |key: &str| Entry {
         key: key.to_string(),
         key_loc: at(1),
