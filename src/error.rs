@@ -146,6 +146,13 @@ pub enum Error {
     CompareFiles { files: Vec<String> },
     #[error("a comparison needs at least two scenarios (got {got})")]
     CompareScenarios { got: usize },
+    /// A portfolio asked for the sobol sampler.
+    #[error(
+        "a portfolio samples its deals on common random numbers, which the sobol sampler does \
+         not keep across deals (a value's draws follow its position among each deal's values); \
+         use --sampler lhs or mc"
+    )]
+    PortfolioSobol,
     #[error(
         "correlation between '{}' and '{}' names a value that is not uncertain",
         .between[0],
@@ -254,6 +261,7 @@ impl Error {
             | Error::Unsourced { .. }
             | Error::CompareFiles { .. }
             | Error::CompareScenarios { .. }
+            | Error::PortfolioSobol
             | Error::CorrelationNotUncertain { .. }
             | Error::SetRange { .. }
             | Error::MetricNotComputed { .. }

@@ -227,10 +227,28 @@ pub fn crn_warnings(
     sampler: SamplerKind,
     samples: u64,
 ) -> Vec<String> {
+    let pairs: Vec<(usize, usize)> = (1..sims.len()).map(|k| (0, k)).collect();
+    shared_draw_warnings(
+        sims,
+        names,
+        sampler,
+        samples,
+        &pairs,
+        "differences that depend on it carry its full sampling noise",
+    )
+}
+
+/// [`crn_warnings`] for the given pairs of scenarios `(a, b)`: the paths that `a` and `b` share
+/// (uncertain in both) whose uniforms differ. `consequence` ends each warning.
+pub fn shared_draw_warnings(
+    sims: &[Simulation],
+    names: &[String],
+    sampler: SamplerKind,
+    samples: u64,
+    pairs: &[(usize, usize)],
+    consequence: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
-    let Some(first) = sims.first() else {
-        return out;
-    };
     let n = (samples.max(1) as usize).min(CRN_CHECK_SAMPLES);
     let draw = |s: &Simulation| {
         let mut u = vec![0.0; s.inputs.len() * n];
@@ -239,18 +257,19 @@ pub fn crn_warnings(
         }
         u
     };
-    let u0 = draw(first);
+    let draws: Vec<Vec<f64>> = sims.iter().map(draw).collect();
     let correlated =
         |s: &Simulation, p: usize| s.correlations.iter().any(|&(i, j, _)| i == p || j == p);
-    for (k, sim) in sims.iter().enumerate().skip(1) {
-        let uk = draw(sim);
+    let name = |k: usize| names.get(k).map(String::as_str).unwrap_or("a scenario");
+    for &(a, b) in pairs {
+        let (first, sim) = (&sims[a], &sims[b]);
         for (p0, input) in first.inputs.iter().enumerate() {
             let Some(pk) = sim.inputs.iter().position(|i| i.path == input.path) else {
                 continue;
             };
-            let a = &u0[p0 * n..(p0 + 1) * n];
-            let b = &uk[pk * n..(pk + 1) * n];
-            if a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()) {
+            let x = &draws[a][p0 * n..(p0 + 1) * n];
+            let y = &draws[b][pk * n..(pk + 1) * n];
+            if x.iter().zip(y).all(|(x, y)| x.to_bits() == y.to_bits()) {
                 continue;
             }
             let cause = if correlated(first, p0) || correlated(sim, pk) {
@@ -271,10 +290,10 @@ pub fn crn_warnings(
             };
             out.push(format!(
                 "{}: shared by '{}' and '{}' but not drawn from the same random numbers ({cause}); \
-                 differences that depend on it carry its full sampling noise",
+                 {consequence}",
                 input.path,
-                names.first().map(String::as_str).unwrap_or("first"),
-                names.get(k).map(String::as_str).unwrap_or("other"),
+                name(a),
+                name(b),
             ));
         }
     }

@@ -14,6 +14,7 @@
 //! run stops.
 
 pub mod compare;
+pub mod portfolio;
 pub mod sensitivity;
 pub mod sweep;
 

@@ -20,6 +20,7 @@ pub mod finance;
 pub mod fleet;
 mod metrics;
 mod plan;
+pub mod portfolio;
 pub mod throughput;
 pub mod tokens;
 mod trace;
