@@ -1,6 +1,7 @@
 //! The command line: the only home of clap, anyhow, indicatif and terminal concerns.
 
 mod compare;
+mod portfolio;
 mod progress;
 mod sensitivity;
 mod sweep;
@@ -30,6 +31,7 @@ Examples:
   gwsim compare scenarios/anthropic-azure-nvidia-1gw.toml scenarios/anthropic-owned-1gw.toml
   gwsim sensitivity --metric cost_per_mtok_usd
   gwsim sweep scenarios/openai-aws-38b.toml --set-range workload.utilization=0.3:0.9:7 --metric cost_per_mtok_usd
+  gwsim portfolio portfolios/openai.toml
   gwsim systems";
 
 #[derive(Parser, Debug)]
@@ -68,6 +70,10 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// A metric's percentiles as one value moves across a range.
     Sweep(sweep::SweepArgs),
+    /// The deals of one buyer on common random numbers: spend by year against its revenue, the
+    /// funding need, the year revenue covers spend.
+    #[command(after_help = portfolio::AFTER_HELP)]
+    Portfolio(portfolio::PortfolioArgs),
     /// The system catalog, with sources.
     Systems,
     /// Which inputs move one metric: rank correlations, swing tornado, Sobol' indices.
@@ -307,6 +313,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explain(a) => cmd_explain(a),
         Command::Compare(a) => compare::cmd_compare(a),
         Command::Sweep(a) => sweep::cmd_sweep(a),
+        Command::Portfolio(a) => portfolio::cmd_portfolio(a),
         Command::Systems => cmd_systems(),
         Command::Sensitivity(a) => sensitivity::cmd_sensitivity(a),
     }
@@ -731,6 +738,11 @@ mod tests {
                 "sensitivity",
                 "Folder for the files (default: output/SCENARIO)",
                 "Skip the tornado chart",
+            ),
+            (
+                "portfolio",
+                "Folder for the portfolio's files (default: output/portfolio-FILE)",
+                "Skip charts",
             ),
         ] {
             let cmd = cli.find_subcommand(name).expect(name);

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod format;
 pub mod fsio;
 pub mod html;
+pub mod portfolio;
 pub mod sensitivity;
 pub mod sweep;
 
@@ -109,6 +110,7 @@ macro_rules! render_by_inherent_methods {
 render_by_inherent_methods!(
     Report,
     compare::CompareReport,
+    portfolio::PortfolioReport,
     sensitivity::SensitivityReport,
     sweep::SweepReport
 );

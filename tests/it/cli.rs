@@ -162,12 +162,22 @@ fn absent_metrics_are_absent_not_zero() {
 
 /// The stdout of `gwsim run FILE ARGS --quiet --threads T --out DIR` for 1, 2 and 3 threads.
 fn run_on_one_two_three_threads(file: &Path, args: &[&str], name: &str) -> Vec<Vec<u8>> {
+    command_on_one_two_three_threads("run", file, args, name)
+}
+
+/// `gwsim COMMAND FILE ARGS` on 1, 2 and 3 threads: each run's standard output.
+pub(crate) fn command_on_one_two_three_threads(
+    command: &str,
+    file: &Path,
+    args: &[&str],
+    name: &str,
+) -> Vec<Vec<u8>> {
     ["1", "2", "3"]
         .iter()
         .map(|threads| {
             let out = tmp(&format!("{name}{threads}"));
             let o = cargo_bin_cmd!("gwsim")
-                .args(["run", file.to_str().expect("utf8")])
+                .args([command, file.to_str().expect("utf8")])
                 .args(args)
                 .args(["--quiet", "--threads", threads])
                 .args(["--out", out.to_str().expect("utf8")])

@@ -15,6 +15,7 @@ mod dist_table;
 mod engine_correlations;
 mod model_batch;
 mod model_v2;
+mod portfolio;
 mod reports;
 mod sampling_copula;
 mod sampling_sobol;

@@ -700,3 +700,136 @@ pub(super) fn breakdown<DB: DrawingBackend>(
     legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
+
+pub(super) fn stacked<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &super::StackedSpend,
+) -> Result<(), ChartError> {
+    let n = c.years.len();
+    if n == 0 {
+        return Err(ChartError::NoYears);
+    }
+    if c.years.iter().any(|v| !v.is_finite()) || c.years.windows(2).any(|w| w[1] <= w[0]) {
+        return Err(ChartError::XNotIncreasing);
+    }
+    let all_bands = c
+        .parts
+        .iter()
+        .map(|(_, v)| v)
+        .chain(&c.total)
+        .chain(&c.line);
+    if c.parts.is_empty() || all_bands.clone().any(|v| v.len() != n) {
+        return Err(ChartError::BandsNotYears { years: n });
+    }
+    if all_bands.flatten().any(|v| !v.is_finite()) {
+        return Err(ChartError::SeriesNotFinite);
+    }
+    let stacked: Vec<f64> = (0..n)
+        .map(|k| c.parts.iter().map(|(_, v)| v[k].max(0.0)).sum())
+        .collect();
+    let hi = (0..n)
+        .map(|k| stacked[k].max(c.total[2][k]).max(c.line[2][k]))
+        .fold(0.0f64, f64::max);
+    let lo = (0..n)
+        .map(|k| c.total[0][k].min(c.line[0][k]))
+        .fold(0.0f64, f64::min);
+    let y = if hi > lo {
+        lo - (hi - lo) * if lo < 0.0 { 0.06 } else { 0.0 }..hi + (hi - lo) * 0.08
+    } else {
+        padded(lo, hi, 0.0)
+    };
+    let ys = span(&y);
+    let x = c.years[0] - 0.6..c.years[n - 1] + 0.6;
+    let area = header(root, &c.title, &c.subtitle)?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin(MARGIN)
+        .margin_top(4)
+        .margin_right(MARGIN * 2)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(Y_LABEL_AREA)
+        .build_cartesian_2d(x.clone(), y.clone())?;
+    let unit = c.unit.clone();
+    let x_fmt = |v: &f64| {
+        if (v - v.round()).abs() < 1e-6 {
+            format!("{}", v.round() as i64)
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .x_desc("calendar year")
+        .y_desc(labels::axis_desc("per year", &c.unit, ys))
+        .x_labels(n.clamp(2, 16) + 1)
+        .y_labels(7)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&|v| labels::tick(*v, &unit, ys))
+        .label_style(text(TICK_PX, &INK))
+        .axis_desc_style(text(AXIS_DESC_PX, &INK))
+        .draw()?;
+    // The line's band first, under the bars' outlines.
+    let band: Vec<(f64, f64)> = (0..n)
+        .map(|k| (c.years[k], c.line[2][k]))
+        .chain((0..n).rev().map(|k| (c.years[k], c.line[0][k])))
+        .collect();
+    let fill = MUTED.mix(BAND_OUTER_ALPHA).filled();
+    chart
+        .draw_series(std::iter::once(Polygon::new(band, fill)))?
+        .label(format!("{}, p5–p95", c.line_label))
+        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], fill));
+    let half = 0.3;
+    let mut base = vec![0.0; n];
+    for (j, (label, v)) in c.parts.iter().enumerate() {
+        let color = PALETTE[j % PALETTE.len()];
+        let style = color.mix(0.85).filled();
+        chart
+            .draw_series((0..n).map(|k| {
+                let top = base[k] + v[k].max(0.0);
+                Rectangle::new(
+                    [(c.years[k] - half, base[k]), (c.years[k] + half, top)],
+                    style,
+                )
+            }))?
+            .label(format!("{label} (median)"))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], style));
+        for k in 0..n {
+            base[k] += v[k].max(0.0);
+        }
+    }
+    // The total's p5–p95 on each bar.
+    let whisker = MUTED.stroke_width(LINE_WIDTH);
+    for k in 0..n {
+        let (x0, lo, hi) = (c.years[k], c.total[0][k], c.total[2][k]);
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(x0, lo), (x0, hi)],
+            whisker,
+        )))?;
+        for end in [lo, hi] {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x0 - half / 3.0, end), (x0 + half / 3.0, end)],
+                whisker,
+            )))?;
+        }
+    }
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(x.start, y.start), (x.start, y.start)],
+            whisker,
+        )))?
+        .label("total spend, p5–p95")
+        .legend(move |(x, y)| PathElement::new(vec![(x + 11, y - 7), (x + 11, y + 7)], whisker));
+    let median: Vec<(f64, f64)> = (0..n).map(|k| (c.years[k], c.line[1][k])).collect();
+    chart
+        .draw_series(LineSeries::new(
+            median.clone(),
+            INK.stroke_width(LINE_WIDTH),
+        ))?
+        .label(format!("{}, median", c.line_label))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], INK.stroke_width(LINE_WIDTH)));
+    chart.draw_series(median.iter().map(|p| Circle::new(*p, 4, INK.filled())))?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    Ok(())
+}

@@ -215,6 +215,25 @@ pub struct Breakdown {
     pub total: [f64; 3],
 }
 
+/// Spend by part and calendar year against a line with its band: each part's median per year
+/// stacked in a bar, the total's p5–p95 as a whisker on each bar, and the line's p5–p95 band
+/// and median (a portfolio's deals against the buyer's revenue).
+#[derive(Debug, Clone)]
+pub struct StackedSpend {
+    pub title: String,
+    pub subtitle: String,
+    /// Calendar years, increasing.
+    pub years: Vec<f64>,
+    /// `(label, median per year)` of each part, in stacking order.
+    pub parts: Vec<(String, Vec<f64>)>,
+    /// The total's p5, p50 and p95 per year.
+    pub total: [Vec<f64>; 3],
+    /// The line's p5, p50 and p95 per year.
+    pub line: [Vec<f64>; 3],
+    pub line_label: String,
+    pub unit: String,
+}
+
 /// Any chart gwsim draws.
 #[derive(Debug, Clone)]
 pub enum Chart {
@@ -223,6 +242,7 @@ pub enum Chart {
     Tornado(Tornado),
     Overlay(Overlay),
     Breakdown(Breakdown),
+    Stacked(StackedSpend),
 }
 
 impl Chart {
@@ -233,6 +253,7 @@ impl Chart {
             Chart::Tornado(c) => &c.title,
             Chart::Overlay(c) => &c.title,
             Chart::Breakdown(c) => &c.title,
+            Chart::Stacked(c) => &c.title,
         }
     }
 
@@ -248,6 +269,7 @@ impl Chart {
             Chart::Tornado(c) => draw::tornado(root, c),
             Chart::Overlay(c) => draw::overlay(root, c),
             Chart::Breakdown(c) => draw::breakdown(root, c),
+            Chart::Stacked(c) => draw::stacked(root, c),
         }
     }
 

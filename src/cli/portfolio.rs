@@ -1,0 +1,113 @@
+//! `gwsim portfolio FILE`: the deals of one buyer on common random numbers, against its revenue.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use super::{OutputArgs, SamplingArgs, ScenarioArgs, progress};
+use crate::engine::RunConfig;
+use crate::engine::portfolio::{PortfolioConfig, PortfolioRun};
+use crate::error::{Error, Severity};
+use crate::report::fsio;
+use crate::report::portfolio::PortfolioReport;
+use crate::scenario;
+
+pub const AFTER_HELP: &str = "\
+A portfolio file names the deal scenarios of one buyer (each with a share and optional \
+overrides) and the buyer's revenue: a run-rate at a date, its growth per year and the margin \
+left to pay for compute. Every deal is sampled on the same random numbers: a value that two \
+deals share (same path) is one draw. Per calendar year: spend (each deal's cash outlay × its \
+share), revenue, the cumulative funding need, capacity; and the year revenue covers spend. \
+--set revenue.… and --set deal.NAME.share set the portfolio's values, --set deal.NAME.PATH=VALUE \
+one deal's, any other --set every deal's.
+
+Examples:
+  gwsim portfolio portfolios/anthropic.toml
+  gwsim portfolio portfolios/openai.toml --samples 1e5 --format json > openai.json
+  gwsim portfolio portfolios/openai.toml --set revenue.margin=0.5
+  gwsim portfolio portfolios/openai.toml --set deal.oracle.share=0.5";
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = AFTER_HELP,
+    mut_arg("out", |a| a.help("Folder for the portfolio's files (default: output/portfolio-FILE)"))
+)]
+pub struct PortfolioArgs {
+    /// Portfolio file (TOML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn cmd_portfolio(a: PortfolioArgs) -> Result<()> {
+    let p = scenario::load_portfolio(&a.file, &a.scenario.set).map_err(Error::from)?;
+    if !a.output.quiet {
+        for w in p
+            .warnings
+            .iter()
+            .filter(|w| w.severity == Severity::Warning)
+        {
+            let _ = writeln!(std::io::stderr(), "{w}");
+        }
+    }
+    let mut run = RunConfig {
+        samples: p.simulation.samples,
+        seed: p.simulation.seed,
+        sampler: p.simulation.sampler,
+        threads: None,
+        precision: None,
+        max_samples: p.simulation.samples,
+    };
+    a.sampling.apply(&mut run)?;
+    let cfg = PortfolioConfig {
+        samples: run.samples,
+        seed: run.seed,
+        sampler: run.sampler,
+        threads: run.threads,
+    };
+    let pr = PortfolioRun::new(&p, &cfg)?;
+    let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
+    let mut bar = progress::Progress::new(show_progress);
+    let result = pr.run(&mut |done, planned| bar.update(done, planned))?;
+    bar.finish();
+    let report = PortfolioReport::new(&p, &pr, &result);
+    if !a.output.quiet && a.output.format != super::Format::Table {
+        for w in &report.warnings {
+            let _ = writeln!(std::io::stderr(), "warning: {w}");
+        }
+    }
+    let dir = a.output.out.clone().unwrap_or_else(|| default_dir(&a.file));
+    fsio::write_atomic(&dir.join("portfolio.json"), report.to_json().as_bytes())?;
+    fsio::write_atomic(&dir.join("portfolio.md"), report.to_markdown().as_bytes())?;
+    fsio::write_atomic(&dir.join("portfolio.csv"), report.to_csv().as_bytes())?;
+    if !a.output.no_charts {
+        let charts = report.render_charts(&dir);
+        for w in &charts.warnings {
+            let _ = writeln!(std::io::stderr(), "warning: {w}");
+        }
+    }
+    super::print_report(&report, a.output.format, &dir)
+}
+
+/// `output/portfolio-<stem>`.
+fn default_dir(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut name = String::from("portfolio-");
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    Path::new("output").join(name.trim_end_matches(['-', '.']))
+}
