@@ -248,7 +248,7 @@ impl PortfolioReport {
             })
             .collect();
         let revenue_text = format!(
-            "run-rate {} a year at {}, growing by {} a year",
+            "run-rate {} a year at {}; growth per year {}",
             value(&rev.run_rate_usd),
             crate::model::year(rev.at),
             growth.join(", ")
@@ -306,8 +306,13 @@ impl PortfolioReport {
     /// How the run was made, one line.
     fn how(&self) -> String {
         format!(
-            "{} deal(s) of {} on common random numbers · {} · {} samples ({}, seed {})",
+            "{} {} of {} on common random numbers · {} · {} samples ({}, seed {})",
             self.deals.len(),
+            if self.deals.len() == 1 {
+                "deal"
+            } else {
+                "deals"
+            },
             self.buyer,
             self.horizon(),
             labels::thousands(self.samples as f64),
