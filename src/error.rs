@@ -65,19 +65,21 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `file:line:col: error: path: message`
+    /// `file:line:col: error: path: message`, on one line: text from the file (a key, a name)
+    /// shows its control characters as escapes (`\u{1b}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::report::text::printable;
         if let Some(loc) = &self.location {
-            write!(f, "{loc}: ")?;
+            write!(f, "{}: ", printable(&loc.to_string()))?;
         }
         match self.severity {
             Severity::Error => write!(f, "error: ")?,
             Severity::Warning => write!(f, "warning: ")?,
         }
         if let Some(path) = &self.path {
-            write!(f, "{path}: ")?;
+            write!(f, "{}: ", printable(path))?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", printable(&self.message))
     }
 }
 

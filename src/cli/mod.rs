@@ -279,7 +279,11 @@ pub fn main() -> i32 {
             for cause in e.chain().skip(1) {
                 msg.push_str(&format!("\n  caused by: {cause}"));
             }
-            let _ = writeln!(std::io::stderr(), "{}", prefix_error(&msg));
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                report::text::terminal(&prefix_error(&msg))
+            );
             code
         }
     }
@@ -330,13 +334,19 @@ fn print_warnings(s: &Scenario, quiet: bool) {
         .iter()
         .filter(|w| w.severity == Severity::Warning)
     {
-        let _ = writeln!(std::io::stderr(), "{w}");
+        warn(&w.to_string());
     }
 }
 
+/// One line on stderr, its control characters shown as escapes.
+pub(crate) fn warn(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{}", report::text::terminal(line));
+}
+
+/// Print on stdout; control characters that came from a file are shown as escapes.
 fn out_stdout(text: &str) -> Result<()> {
     let mut so = std::io::stdout().lock();
-    so.write_all(text.as_bytes())?;
+    so.write_all(report::text::terminal(text).as_bytes())?;
     so.flush()?;
     Ok(())
 }
@@ -514,6 +524,17 @@ impl Drop for SamplesCsv {
 fn cmd_check(a: CheckArgs) -> Result<()> {
     let s = load_scenario(Some(&a.file), &a.scenario.set)?;
     print_warnings(&s, false);
+    let (text, unsourced) = check_text(&s, &a.file.display().to_string());
+    out_stdout(&text)?;
+    if a.strict && !unsourced.is_empty() {
+        return Err(Error::Unsourced { paths: unsourced }.into());
+    }
+    Ok(())
+}
+
+/// What `gwsim check` prints for a valid scenario read from `label`: every value with its
+/// distribution, p5/p50/p95 and source; and the paths of the values without a source.
+pub fn check_text(s: &Scenario, label: &str) -> (String, Vec<String>) {
     let mut rows: Vec<[String; 6]> = Vec::new();
     let mut unsourced = Vec::new();
     for p in s.params() {
@@ -540,59 +561,67 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
     let header = ["path", "distribution", "p5", "p50", "p95", "source"].map(String::from);
     let mut out = format!(
         "{} — {} values ({} uncertain), {} tranche(s), term {}–{}\n\n",
-        s.name,
+        report::text::printable(&s.name),
         rows.len(),
         s.uncertain_params().len(),
         s.fleet.len(),
         s.start_year,
-        s.start_year + s.years as i32 - 1
+        i64::from(s.start_year) + i64::from(s.years) - 1
     );
     out.push_str(&check_table(&header, &rows));
     out.push_str("\nThroughput (output tokens per second per GPU)\n");
     for sys in s.systems.values() {
-        out.push_str(&format!("  {}: {}\n", sys.key, sys.throughput.describe()));
+        out.push_str(&format!(
+            "  {}: {}\n",
+            report::text::printable(&sys.key),
+            sys.throughput.describe()
+        ));
     }
     if !s.correlations.is_empty() {
         out.push_str("\nRank correlations\n");
         for c in &s.correlations {
             out.push_str(&format!(
                 "  {} ~ {}: {}\n",
-                c.between[0], c.between[1], c.rank
+                report::text::printable(&c.between[0]),
+                report::text::printable(&c.between[1]),
+                c.rank
             ));
         }
     }
-    out.push_str(&format!("\n{}: ok\n", a.file.display()));
-    out_stdout(&out)?;
-    if a.strict && !unsourced.is_empty() {
-        return Err(Error::Unsourced { paths: unsourced }.into());
-    }
-    Ok(())
+    out.push_str(&format!("\n{}: ok\n", report::text::printable(label)));
+    (out, unsourced)
 }
 
-/// A table whose last column (the source) is left-aligned and not padded.
+/// A table whose last column (the source) is left-aligned and not padded. Cells are shown
+/// printable; all but the source are cut to [`report::text::MAX_CELL_CHARS`].
 fn check_table(header: &[String; 6], rows: &[[String; 6]]) -> String {
-    let mut widths = [0usize; 6];
-    for r in std::iter::once(header).chain(rows.iter()) {
+    let cells: Vec<[String; 6]> = std::iter::once(header)
+        .chain(rows.iter())
+        .map(|r| {
+            std::array::from_fn(|i| {
+                if i == 5 {
+                    report::text::printable(&r[i]).into_owned()
+                } else {
+                    report::text::cell(&r[i])
+                }
+            })
+        })
+        .collect();
+    let mut widths = [0usize; 5];
+    for r in &cells {
         for (w, c) in widths.iter_mut().zip(r.iter()) {
             *w = (*w).max(c.chars().count());
         }
     }
     let mut out = String::new();
-    for r in std::iter::once(header).chain(rows.iter()) {
-        out.push_str(&format!(
-            "  {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}  {}\n",
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3],
-            w4 = widths[4]
-        ));
+    for r in &cells {
+        for (i, w) in widths.iter().enumerate() {
+            out.push_str("  ");
+            report::text::pad(&mut out, &r[i], *w, i < 2);
+        }
+        out.push_str("  ");
+        out.push_str(&r[5]);
+        out.push('\n');
     }
     out
 }

@@ -10,6 +10,7 @@ pub mod fsio;
 pub mod html;
 pub mod sensitivity;
 pub mod sweep;
+pub mod text;
 
 use std::fmt::Write as _;
 
@@ -359,7 +360,7 @@ impl Report {
     /// The summary table for a terminal: headline metrics first, then the rest.
     pub fn to_table(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{}", self.scenario);
+        let _ = writeln!(out, "{}", text::printable(&self.scenario));
         let _ = writeln!(
             out,
             "{} samples · seed {} · sampler {} · {}",
@@ -418,7 +419,10 @@ impl Report {
                 let _ = writeln!(
                     out,
                     "  {} ~ {}: {:.2} → {:.3}",
-                    c.between[0], c.between[1], c.target, c.achieved
+                    text::printable(&c.between[0]),
+                    text::printable(&c.between[1]),
+                    c.target,
+                    c.achieved
                 );
             }
         }
@@ -599,7 +603,8 @@ impl Report {
     }
 }
 
-/// Escape text from a scenario for a Markdown table cell.
+/// Escape text from a scenario for a Markdown table cell: markup characters as entities, line
+/// breaks as spaces, other control characters as escapes (`\u{1b}`).
 pub fn md_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -612,27 +617,28 @@ pub fn md_escape(s: &str) -> String {
             c => o.push(c),
         }
     }
-    o
+    text::printable(&o).into_owned()
 }
 
 /// A plain aligned text table: first column left, the others right. Rows may be arrays or
-/// vectors; a short row leaves its last cells empty.
+/// vectors; a short row leaves its last cells empty. Cells are shown printable and cut to
+/// [`text::MAX_CELL_CHARS`].
 pub fn text_table<R: AsRef<[String]>>(header: &[String], rows: &[R]) -> String {
-    let all = || std::iter::once(header).chain(rows.iter().map(|r| r.as_ref()));
+    let cells: Vec<Vec<String>> = std::iter::once(header)
+        .chain(rows.iter().map(|r| r.as_ref()))
+        .map(|r| r.iter().map(|c| text::cell(c)).collect())
+        .collect();
     let mut widths = vec![0usize; header.len()];
-    for r in all() {
+    for r in &cells {
         for (w, c) in widths.iter_mut().zip(r.iter()) {
             *w = (*w).max(c.chars().count());
         }
     }
     let mut out = String::new();
-    for r in all() {
+    for r in &cells {
         for (i, (c, &w)) in r.iter().zip(&widths).enumerate() {
-            if i == 0 {
-                let _ = write!(out, "  {c:<w$}");
-            } else {
-                let _ = write!(out, "  {c:>w$}");
-            }
+            out.push_str("  ");
+            text::pad(&mut out, c, w, i == 0);
         }
         out.push('\n');
     }

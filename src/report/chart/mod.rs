@@ -25,7 +25,7 @@ use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
 use plotters::style::FontStyle;
 
-use crate::report::{Distribution, Report, SeriesBands, fsio};
+use crate::report::{Distribution, Report, SeriesBands, fsio, text};
 
 /// DejaVu Sans (Bitstream Vera licence, DejaVu changes public domain; see
 /// `assets/DejaVuSans-LICENSE.txt`).
@@ -236,13 +236,76 @@ impl Chart {
         }
     }
 
+    /// The chart with every text printable: control characters from a scenario's names
+    /// written as escapes (`\u{1b}`), which XML does not allow raw.
+    fn printable(&self) -> Chart {
+        let p = |s: &String| text::printable(s).into_owned();
+        match self {
+            Chart::Histogram(c) => Chart::Histogram(Histogram {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                x_desc: p(&c.x_desc),
+                unit: p(&c.unit),
+                quantiles: c.quantiles.clone(),
+                marks: c.marks.iter().map(|(l, x)| (p(l), *x)).collect(),
+            }),
+            Chart::Fan(c) => Chart::Fan(Fan {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                y_desc: p(&c.y_desc),
+                unit: p(&c.unit),
+                x: c.x.clone(),
+                x_axis: match &c.x_axis {
+                    FanAxis::Years => FanAxis::Years,
+                    FanAxis::Value { desc, unit } => FanAxis::Value {
+                        desc: p(desc),
+                        unit: p(unit),
+                    },
+                },
+                bands: c.bands.clone(),
+            }),
+            Chart::Tornado(c) => Chart::Tornado(Tornado {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                x_desc: p(&c.x_desc),
+                unit: p(&c.unit),
+                base: c.base,
+                bars: c
+                    .bars
+                    .iter()
+                    .map(|b| TornadoBar {
+                        label: p(&b.label),
+                        low: b.low,
+                        high: b.high,
+                    })
+                    .collect(),
+                low_label: p(&c.low_label),
+                high_label: p(&c.high_label),
+            }),
+            Chart::Overlay(c) => Chart::Overlay(Overlay {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                x_desc: p(&c.x_desc),
+                unit: p(&c.unit),
+                series: c.series.iter().map(|(n, q)| (p(n), q.clone())).collect(),
+            }),
+            Chart::Breakdown(c) => Chart::Breakdown(Breakdown {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                unit: p(&c.unit),
+                parts: c.parts.iter().map(|(l, x)| (p(l), *x)).collect(),
+                total: c.total,
+            }),
+        }
+    }
+
     /// Draw onto any plotters backend.
     pub fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), ChartError> {
         ensure_font()?;
-        match self {
+        match &self.printable() {
             Chart::Histogram(c) => draw::histogram(root, c),
             Chart::Fan(c) => draw::fan(root, c),
             Chart::Tornado(c) => draw::tornado(root, c),

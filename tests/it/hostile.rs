@@ -1,0 +1,255 @@
+//! Hostile input and interrupted runs: nothing overwritten, nothing hung, nothing half-written,
+//! nothing raw on a terminal. One test (or a few) per class of defect; each names the class.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+use crate::common::{data, tmp};
+
+/// Run the binary with `args`; it must finish within `secs` seconds.
+fn gwsim(args: &[&str], secs: u64) -> Output {
+    cargo_bin_cmd!("gwsim")
+        .args(args)
+        .timeout(Duration::from_secs(secs))
+        .output()
+        .expect("gwsim finishes in time")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf8 path")
+}
+
+/// `tests/data/small-cloud.toml` with `from` replaced by `to`, written as `name` in `dir`.
+fn small_cloud_with(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
+    let src = fs::read_to_string(data("small-cloud.toml")).expect("fixture");
+    assert!(src.contains(from), "{from}");
+    fs::create_dir_all(dir).expect("mkdir");
+    let p = dir.join(name);
+    fs::write(&p, src.replacen(from, to, 1)).expect("write");
+    p
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+// 3. Panics on wide columns.
+
+#[test]
+fn wide_columns_are_elided_not_a_panic() {
+    let dir = tmp("wide");
+    let long = "r".repeat(70_000);
+    let values: Vec<String> = (0..200_000).map(|i| i.to_string()).collect();
+    let many = small_cloud_with(
+        &dir,
+        "many.toml",
+        "ramp_years = 1.0",
+        &format!(
+            "ramp_years = {{ discrete = {{ values = [{}] }} }}",
+            values.join(",")
+        ),
+    );
+    let wide = small_cloud_with(
+        &dir,
+        "wide.toml",
+        "name = \"rubin\"",
+        &format!("name = \"{long}\""),
+    );
+    let out = dir.join("out");
+    for args in [
+        vec!["check", s(&wide)],
+        vec!["check", s(&many)],
+        vec![
+            "sensitivity",
+            s(&wide),
+            "--samples",
+            "200",
+            "--sobol-samples",
+            "64",
+            "--bootstrap",
+            "10",
+            "--quiet",
+            "--no-charts",
+            "--out",
+            s(&out),
+        ],
+    ] {
+        let r = gwsim(&args, 300);
+        assert!(r.status.success(), "{args:?}: {}", text(&r.stderr));
+        let stdout = text(&r.stdout);
+        assert!(stdout.contains('…'), "{args:?}: long text is elided");
+        assert!(
+            stdout.lines().all(|l| l.chars().count() < 2_000),
+            "{args:?}: no line is 70,000 characters wide"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+// 7. Terminal escape injection.
+
+#[test]
+fn control_characters_from_a_file_are_shown_escaped() {
+    let dir = tmp("escapes");
+    let esc = "\\u001b[31mRED\\u001b[0m";
+    let src = fs::read_to_string(data("small-cloud.toml")).expect("fixture");
+    let evil = src
+        .replacen(
+            "name = \"Small cloud test deal\"",
+            &format!("name = \"Small {esc} deal\""),
+            1,
+        )
+        .replacen(
+            "pue = { triangular = [1.10, 1.18, 1.35], source = \"test fixture\" }",
+            &format!("pue = {{ triangular = [1.10, 1.18, 1.35], source = \"fixture {esc}\" }}"),
+            1,
+        );
+    fs::create_dir_all(&dir).expect("mkdir");
+    let f = dir.join("evil.toml");
+    fs::write(&f, evil).expect("write");
+    let bad_key = small_cloud_with(
+        &dir,
+        "key.toml",
+        "[facility]",
+        "[facility]\n\"pu\\u001be\" = 3",
+    );
+    let out = dir.join("out");
+    let mut seen = Vec::new();
+    for (args, ok) in [
+        (vec!["check", s(&f)], true),
+        (
+            vec![
+                "run",
+                s(&f),
+                "--samples",
+                "500",
+                "--no-charts",
+                "--out",
+                s(&out),
+            ],
+            true,
+        ),
+        (
+            vec![
+                "run",
+                s(&f),
+                "--samples",
+                "500",
+                "--no-charts",
+                "--format",
+                "csv",
+                "--out",
+                s(&out),
+            ],
+            true,
+        ),
+        (vec!["check", s(&bad_key)], false),
+    ] {
+        let r = gwsim(&args, 120);
+        assert_eq!(r.status.success(), ok, "{args:?}: {}", text(&r.stderr));
+        for stream in [&r.stdout, &r.stderr] {
+            assert!(
+                !stream.contains(&0x1b),
+                "{args:?}: a raw escape reached the terminal"
+            );
+            seen.push(text(stream));
+        }
+    }
+    let all = seen.join("\n");
+    assert!(all.contains("Small \\u{1b}[31mRED\\u{1b}[0m deal"), "{all}");
+    assert!(all.contains("fixture \\u{1b}[31mRED"), "{all}");
+    assert!(all.contains("pu\\u{1b}e"), "{all}");
+    let md = fs::read(out.join("summary.md")).expect("summary.md");
+    assert!(!md.contains(&0x1b));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+// 10. SVGs that are not XML; 11. a safety filter that drops charts.
+
+#[test]
+fn every_svg_parses_as_xml_whatever_the_names() {
+    let dir = tmp("svg");
+    let f = small_cloud_with(
+        &dir,
+        "ctl.toml",
+        "name = \"Small cloud test deal\"",
+        "name = \"Bell \\u0007 escape \\u001b[2J form \\u000c feed <b>&amp;</b>\"",
+    );
+    let out = dir.join("out");
+    let r = gwsim(
+        &[
+            "run",
+            s(&f),
+            "--samples",
+            "1000",
+            "--quiet",
+            "--out",
+            s(&out),
+        ],
+        300,
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let svgs: Vec<String> = names(&out)
+        .into_iter()
+        .filter(|n| n.ends_with(".svg"))
+        .collect();
+    assert!(svgs.len() >= 5, "{svgs:?}");
+    for n in &svgs {
+        let svg = fs::read_to_string(out.join(n)).expect("svg");
+        if let Err(e) = roxmltree::Document::parse(&svg) {
+            panic!("{n} is not XML: {e}");
+        }
+    }
+    let html = fs::read_to_string(out.join("report.html")).expect("html");
+    assert_eq!(html.matches("<svg").count(), svgs.len());
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn harmless_words_in_a_name_keep_the_charts() {
+    let dir = tmp("words");
+    let f = small_cloud_with(
+        &dir,
+        "js.toml",
+        "name = \"Small cloud test deal\"",
+        "name = \"Notes on JavaScript: onload = fast, <script> too\"",
+    );
+    let out = dir.join("out");
+    let r = gwsim(
+        &[
+            "run",
+            s(&f),
+            "--samples",
+            "1000",
+            "--quiet",
+            "--out",
+            s(&out),
+        ],
+        300,
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let svgs = names(&out).iter().filter(|n| n.ends_with(".svg")).count();
+    let html = fs::read_to_string(out.join("report.html")).expect("html");
+    assert!(svgs >= 5);
+    assert_eq!(
+        html.matches("<svg").count(),
+        svgs,
+        "every chart is in the page"
+    );
+    assert!(!html.contains("<script"), "and the name is escaped");
+    let _ = fs::remove_dir_all(&dir);
+}
+
