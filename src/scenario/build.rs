@@ -729,6 +729,7 @@ impl<'c> Builder<'c> {
                 description: head.description,
                 file,
                 sha256,
+                read_files: Vec::new(),
                 start_year: head.start_year?,
                 years: head.years?,
                 discount_rate: head.discount_rate?,

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
@@ -94,6 +94,68 @@ fn wide_columns_are_elided_not_a_panic() {
         assert!(
             stdout.lines().all(|l| l.chars().count() < 2_000),
             "{args:?}: no line is 70,000 characters wide"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+// 5. Quadratic parsing.
+
+#[test]
+fn a_long_single_line_parses_in_linear_time() {
+    let values: Vec<String> = (0..250_000).map(|i| format!("{i}.5")).collect();
+    let src = fs::read_to_string(data("small-cloud.toml")).expect("fixture");
+    let text = src.replacen(
+        "ramp_years = 1.0",
+        &format!(
+            "ramp_years = {{ discrete = {{ values = [{}] }} }}",
+            values.join(",")
+        ),
+        1,
+    );
+    assert!(text.len() > 2_000_000);
+    let start = Instant::now();
+    let s = gwsim::scenario::load_str(&text, "long.toml", None, &[]).expect("valid");
+    let took = start.elapsed();
+    assert_eq!(s.fleet.len(), 2);
+    // Counted from the start of the line, each column cost as much as the line: 10 s and more.
+    assert!(
+        took < Duration::from_secs(5),
+        "2 MB on one line took {took:?}"
+    );
+}
+
+// 6. Unbounded reads.
+
+#[cfg(unix)]
+#[test]
+fn scenario_reads_are_bounded_and_refuse_special_files() {
+    let dir = tmp("reads");
+    fs::create_dir_all(&dir).expect("mkdir");
+    let fifo = dir.join("deal.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let big = dir.join("big.toml");
+    fs::File::create(&big)
+        .and_then(|f| f.set_len(gwsim::scenario::MAX_FILE_BYTES + 1))
+        .expect("a sparse file");
+    let child = dir.join("child.toml");
+    fs::write(&child, "extends = \"/dev/zero\"\nname = \"x\"\n").expect("write");
+    for (file, want) in [
+        ("/dev/zero", "not a regular file"),
+        (s(&fifo), "not a regular file"),
+        (s(&big), "16 MiB"),
+        (s(&child), "not a regular file"),
+    ] {
+        let r = gwsim(&["check", file], 60);
+        assert_eq!(r.status.code(), Some(1), "{file}: {}", text(&r.stderr));
+        assert!(
+            text(&r.stderr).contains(want),
+            "{file}: {}",
+            text(&r.stderr)
         );
     }
     let _ = fs::remove_dir_all(&dir);
@@ -250,6 +312,41 @@ fn harmless_words_in_a_name_keep_the_charts() {
         "every chart is in the page"
     );
     assert!(!html.contains("<script"), "and the name is escaped");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+// 14. Errors without a place.
+
+#[test]
+fn errors_name_the_place_and_the_key() {
+    let dir = tmp("places");
+    let dup = small_cloud_with(
+        &dir,
+        "dup.toml",
+        "it_overhead = ",
+        "pue = 1.3\nit_overhead = ",
+    );
+    let big = small_cloud_with(&dir, "big.toml", "years = 3", "years = 1e308");
+    let header = small_cloud_with(&dir, "header.toml", "[simulation]", "[2000]\n[simulation]");
+    for (f, want) in [
+        (
+            &dup,
+            "dup.toml:11:1: error: TOML syntax: duplicate key 'pue'",
+        ),
+        (&big, "big.toml:5:9: error: years: 1e308 is too large"),
+        (&header, "header.toml:47:2: error: 2000: unknown key '2000'"),
+    ] {
+        let r = gwsim(&["check", s(f)], 60);
+        assert_eq!(r.status.code(), Some(1));
+        let err = text(&r.stderr);
+        assert!(err.contains(want), "{err}");
+    }
+    let r = gwsim(&["check", s(&dir.join("missing.toml"))], 60);
+    assert!(
+        text(&r.stderr).contains("missing.toml:1:1: error: cannot read scenario file"),
+        "{}",
+        text(&r.stderr)
+    );
     let _ = fs::remove_dir_all(&dir);
 }
 
