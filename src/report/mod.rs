@@ -350,7 +350,8 @@ impl Report {
             .map(|(name, n)| {
                 format!(
                     "{name} is undefined in {n} of {} samples (a zero denominator, e.g. nothing \
-                     served in the term); its statistics leave them out",
+                     served in the term, or a result too large to represent); its statistics \
+                     leave them out",
                     self.samples
                 )
             })

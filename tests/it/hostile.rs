@@ -239,6 +239,56 @@ fn control_characters_from_a_file_are_shown_escaped() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+// 9. Infinities presented as results.
+
+#[test]
+fn infinite_results_are_refused_or_absent() {
+    let dir = tmp("overflow");
+    let f = small_cloud_with(
+        &dir,
+        "itkw.toml",
+        "[simulation]",
+        "[systems.gb200-nvl72]\nit_kw = 0\n\n[simulation]",
+    );
+    let r = gwsim(&["check", s(&f)], 60);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    let err = text(&r.stderr);
+    assert!(err.contains("systems.gb200-nvl72.it_kw"), "{err}");
+    assert!(err.contains("itkw.toml:"), "{err}");
+    // A price near the largest number: the cost overflows, and is absent rather than infinite.
+    let out = dir.join("out");
+    let r = gwsim(
+        &[
+            "run",
+            s(&data("small-cloud.toml")),
+            "--samples",
+            "500",
+            "--no-charts",
+            "--set",
+            "procurement.price_usd_per_gpu_hour.gb200-nvl72=1e307 to 1e308",
+            "--out",
+            s(&out),
+        ],
+        120,
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let table = text(&r.stdout);
+    assert!(
+        !table
+            .lines()
+            .any(|l| l.contains(" inf") || l.contains("$inf")),
+        "{table}"
+    );
+    assert!(table.contains("cost_usd is undefined"), "{table}");
+    let json = fs::read_to_string(out.join("summary.json")).expect("json");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(
+        v["metrics"].get("cost_usd").is_none(),
+        "absent, not infinite"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
 // 10. SVGs that are not XML; 11. a safety filter that drops charts.
 
 #[test]
@@ -344,6 +394,41 @@ fn errors_name_the_place_and_the_key() {
     let r = gwsim(&["check", s(&dir.join("missing.toml"))], 60);
     assert!(
         text(&r.stderr).contains("missing.toml:1:1: error: cannot read scenario file"),
+        "{}",
+        text(&r.stderr)
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+// 15. Names that cannot be addressed.
+
+#[test]
+fn names_that_cannot_be_addressed_are_refused() {
+    let dir = tmp("names");
+    let dotted = small_cloud_with(&dir, "dot.toml", "name = \"rubin\"", "name = \"ru.bin\"");
+    let r = gwsim(&["check", s(&dotted)], 60);
+    assert_eq!(r.status.code(), Some(1));
+    let err = text(&r.stderr);
+    assert!(err.contains("dot.toml:26:8: error: fleet.ru.bin"), "{err}");
+    assert!(err.contains("e.g. 'ru-bin'"), "{err}");
+    let eq = small_cloud_with(&dir, "eq.toml", "name = \"partner\"", "name = \"a=b\"");
+    let r = gwsim(&["check", s(&eq)], 60);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        text(&r.stderr).contains("investment.a=b"),
+        "{}",
+        text(&r.stderr)
+    );
+    let key = small_cloud_with(
+        &dir,
+        "key.toml",
+        "[simulation]",
+        "[systems.\"my.rack\"]\ngpus = 8\n\n[simulation]",
+    );
+    let r = gwsim(&["check", s(&key)], 60);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        text(&r.stderr).contains("the system key 'my.rack'"),
         "{}",
         text(&r.stderr)
     );
