@@ -196,6 +196,42 @@ pub enum Error {
     Bootstrap { got: u64, max: u64 },
     #[error("too many samples: {got}")]
     TooManySamples { got: u64 },
+    /// An output path (`--out`, `--samples-out`) that cannot take the command's files; found
+    /// before any work.
+    #[error("{flag} {path}: {problem}")]
+    Output {
+        flag: &'static str,
+        path: String,
+        problem: String,
+    },
+    /// More model evaluations than a command runs without `--force`.
+    #[error(
+        "{work} = {evaluations} model evaluations, more than the {limit} a command runs \
+         without --force (hours of work); use fewer points, scenarios or samples, or add --force",
+        evaluations = crate::dist::fmt_num(*.evaluations as f64),
+        limit = crate::dist::fmt_num(*.limit as f64)
+    )]
+    Work {
+        /// What multiplies up, e.g. `1000 points × 1e9 samples`.
+        work: String,
+        evaluations: u64,
+        limit: u64,
+    },
+    /// A `--samples-out` file larger than written without `--force`.
+    #[error(
+        "--samples-out {path}: {samples} samples × {columns} columns make about {gb} GB, more \
+         than the {limit_gb} GB written without --force; write fewer samples, or add --force",
+        samples = crate::dist::fmt_num(*.samples as f64),
+        gb = crate::report::format::sig3(*.bytes as f64 / 1e9),
+        limit_gb = crate::report::format::sig3(*.limit as f64 / 1e9)
+    )]
+    ExportSize {
+        path: String,
+        samples: u64,
+        columns: usize,
+        bytes: u64,
+        limit: u64,
+    },
     #[error("i/o error on {path}: {source}")]
     Io {
         path: String,
@@ -265,7 +301,10 @@ impl Error {
             | Error::SobolSamples { .. }
             | Error::SobolEvaluations { .. }
             | Error::Bootstrap { .. }
-            | Error::TooManySamples { .. } => 1,
+            | Error::TooManySamples { .. }
+            | Error::Output { .. }
+            | Error::Work { .. }
+            | Error::ExportSize { .. } => 1,
         }
     }
 }

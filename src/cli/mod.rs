@@ -95,14 +95,60 @@ pub struct SamplingArgs {
     /// Sampler (overrides simulation.sampler).
     #[arg(long, value_enum)]
     pub sampler: Option<SamplerArg>,
-    /// Worker threads (default: every core). Results do not depend on it.
+    /// Worker threads (default: every core; at most 4 per core). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Run even when the work (or the --samples-out file) is larger than gwsim runs (or
+    /// writes) without being asked.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Worker threads per core that `--threads` may ask for; more only slow a run down.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// Model evaluations a command runs without `--force` (a sweep's points × samples, a
+/// comparison's scenarios × samples): about an hour on two cores.
+pub const MAX_EVALUATIONS: u64 = 10_000_000_000;
+
+/// Work from which a command says what it is about to do.
+const NOTE_EVALUATIONS: u64 = 100_000_000;
+
+/// The largest `--samples-out` file written without `--force` (bytes, estimated).
+pub const MAX_SAMPLES_OUT_BYTES: u64 = 4_000_000_000;
+
+/// Bytes per cell of a `--samples-out` file, for its estimate (17 significant digits, an
+/// exponent and a comma).
+const SAMPLES_OUT_CELL_BYTES: u64 = 20;
+
+/// Refuse `evaluations` model evaluations (`work` says how they multiply up) above
+/// [`MAX_EVALUATIONS`] unless `force`; announce large work on stderr unless `quiet`.
+pub(crate) fn check_work(
+    work: &str,
+    evaluations: u64,
+    force: bool,
+    quiet: bool,
+) -> Result<(), Error> {
+    if evaluations > MAX_EVALUATIONS && !force {
+        return Err(Error::Work {
+            work: work.to_string(),
+            evaluations,
+            limit: MAX_EVALUATIONS,
+        });
+    }
+    if evaluations >= NOTE_EVALUATIONS && !quiet {
+        warn(&format!(
+            "note: {work} = {} model evaluations",
+            crate::dist::fmt_num(evaluations as f64)
+        ));
+    }
+    Ok(())
 }
 
 impl SamplingArgs {
-    /// Override `cfg` with the flags given, checking their ranges.
-    pub fn apply(&self, cfg: &mut RunConfig) -> Result<(), Error> {
+    /// Override `cfg` with the flags given, checking their ranges. A `--threads` above
+    /// [`MAX_THREADS_PER_CORE`] per core is cut to that, with a note unless `quiet`.
+    pub fn apply(&self, cfg: &mut RunConfig, quiet: bool) -> Result<(), Error> {
         if let Some(n) = self.samples {
             cfg.samples = n;
         }
@@ -118,7 +164,17 @@ impl SamplingArgs {
         if self.threads == Some(0) {
             return Err(Error::Threads);
         }
-        cfg.threads = self.threads;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cap = cores.saturating_mul(MAX_THREADS_PER_CORE);
+        cfg.threads = self.threads.map(|t| {
+            if t > cap && !quiet {
+                warn(&format!(
+                    "note: --threads {t} is more than {MAX_THREADS_PER_CORE} per core; using \
+                     {cap} ({cores} cores)"
+                ));
+            }
+            t.min(cap)
+        });
         Ok(())
     }
 }
@@ -255,8 +311,18 @@ fn parse_fraction(s: &str) -> std::result::Result<f64, String> {
     }
 }
 
-/// Parse the command line, run, and return the exit status.
+/// Exit status after an interrupt (SIGINT, SIGTERM, SIGHUP): 128 + SIGINT.
+const INTERRUPTED: i32 = 130;
+
+/// Parse the command line, run, and return the exit status. An interrupt removes every
+/// temporary file (a set being committed first finishes) and exits: the output folders keep
+/// their previous files.
 pub fn main() -> i32 {
+    let _ = ctrlc::set_handler(|| {
+        let _held = fsio::remove_temporaries();
+        let _ = writeln!(std::io::stderr(), "\ninterrupted");
+        std::process::exit(INTERRUPTED);
+    });
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -383,20 +449,62 @@ pub fn slug(s: &Scenario, file: Option<&Path>) -> String {
     }
 }
 
+/// The files of `gwsim run` in its folder.
+fn run_owns(name: &str) -> bool {
+    matches!(name, "summary.json" | "summary.md" | "report.html")
+        || (["hist_", "fan_", "breakdown_"]
+            .iter()
+            .any(|p| name.starts_with(p))
+            && (name.ends_with(".svg") || name.ends_with(".png")))
+}
+
+/// The output folder of a command, checked before any work: `--out`, or `default`.
+pub(crate) fn output_set(
+    out: &OutputArgs,
+    default: impl FnOnce() -> PathBuf,
+    owns: fsio::Owns,
+    reads: &[PathBuf],
+) -> Result<fsio::FileSet, Error> {
+    let dir = out.out.clone().unwrap_or_else(default);
+    fsio::FileSet::create(&dir, "--out", owns, reads)
+}
+
 fn cmd_run(a: RunArgs) -> Result<()> {
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
     print_warnings(&s, a.output.quiet);
     let mut cfg = RunConfig::from_scenario(&s);
-    a.sampling.apply(&mut cfg)?;
+    a.sampling.apply(&mut cfg, a.output.quiet)?;
     cfg.precision = a.precision;
     cfg.max_samples = a.max_samples.min(1_000_000_000);
     let sim = Simulation::new(&s, &cfg)?;
 
-    let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
+    // Every output is checked before any sampling.
+    let mut set = output_set(
+        &a.output,
+        || Path::new("output").join(slug(&s, a.file.as_deref())),
+        Box::new(run_owns),
+        &s.read_files,
+    )?;
     let mut samples_csv = match &a.samples_out {
-        Some(path) => Some(SamplesCsv::new(path, &sim)?),
+        Some(path) => {
+            let planned = if cfg.precision.is_some() {
+                cfg.max_samples.max(cfg.samples)
+            } else {
+                cfg.samples
+            };
+            Some(SamplesCsv::new(
+                path,
+                &sim,
+                &s.read_files,
+                planned,
+                a.sampling.force,
+                set.dir(),
+            )?)
+        }
         None => None,
     };
+
+    let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut obs = RunObserver {
         progress: progress::Progress::new(show_progress),
         samples: samples_csv.as_mut(),
@@ -409,24 +517,24 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let report = Report::new(&s, &sim, &result, cfg.precision);
     if !a.output.quiet && a.output.format != Format::Table {
         for line in report.undefined_lines() {
-            let _ = writeln!(std::io::stderr(), "note: {line}");
+            warn(&format!("note: {line}"));
         }
     }
-    let dir = a
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(slug(&s, a.file.as_deref())));
-    fsio::write_atomic(&dir.join("summary.json"), report.to_json().as_bytes())?;
-    fsio::write_atomic(&dir.join("summary.md"), report.to_markdown().as_bytes())?;
+    set.write("summary.json", report.to_json().as_bytes())?;
+    set.write("summary.md", report.to_markdown().as_bytes())?;
     if !a.output.no_charts {
-        let charts = report::chart::render_run_charts(&report, &dir);
+        let charts = report::chart::render_run_charts_to(
+            &report,
+            &mut report::chart::ChartDest::Set(&mut set),
+        );
         for w in &charts.warnings {
-            let _ = writeln!(std::io::stderr(), "warning: {w}");
+            warn(&format!("warning: {w}"));
         }
         let html = report::html::render_html(&report, &charts.svgs);
-        fsio::write_atomic(&dir.join("report.html"), html.as_bytes())?;
+        set.write("report.html", html.as_bytes())?;
     }
+    let dir = set.dir().to_path_buf();
+    set.commit()?;
     print_report(&report, a.output.format, &dir)
 }
 
@@ -448,36 +556,72 @@ impl Observer for RunObserver<'_> {
 }
 
 /// `--samples-out`: every sample's uncertain inputs and metrics, written to a temporary file
-/// and renamed into place when the run succeeds.
+/// and renamed into place when the run succeeds (or written through to a FIFO or a device).
 struct SamplesCsv {
     path: PathBuf,
-    tmp: PathBuf,
-    writer: CsvWriter<std::io::BufWriter<std::fs::File>>,
+    writer: CsvWriter<std::io::BufWriter<fsio::Export>>,
     metrics: Vec<usize>,
     n_inputs: usize,
 }
 
 impl SamplesCsv {
-    fn new(path: &Path, sim: &Simulation) -> Result<SamplesCsv, Error> {
-        let io = |e: std::io::Error| Error::Io {
-            path: path.display().to_string(),
-            source: e,
-        };
-        let tmp = fsio::prepare_temp(path).map_err(io)?;
-        let file = std::fs::File::create(&tmp).map_err(io)?;
-        let mut writer = CsvWriter::new(std::io::BufWriter::new(file));
+    /// Refused before any sampling: a file the run reads, a file of the run's folder `out_dir`,
+    /// and (unless `force`) a file larger than [`MAX_SAMPLES_OUT_BYTES`] for `planned` samples.
+    fn new(
+        path: &Path,
+        sim: &Simulation,
+        reads: &[PathBuf],
+        planned: u64,
+        force: bool,
+        out_dir: &Path,
+    ) -> Result<SamplesCsv, Error> {
         let metrics: Vec<usize> = METRICS
             .iter()
             .filter(|&&m| sim.plan.has_metric(m))
             .map(|&m| m as usize)
             .collect();
+        let columns = 1 + sim.inputs.len() + metrics.len();
+        let bytes = planned.saturating_mul(columns as u64 * SAMPLES_OUT_CELL_BYTES);
+        if bytes > MAX_SAMPLES_OUT_BYTES && !force {
+            return Err(Error::ExportSize {
+                path: path.display().to_string(),
+                samples: planned,
+                columns,
+                bytes,
+                limit: MAX_SAMPLES_OUT_BYTES,
+            });
+        }
+        let canonical_out = std::fs::canonicalize(out_dir).ok();
+        let in_out_dir = std::fs::canonicalize(path.parent().unwrap_or(Path::new(".")))
+            .ok()
+            .or_else(|| {
+                path.parent()
+                    .filter(|p| p.as_os_str().is_empty())
+                    .and_then(|_| std::fs::canonicalize(".").ok())
+            });
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if let (Some(d), Some(o), Some(n)) = (&in_out_dir, &canonical_out, &name)
+            && d == o
+            && run_owns(n)
+        {
+            return Err(Error::Output {
+                flag: "--samples-out",
+                path: path.display().to_string(),
+                problem: format!("the run writes its own '{n}' in that folder; name another file"),
+            });
+        }
+        let export = fsio::Export::create(path, "--samples-out", reads)?;
+        let io = |e: std::io::Error| Error::Io {
+            path: path.display().to_string(),
+            source: e,
+        };
+        let mut writer = CsvWriter::new(std::io::BufWriter::new(export));
         let mut header = vec!["sample".to_string()];
         header.extend(sim.inputs.iter().map(|i| safe_cell(&i.path)));
         header.extend(metrics.iter().map(|&m| METRICS[m].name().to_string()));
         writer.record(&header).map_err(io)?;
         Ok(SamplesCsv {
             path: path.to_path_buf(),
-            tmp,
             writer,
             metrics,
             n_inputs: sim.inputs.len(),
@@ -504,20 +648,18 @@ impl SamplesCsv {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<(), Error> {
-        let io = |p: &Path, e: std::io::Error| Error::Io {
-            path: p.display().to_string(),
+    fn finish(self) -> Result<(), Error> {
+        let io = |e: std::io::Error| Error::Io {
+            path: self.path.display().to_string(),
             source: e,
         };
-        self.writer.flush().map_err(|e| io(&self.path, e))?;
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| io(&self.path, e))
-    }
-}
-
-impl Drop for SamplesCsv {
-    fn drop(&mut self) {
-        // After a successful finish the temporary file is already renamed away.
-        let _ = std::fs::remove_file(&self.tmp);
+        let export = self
+            .writer
+            .into_inner()
+            .map_err(io)?
+            .into_inner()
+            .map_err(|e| io(e.into_error()))?;
+        export.finish()
     }
 }
 

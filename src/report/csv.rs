@@ -30,6 +30,13 @@ impl<W: Write> CsvWriter<W> {
     pub fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
+
+    /// Flush, and give back the writer.
+    pub fn into_inner(self) -> io::Result<W> {
+        self.inner
+            .into_inner()
+            .map_err(|e| io::Error::other(e.error().to_string()))
+    }
 }
 
 /// A CSV document built in memory, for a report's `--format csv` or a file written whole.

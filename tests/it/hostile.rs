@@ -46,6 +46,180 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
+// 1. Overwriting the user's files.
+
+#[test]
+fn samples_out_never_overwrites_a_file_it_reads() {
+    let dir = tmp("own-scenario");
+    let scenario = small_cloud_with(&dir, "deal.toml", "name = \"rubin\"", "name = \"rubin\"");
+    let base = dir.join("base.toml");
+    fs::copy(data("small-cloud.toml"), &base).expect("copy");
+    let child = dir.join("child.toml");
+    fs::write(&child, "extends = \"base.toml\"\nname = \"child\"\n").expect("write");
+    let before = fs::read(&scenario).expect("read");
+    let out = dir.join("out");
+    for (file, target) in [(&scenario, &scenario), (&child, &base)] {
+        let r = gwsim(
+            &[
+                "run",
+                s(file),
+                "--samples",
+                "100",
+                "--quiet",
+                "--no-charts",
+                "--samples-out",
+                s(target),
+                "--out",
+                s(&out),
+            ],
+            120,
+        );
+        assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+        assert!(
+            text(&r.stderr).contains("never writes over a file it reads"),
+            "{}",
+            text(&r.stderr)
+        );
+    }
+    assert_eq!(fs::read(&scenario).expect("read"), before);
+    assert_eq!(
+        fs::read(&base).expect("read"),
+        fs::read(data("small-cloud.toml")).expect("read")
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_out_folder_holding_the_scenario_is_refused() {
+    let dir = tmp("own-out");
+    let scenario = small_cloud_with(&dir, "summary.md", "name = \"rubin\"", "name = \"rubin\"");
+    let before = fs::read(&scenario).expect("read");
+    let r = gwsim(
+        &[
+            "run",
+            s(&scenario),
+            "--samples",
+            "100",
+            "--quiet",
+            "--no-charts",
+            "--out",
+            s(&dir),
+        ],
+        120,
+    );
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stderr).contains("summary.md"),
+        "{}",
+        text(&r.stderr)
+    );
+    assert_eq!(fs::read(&scenario).expect("read"), before);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+// 2. Replacing what is not a regular file.
+
+#[cfg(unix)]
+#[test]
+fn samples_out_writes_through_a_fifo_and_never_replaces_a_link() {
+    let dir = tmp("special");
+    fs::create_dir_all(&dir).expect("mkdir");
+    let f = data("small-cloud.toml");
+    let out = dir.join("out");
+    // A link to the scenario: refused, the link and the scenario unchanged.
+    let link = dir.join("link.csv");
+    std::os::unix::fs::symlink(&f, &link).expect("symlink");
+    let r = gwsim(
+        &[
+            "run",
+            s(&f),
+            "--samples",
+            "100",
+            "--quiet",
+            "--no-charts",
+            "--samples-out",
+            s(&link),
+            "--out",
+            s(&out),
+        ],
+        120,
+    );
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    assert!(
+        fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    // A link to another file: written through, the link kept.
+    let target = dir.join("target.csv");
+    let link2 = dir.join("link2.csv");
+    std::os::unix::fs::symlink(&target, &link2).expect("symlink");
+    let r = gwsim(
+        &[
+            "run",
+            s(&f),
+            "--samples",
+            "100",
+            "--quiet",
+            "--no-charts",
+            "--samples-out",
+            s(&link2),
+            "--out",
+            s(&out),
+        ],
+        120,
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(
+        fs::symlink_metadata(&link2)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        fs::read_to_string(&target).expect("csv").lines().count(),
+        101
+    );
+    // A FIFO: written through to its reader, still a FIFO afterwards.
+    let fifo = dir.join("samples.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).expect("read the FIFO"))
+    };
+    let r = gwsim(
+        &[
+            "run",
+            s(&f),
+            "--samples",
+            "100",
+            "--quiet",
+            "--no-charts",
+            "--samples-out",
+            s(&fifo),
+            "--out",
+            s(&out),
+        ],
+        120,
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let got = reader.join().expect("reader");
+    assert_eq!(got.lines().count(), 101);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        fs::symlink_metadata(&fifo)
+            .expect("fifo")
+            .file_type()
+            .is_fifo()
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
 // 3. Panics on wide columns.
 
 #[test]
@@ -239,6 +413,110 @@ fn control_characters_from_a_file_are_shown_escaped() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+// 8. An interrupted run leaves a mixed folder.
+
+#[test]
+fn a_run_replaces_the_whole_set_of_its_files() {
+    let dir = tmp("set");
+    let f = data("small-cloud.toml");
+    let out = dir.join("out");
+    let r = gwsim(
+        &[
+            "run",
+            s(&f),
+            "--samples",
+            "2000",
+            "--quiet",
+            "--out",
+            s(&out),
+        ],
+        300,
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(names(&out).contains(&"report.html".to_string()));
+    fs::write(out.join("notes.txt"), "mine").expect("a file of the user's");
+    // Leftovers of a killed run (a process that does not exist) are removed.
+    fs::write(out.join(".gwsim-4000000000-tmp-summary.json"), "x").expect("write");
+    fs::write(out.join(".summary.json.4000000000.tmp"), "x").expect("write");
+    let r = gwsim(
+        &[
+            "run",
+            s(&f),
+            "--samples",
+            "1000",
+            "--seed",
+            "7",
+            "--quiet",
+            "--no-charts",
+            "--out",
+            s(&out),
+        ],
+        300,
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    // Only this run's files, and the user's: no chart or page of the previous run.
+    assert_eq!(names(&out), ["notes.txt", "summary.json", "summary.md"]);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_keeps_the_previous_set_and_no_temporary_file() {
+    let dir = tmp("interrupt");
+    let f = data("small-cloud.toml");
+    let out = dir.join("out");
+    let r = gwsim(
+        &[
+            "run",
+            s(&f),
+            "--samples",
+            "1000",
+            "--quiet",
+            "--no-charts",
+            "--out",
+            s(&out),
+        ],
+        300,
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let before = fs::read(out.join("summary.json")).expect("summary");
+    let csv = out.join("samples.csv");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("gwsim"))
+        .args([
+            "run",
+            s(&f),
+            "--samples",
+            "1e9",
+            "--force",
+            "--quiet",
+            "--samples-out",
+            s(&csv),
+            "--out",
+            s(&out),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Wait until the run writes its samples (to a temporary file), then interrupt it.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !names(&out).iter().any(|n| n.contains("-tmp-samples.csv")) {
+        assert!(Instant::now() < deadline, "no temporary file appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(names(&out), ["summary.json", "summary.md"]);
+    assert_eq!(fs::read(out.join("summary.json")).expect("summary"), before);
+    let _ = fs::remove_dir_all(&dir);
+}
+
 // 9. Infinities presented as results.
 
 #[test]
@@ -365,6 +643,70 @@ fn harmless_words_in_a_name_keep_the_charts() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+// 12. Late and wrong errors for --out.
+
+#[test]
+fn a_bad_out_is_refused_before_any_sampling() {
+    let dir = tmp("bad-out");
+    fs::create_dir_all(&dir).expect("mkdir");
+    let file = dir.join("a-file");
+    fs::write(&file, "x").expect("write");
+    let f = data("small-cloud.toml");
+    for (out, want) in [
+        (file.clone(), "is a file, not a folder"),
+        (file.join("sub"), "is a file, not a folder"),
+    ] {
+        // A billion samples: only a check before sampling answers within the time limit.
+        let r = gwsim(
+            &[
+                "run",
+                s(&f),
+                "--samples",
+                "1e9",
+                "--quiet",
+                "--out",
+                s(&out),
+            ],
+            60,
+        );
+        assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+        let err = text(&r.stderr);
+        assert!(err.contains("--out") && err.contains(want), "{err}");
+        assert!(!err.contains("File exists"), "{err}");
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+// 13. Unbounded --threads.
+
+#[test]
+fn threads_are_bounded() {
+    let dir = tmp("threads");
+    let r = gwsim(
+        &[
+            "run",
+            s(&data("small-cloud.toml")),
+            "--samples",
+            "1000",
+            "--threads",
+            "100000",
+            "--no-charts",
+            "--format",
+            "json",
+            "--out",
+            s(&dir),
+        ],
+        60,
+    );
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stderr).contains("more than 4 per core"),
+        "{}",
+        text(&r.stderr)
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
 // 14. Errors without a place.
 
 #[test]
@@ -435,3 +777,52 @@ fn names_that_cannot_be_addressed_are_refused() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+// 16. Work without a bound.
+
+#[test]
+fn large_work_needs_force() {
+    let dir = tmp("work");
+    let f = data("small-cloud.toml");
+    let r = gwsim(
+        &[
+            "sweep",
+            s(&f),
+            "--set-range",
+            "facility.pue=1.1:1.5:1000",
+            "--metric",
+            "gpus",
+            "--samples",
+            "1e9",
+            "--quiet",
+            "--out",
+            s(&dir),
+        ],
+        60,
+    );
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    let err = text(&r.stderr);
+    assert!(
+        err.contains("1000 points × 1e9 samples = 1e12 model evaluations")
+            && err.contains("--force"),
+        "{err}"
+    );
+    let r = gwsim(
+        &[
+            "run",
+            s(&f),
+            "--samples",
+            "1e8",
+            "--quiet",
+            "--samples-out",
+            s(&dir.join("samples.csv")),
+            "--out",
+            s(&dir),
+        ],
+        60,
+    );
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    let err = text(&r.stderr);
+    assert!(err.contains("GB") && err.contains("--force"), "{err}");
+    assert!(!dir.join("samples.csv").exists());
+    let _ = fs::remove_dir_all(&dir);
+}
