@@ -591,18 +591,13 @@ impl SamplesCsv {
                 limit: MAX_SAMPLES_OUT_BYTES,
             });
         }
-        let canonical_out = std::fs::canonicalize(out_dir).ok();
-        let in_out_dir = std::fs::canonicalize(path.parent().unwrap_or(Path::new(".")))
-            .ok()
-            .or_else(|| {
-                path.parent()
-                    .filter(|p| p.as_os_str().is_empty())
-                    .and_then(|_| std::fs::canonicalize(".").ok())
-            });
+        let full = fsio::resolved(path);
+        let in_out_dir = full.as_deref().and_then(Path::parent)
+            == std::fs::canonicalize(out_dir).ok().as_deref();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        if let (Some(d), Some(o), Some(n)) = (&in_out_dir, &canonical_out, &name)
-            && d == o
-            && run_owns(n)
+        if let Some(n) = name
+            && in_out_dir
+            && run_owns(&n)
         {
             return Err(Error::Output {
                 flag: "--samples-out",

@@ -112,7 +112,7 @@ fn output_error(flag: &'static str, path: &Path, problem: impl Into<String>) -> 
 
 /// A path made absolute and free of links as far as it exists (a file that does not exist yet
 /// keeps its name under its folder's canonical path).
-fn resolved(path: &Path) -> Option<PathBuf> {
+pub fn resolved(path: &Path) -> Option<PathBuf> {
     if let Ok(p) = fs::canonicalize(path) {
         return Some(p);
     }

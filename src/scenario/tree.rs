@@ -172,7 +172,8 @@ pub(crate) fn parse_document(src: &Source<'_>) -> (Table, Vec<Diagnostic>) {
     let mut diags: Vec<Diagnostic> = errors
         .iter()
         .map(|e| {
-            let loc = e.span().map(|s| src.loc(s.start));
+            // Without a span, the parser stopped at the end of the text.
+            let loc = Some(src.loc(e.span().map_or(src.text.len(), |s| s.start)));
             Diagnostic::error(loc, None, syntax_message(src, e))
         })
         .collect();
@@ -203,7 +204,8 @@ pub(crate) fn parse_value(src: &Source<'_>) -> (Node, Vec<Diagnostic>) {
     let mut diags: Vec<Diagnostic> = errors
         .iter()
         .map(|e| {
-            let loc = e.span().map(|s| src.loc(s.start));
+            // Without a span, the parser stopped at the end of the text.
+            let loc = Some(src.loc(e.span().map_or(src.text.len(), |s| s.start)));
             Diagnostic::error(loc, None, syntax_message(src, e))
         })
         .collect();

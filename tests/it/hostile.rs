@@ -86,6 +86,28 @@ fn samples_out_never_overwrites_a_file_it_reads() {
         fs::read(&base).expect("read"),
         fs::read(data("small-cloud.toml")).expect("read")
     );
+    // Nor over a file of the run's own set.
+    let r = gwsim(
+        &[
+            "run",
+            s(&scenario),
+            "--samples",
+            "100",
+            "--quiet",
+            "--no-charts",
+            "--samples-out",
+            s(&out.join("summary.json")),
+            "--out",
+            s(&out),
+        ],
+        120,
+    );
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stderr).contains("the run writes its own 'summary.json'"),
+        "{}",
+        text(&r.stderr)
+    );
     let _ = fs::remove_dir_all(&dir);
 }
 
