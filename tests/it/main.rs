@@ -11,6 +11,7 @@ mod dist_props;
 mod dist_stats;
 mod dist_table;
 mod engine_correlations;
+mod fuzz_regressions;
 mod hostile;
 mod model_batch;
 mod model_v2;
