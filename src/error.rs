@@ -65,19 +65,21 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `file:line:col: error: path: message`
+    /// `file:line:col: error: path: message`, on one line: text from the file (a key, a name)
+    /// shows its control characters as escapes (`\u{1b}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::report::text::printable;
         if let Some(loc) = &self.location {
-            write!(f, "{loc}: ")?;
+            write!(f, "{}: ", printable(&loc.to_string()))?;
         }
         match self.severity {
             Severity::Error => write!(f, "error: ")?,
             Severity::Warning => write!(f, "warning: ")?,
         }
         if let Some(path) = &self.path {
-            write!(f, "{path}: ")?;
+            write!(f, "{}: ", printable(path))?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", printable(&self.message))
     }
 }
 
@@ -201,6 +203,42 @@ pub enum Error {
     Bootstrap { got: u64, max: u64 },
     #[error("too many samples: {got}")]
     TooManySamples { got: u64 },
+    /// An output path (`--out`, `--samples-out`) that cannot take the command's files; found
+    /// before any work.
+    #[error("{flag} {path}: {problem}")]
+    Output {
+        flag: &'static str,
+        path: String,
+        problem: String,
+    },
+    /// More model evaluations than a command runs without `--force`.
+    #[error(
+        "{work} = {evaluations} model evaluations, more than the {limit} a command runs \
+         without --force (hours of work); use fewer points, scenarios or samples, or add --force",
+        evaluations = crate::dist::fmt_num(*.evaluations as f64),
+        limit = crate::dist::fmt_num(*.limit as f64)
+    )]
+    Work {
+        /// What multiplies up, e.g. `1000 points × 1e9 samples`.
+        work: String,
+        evaluations: u64,
+        limit: u64,
+    },
+    /// A `--samples-out` file larger than written without `--force`.
+    #[error(
+        "--samples-out {path}: {samples} samples × {columns} columns make about {gb} GB, more \
+         than the {limit_gb} GB written without --force; write fewer samples, or add --force",
+        samples = crate::dist::fmt_num(*.samples as f64),
+        gb = crate::report::format::sig3(*.bytes as f64 / 1e9),
+        limit_gb = crate::report::format::sig3(*.limit as f64 / 1e9)
+    )]
+    ExportSize {
+        path: String,
+        samples: u64,
+        columns: usize,
+        bytes: u64,
+        limit: u64,
+    },
     #[error("i/o error on {path}: {source}")]
     Io {
         path: String,
@@ -271,7 +309,10 @@ impl Error {
             | Error::SobolSamples { .. }
             | Error::SobolEvaluations { .. }
             | Error::Bootstrap { .. }
-            | Error::TooManySamples { .. } => 1,
+            | Error::TooManySamples { .. }
+            | Error::Output { .. }
+            | Error::Work { .. }
+            | Error::ExportSize { .. } => 1,
         }
     }
 }

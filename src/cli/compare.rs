@@ -1,6 +1,6 @@
 //! `gwsim compare A.toml B.toml [C.toml …]`: scenarios side by side on common random numbers.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -10,8 +10,8 @@ use super::{OutputArgs, SamplingArgs, ScenarioArgs, print_warnings, progress};
 use crate::engine::RunConfig;
 use crate::engine::compare::{CompareConfig, Comparison};
 use crate::error::{Error, ScenarioError};
+use crate::report::chart::ChartDest;
 use crate::report::compare::CompareReport;
-use crate::report::fsio;
 use crate::scenario::{self, Scenario};
 
 pub const AFTER_HELP: &str = "\
@@ -71,7 +71,28 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
         print_warnings(s, a.output.quiet);
     }
     let mut run = RunConfig::from_scenario(&scenarios[0]);
-    a.sampling.apply(&mut run)?;
+    a.sampling.apply(&mut run, a.output.quiet)?;
+    super::check_work(
+        &format!(
+            "{} scenarios × {} samples",
+            scenarios.len(),
+            crate::dist::fmt_num(run.samples as f64)
+        ),
+        (scenarios.len() as u64).saturating_mul(run.samples),
+        a.sampling.force,
+        a.output.quiet,
+    )?;
+    let reads: Vec<PathBuf> = scenarios
+        .iter()
+        .flat_map(|s| s.read_files.iter().cloned())
+        .collect();
+    // The output folder is checked before any sampling.
+    let mut set = super::output_set(
+        &a.output,
+        || default_dir(&scenarios, &a.files),
+        Box::new(compare_owns),
+        &reads,
+    )?;
     let mut cfg = CompareConfig::from_scenario(&scenarios[0]);
     cfg.samples = run.samples;
     cfg.seed = run.seed;
@@ -82,15 +103,14 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
         for (s, f) in scenarios.iter().zip(&a.files).skip(1) {
             let (x, y) = (&s.simulation, &scenarios[0].simulation);
             if (x.samples, x.seed, x.sampler) != (y.samples, y.seed, y.sampler) {
-                let _ = writeln!(
-                    std::io::stderr(),
+                super::warn(&format!(
                     "note: {}: its [simulation] settings differ from the first scenario's; the \
                      comparison uses one setting for all ({} samples, seed {}, sampler {})",
                     f.display(),
                     cfg.samples,
                     cfg.seed,
                     cfg.sampler.as_str()
-                );
+                ));
             }
         }
     }
@@ -104,23 +124,26 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
     let report = CompareReport::new(&cmp.names, &files, &result);
     if !a.output.quiet {
         for w in &report.warnings {
-            let _ = writeln!(std::io::stderr(), "warning: {w}");
+            super::warn(&format!("warning: {w}"));
         }
     }
-    let dir = a
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| default_dir(&scenarios, &a.files));
-    fsio::write_atomic(&dir.join("compare.json"), report.to_json().as_bytes())?;
-    fsio::write_atomic(&dir.join("compare.md"), report.to_markdown().as_bytes())?;
+    set.write("compare.json", report.to_json().as_bytes())?;
+    set.write("compare.md", report.to_markdown().as_bytes())?;
     if !a.output.no_charts {
-        let charts = report.render_charts(&dir);
+        let charts = report.render_charts(&mut ChartDest::Set(&mut set));
         for w in &charts.warnings {
-            let _ = writeln!(std::io::stderr(), "warning: {w}");
+            super::warn(&format!("warning: {w}"));
         }
     }
+    let dir = set.dir().to_path_buf();
+    set.commit()?;
     super::print_report(&report, a.output.format, &dir)
+}
+
+/// The files of `gwsim compare` in its folder.
+fn compare_owns(name: &str) -> bool {
+    matches!(name, "compare.json" | "compare.md")
+        || (name.starts_with("overlay_") && (name.ends_with(".svg") || name.ends_with(".png")))
 }
 
 /// `output/compare-<stem1>-vs-<stem2>…`, cut short for many or long names.

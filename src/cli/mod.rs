@@ -101,14 +101,60 @@ pub struct SamplingArgs {
     /// Sampler (overrides simulation.sampler).
     #[arg(long, value_enum)]
     pub sampler: Option<SamplerArg>,
-    /// Worker threads (default: every core). Results do not depend on it.
+    /// Worker threads (default: every core; at most 4 per core). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Run even when the work (or the --samples-out file) is larger than gwsim runs (or
+    /// writes) without being asked.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Worker threads per core that `--threads` may ask for; more only slow a run down.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// Model evaluations a command runs without `--force` (a sweep's points × samples, a
+/// comparison's scenarios × samples): about an hour on two cores.
+pub const MAX_EVALUATIONS: u64 = 10_000_000_000;
+
+/// Work from which a command says what it is about to do.
+const NOTE_EVALUATIONS: u64 = 100_000_000;
+
+/// The largest `--samples-out` file written without `--force` (bytes, estimated).
+pub const MAX_SAMPLES_OUT_BYTES: u64 = 4_000_000_000;
+
+/// Bytes per cell of a `--samples-out` file, for its estimate (17 significant digits, an
+/// exponent and a comma).
+const SAMPLES_OUT_CELL_BYTES: u64 = 20;
+
+/// Refuse `evaluations` model evaluations (`work` says how they multiply up) above
+/// [`MAX_EVALUATIONS`] unless `force`; announce large work on stderr unless `quiet`.
+pub(crate) fn check_work(
+    work: &str,
+    evaluations: u64,
+    force: bool,
+    quiet: bool,
+) -> Result<(), Error> {
+    if evaluations > MAX_EVALUATIONS && !force {
+        return Err(Error::Work {
+            work: work.to_string(),
+            evaluations,
+            limit: MAX_EVALUATIONS,
+        });
+    }
+    if evaluations >= NOTE_EVALUATIONS && !quiet {
+        warn(&format!(
+            "note: {work} = {} model evaluations",
+            crate::dist::fmt_num(evaluations as f64)
+        ));
+    }
+    Ok(())
 }
 
 impl SamplingArgs {
-    /// Override `cfg` with the flags given, checking their ranges.
-    pub fn apply(&self, cfg: &mut RunConfig) -> Result<(), Error> {
+    /// Override `cfg` with the flags given, checking their ranges. A `--threads` above
+    /// [`MAX_THREADS_PER_CORE`] per core is cut to that, with a note unless `quiet`.
+    pub fn apply(&self, cfg: &mut RunConfig, quiet: bool) -> Result<(), Error> {
         if let Some(n) = self.samples {
             cfg.samples = n;
         }
@@ -124,7 +170,17 @@ impl SamplingArgs {
         if self.threads == Some(0) {
             return Err(Error::Threads);
         }
-        cfg.threads = self.threads;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cap = cores.saturating_mul(MAX_THREADS_PER_CORE);
+        cfg.threads = self.threads.map(|t| {
+            if t > cap && !quiet {
+                warn(&format!(
+                    "note: --threads {t} is more than {MAX_THREADS_PER_CORE} per core; using \
+                     {cap} ({cores} cores)"
+                ));
+            }
+            t.min(cap)
+        });
         Ok(())
     }
 }
@@ -261,8 +317,18 @@ fn parse_fraction(s: &str) -> std::result::Result<f64, String> {
     }
 }
 
-/// Parse the command line, run, and return the exit status.
+/// Exit status after an interrupt (SIGINT, SIGTERM, SIGHUP): 128 + SIGINT.
+const INTERRUPTED: i32 = 130;
+
+/// Parse the command line, run, and return the exit status. An interrupt removes every
+/// temporary file (a set being committed first finishes) and exits: the output folders keep
+/// their previous files.
 pub fn main() -> i32 {
+    let _ = ctrlc::set_handler(|| {
+        let _held = fsio::remove_temporaries();
+        let _ = writeln!(std::io::stderr(), "\ninterrupted");
+        std::process::exit(INTERRUPTED);
+    });
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -285,7 +351,11 @@ pub fn main() -> i32 {
             for cause in e.chain().skip(1) {
                 msg.push_str(&format!("\n  caused by: {cause}"));
             }
-            let _ = writeln!(std::io::stderr(), "{}", prefix_error(&msg));
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                report::text::terminal(&prefix_error(&msg))
+            );
             code
         }
     }
@@ -337,13 +407,19 @@ fn print_warnings(s: &Scenario, quiet: bool) {
         .iter()
         .filter(|w| w.severity == Severity::Warning)
     {
-        let _ = writeln!(std::io::stderr(), "{w}");
+        warn(&w.to_string());
     }
 }
 
+/// One line on stderr, its control characters shown as escapes.
+pub(crate) fn warn(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{}", report::text::terminal(line));
+}
+
+/// Print on stdout; control characters that came from a file are shown as escapes.
 fn out_stdout(text: &str) -> Result<()> {
     let mut so = std::io::stdout().lock();
-    so.write_all(text.as_bytes())?;
+    so.write_all(report::text::terminal(text).as_bytes())?;
     so.flush()?;
     Ok(())
 }
@@ -380,20 +456,62 @@ pub fn slug(s: &Scenario, file: Option<&Path>) -> String {
     }
 }
 
+/// The files of `gwsim run` in its folder.
+fn run_owns(name: &str) -> bool {
+    matches!(name, "summary.json" | "summary.md" | "report.html")
+        || (["hist_", "fan_", "breakdown_"]
+            .iter()
+            .any(|p| name.starts_with(p))
+            && (name.ends_with(".svg") || name.ends_with(".png")))
+}
+
+/// The output folder of a command, checked before any work: `--out`, or `default`.
+pub(crate) fn output_set(
+    out: &OutputArgs,
+    default: impl FnOnce() -> PathBuf,
+    owns: fsio::Owns,
+    reads: &[PathBuf],
+) -> Result<fsio::FileSet, Error> {
+    let dir = out.out.clone().unwrap_or_else(default);
+    fsio::FileSet::create(&dir, "--out", owns, reads)
+}
+
 fn cmd_run(a: RunArgs) -> Result<()> {
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
     print_warnings(&s, a.output.quiet);
     let mut cfg = RunConfig::from_scenario(&s);
-    a.sampling.apply(&mut cfg)?;
+    a.sampling.apply(&mut cfg, a.output.quiet)?;
     cfg.precision = a.precision;
     cfg.max_samples = a.max_samples.min(1_000_000_000);
     let sim = Simulation::new(&s, &cfg)?;
 
-    let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
+    // Every output is checked before any sampling.
+    let mut set = output_set(
+        &a.output,
+        || Path::new("output").join(slug(&s, a.file.as_deref())),
+        Box::new(run_owns),
+        &s.read_files,
+    )?;
     let mut samples_csv = match &a.samples_out {
-        Some(path) => Some(SamplesCsv::new(path, &sim)?),
+        Some(path) => {
+            let planned = if cfg.precision.is_some() {
+                cfg.max_samples.max(cfg.samples)
+            } else {
+                cfg.samples
+            };
+            Some(SamplesCsv::new(
+                path,
+                &sim,
+                &s.read_files,
+                planned,
+                a.sampling.force,
+                set.dir(),
+            )?)
+        }
         None => None,
     };
+
+    let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut obs = RunObserver {
         progress: progress::Progress::new(show_progress),
         samples: samples_csv.as_mut(),
@@ -406,24 +524,24 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let report = Report::new(&s, &sim, &result, cfg.precision);
     if !a.output.quiet && a.output.format != Format::Table {
         for line in report.undefined_lines() {
-            let _ = writeln!(std::io::stderr(), "note: {line}");
+            warn(&format!("note: {line}"));
         }
     }
-    let dir = a
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(slug(&s, a.file.as_deref())));
-    fsio::write_atomic(&dir.join("summary.json"), report.to_json().as_bytes())?;
-    fsio::write_atomic(&dir.join("summary.md"), report.to_markdown().as_bytes())?;
+    set.write("summary.json", report.to_json().as_bytes())?;
+    set.write("summary.md", report.to_markdown().as_bytes())?;
     if !a.output.no_charts {
-        let charts = report::chart::render_run_charts(&report, &dir);
+        let charts = report::chart::render_run_charts_to(
+            &report,
+            &mut report::chart::ChartDest::Set(&mut set),
+        );
         for w in &charts.warnings {
-            let _ = writeln!(std::io::stderr(), "warning: {w}");
+            warn(&format!("warning: {w}"));
         }
         let html = report::html::render_html(&report, &charts.svgs);
-        fsio::write_atomic(&dir.join("report.html"), html.as_bytes())?;
+        set.write("report.html", html.as_bytes())?;
     }
+    let dir = set.dir().to_path_buf();
+    set.commit()?;
     print_report(&report, a.output.format, &dir)
 }
 
@@ -445,36 +563,67 @@ impl Observer for RunObserver<'_> {
 }
 
 /// `--samples-out`: every sample's uncertain inputs and metrics, written to a temporary file
-/// and renamed into place when the run succeeds.
+/// and renamed into place when the run succeeds (or written through to a FIFO or a device).
 struct SamplesCsv {
     path: PathBuf,
-    tmp: PathBuf,
-    writer: CsvWriter<std::io::BufWriter<std::fs::File>>,
+    writer: CsvWriter<std::io::BufWriter<fsio::Export>>,
     metrics: Vec<usize>,
     n_inputs: usize,
 }
 
 impl SamplesCsv {
-    fn new(path: &Path, sim: &Simulation) -> Result<SamplesCsv, Error> {
-        let io = |e: std::io::Error| Error::Io {
-            path: path.display().to_string(),
-            source: e,
-        };
-        let tmp = fsio::prepare_temp(path).map_err(io)?;
-        let file = std::fs::File::create(&tmp).map_err(io)?;
-        let mut writer = CsvWriter::new(std::io::BufWriter::new(file));
+    /// Refused before any sampling: a file the run reads, a file of the run's folder `out_dir`,
+    /// and (unless `force`) a file larger than [`MAX_SAMPLES_OUT_BYTES`] for `planned` samples.
+    fn new(
+        path: &Path,
+        sim: &Simulation,
+        reads: &[PathBuf],
+        planned: u64,
+        force: bool,
+        out_dir: &Path,
+    ) -> Result<SamplesCsv, Error> {
         let metrics: Vec<usize> = METRICS
             .iter()
             .filter(|&&m| sim.plan.has_metric(m))
             .map(|&m| m as usize)
             .collect();
+        let columns = 1 + sim.inputs.len() + metrics.len();
+        let bytes = planned.saturating_mul(columns as u64 * SAMPLES_OUT_CELL_BYTES);
+        if bytes > MAX_SAMPLES_OUT_BYTES && !force {
+            return Err(Error::ExportSize {
+                path: path.display().to_string(),
+                samples: planned,
+                columns,
+                bytes,
+                limit: MAX_SAMPLES_OUT_BYTES,
+            });
+        }
+        let full = fsio::resolved(path);
+        let in_out_dir = full.as_deref().and_then(Path::parent)
+            == std::fs::canonicalize(out_dir).ok().as_deref();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if let Some(n) = name
+            && in_out_dir
+            && run_owns(&n)
+        {
+            return Err(Error::Output {
+                flag: "--samples-out",
+                path: path.display().to_string(),
+                problem: format!("the run writes its own '{n}' in that folder; name another file"),
+            });
+        }
+        let export = fsio::Export::create(path, "--samples-out", reads)?;
+        let io = |e: std::io::Error| Error::Io {
+            path: path.display().to_string(),
+            source: e,
+        };
+        let mut writer = CsvWriter::new(std::io::BufWriter::new(export));
         let mut header = vec!["sample".to_string()];
         header.extend(sim.inputs.iter().map(|i| safe_cell(&i.path)));
         header.extend(metrics.iter().map(|&m| METRICS[m].name().to_string()));
         writer.record(&header).map_err(io)?;
         Ok(SamplesCsv {
             path: path.to_path_buf(),
-            tmp,
             writer,
             metrics,
             n_inputs: sim.inputs.len(),
@@ -501,26 +650,35 @@ impl SamplesCsv {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<(), Error> {
-        let io = |p: &Path, e: std::io::Error| Error::Io {
-            path: p.display().to_string(),
+    fn finish(self) -> Result<(), Error> {
+        let io = |e: std::io::Error| Error::Io {
+            path: self.path.display().to_string(),
             source: e,
         };
-        self.writer.flush().map_err(|e| io(&self.path, e))?;
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| io(&self.path, e))
-    }
-}
-
-impl Drop for SamplesCsv {
-    fn drop(&mut self) {
-        // After a successful finish the temporary file is already renamed away.
-        let _ = std::fs::remove_file(&self.tmp);
+        let export = self
+            .writer
+            .into_inner()
+            .map_err(io)?
+            .into_inner()
+            .map_err(|e| io(e.into_error()))?;
+        export.finish()
     }
 }
 
 fn cmd_check(a: CheckArgs) -> Result<()> {
     let s = load_scenario(Some(&a.file), &a.scenario.set)?;
     print_warnings(&s, false);
+    let (text, unsourced) = check_text(&s, &a.file.display().to_string());
+    out_stdout(&text)?;
+    if a.strict && !unsourced.is_empty() {
+        return Err(Error::Unsourced { paths: unsourced }.into());
+    }
+    Ok(())
+}
+
+/// What `gwsim check` prints for a valid scenario read from `label`: every value with its
+/// distribution, p5/p50/p95 and source; and the paths of the values without a source.
+pub fn check_text(s: &Scenario, label: &str) -> (String, Vec<String>) {
     let mut rows: Vec<[String; 6]> = Vec::new();
     let mut unsourced = Vec::new();
     for p in s.params() {
@@ -547,59 +705,67 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
     let header = ["path", "distribution", "p5", "p50", "p95", "source"].map(String::from);
     let mut out = format!(
         "{} — {} values ({} uncertain), {} tranche(s), term {}–{}\n\n",
-        s.name,
+        report::text::printable(&s.name),
         rows.len(),
         s.uncertain_params().len(),
         s.fleet.len(),
         s.start_year,
-        s.start_year + s.years as i32 - 1
+        i64::from(s.start_year) + i64::from(s.years) - 1
     );
     out.push_str(&check_table(&header, &rows));
     out.push_str("\nThroughput (output tokens per second per GPU)\n");
     for sys in s.systems.values() {
-        out.push_str(&format!("  {}: {}\n", sys.key, sys.throughput.describe()));
+        out.push_str(&format!(
+            "  {}: {}\n",
+            report::text::printable(&sys.key),
+            sys.throughput.describe()
+        ));
     }
     if !s.correlations.is_empty() {
         out.push_str("\nRank correlations\n");
         for c in &s.correlations {
             out.push_str(&format!(
                 "  {} ~ {}: {}\n",
-                c.between[0], c.between[1], c.rank
+                report::text::printable(&c.between[0]),
+                report::text::printable(&c.between[1]),
+                c.rank
             ));
         }
     }
-    out.push_str(&format!("\n{}: ok\n", a.file.display()));
-    out_stdout(&out)?;
-    if a.strict && !unsourced.is_empty() {
-        return Err(Error::Unsourced { paths: unsourced }.into());
-    }
-    Ok(())
+    out.push_str(&format!("\n{}: ok\n", report::text::printable(label)));
+    (out, unsourced)
 }
 
-/// A table whose last column (the source) is left-aligned and not padded.
+/// A table whose last column (the source) is left-aligned and not padded. Cells are shown
+/// printable; all but the source are cut to [`report::text::MAX_CELL_CHARS`].
 fn check_table(header: &[String; 6], rows: &[[String; 6]]) -> String {
-    let mut widths = [0usize; 6];
-    for r in std::iter::once(header).chain(rows.iter()) {
+    let cells: Vec<[String; 6]> = std::iter::once(header)
+        .chain(rows.iter())
+        .map(|r| {
+            std::array::from_fn(|i| {
+                if i == 5 {
+                    report::text::printable(&r[i]).into_owned()
+                } else {
+                    report::text::cell(&r[i])
+                }
+            })
+        })
+        .collect();
+    let mut widths = [0usize; 5];
+    for r in &cells {
         for (w, c) in widths.iter_mut().zip(r.iter()) {
             *w = (*w).max(c.chars().count());
         }
     }
     let mut out = String::new();
-    for r in std::iter::once(header).chain(rows.iter()) {
-        out.push_str(&format!(
-            "  {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}  {}\n",
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3],
-            w4 = widths[4]
-        ));
+    for r in &cells {
+        for (i, w) in widths.iter().enumerate() {
+            out.push_str("  ");
+            report::text::pad(&mut out, &r[i], *w, i < 2);
+        }
+        out.push_str("  ");
+        out.push_str(&r[5]);
+        out.push('\n');
     }
     out
 }

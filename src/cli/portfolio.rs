@@ -10,7 +10,7 @@ use super::{OutputArgs, SamplingArgs, ScenarioArgs, progress};
 use crate::engine::RunConfig;
 use crate::engine::portfolio::{PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Severity};
-use crate::report::fsio;
+use crate::report::chart::ChartDest;
 use crate::report::portfolio::PortfolioReport;
 use crate::scenario;
 
@@ -64,13 +64,26 @@ pub fn cmd_portfolio(a: PortfolioArgs) -> Result<()> {
         precision: None,
         max_samples: p.simulation.samples,
     };
-    a.sampling.apply(&mut run)?;
+    a.sampling.apply(&mut run, a.output.quiet)?;
     let cfg = PortfolioConfig {
         samples: run.samples,
         seed: run.seed,
         sampler: run.sampler,
         threads: run.threads,
     };
+    // The output folder is checked before any sampling, against every file read.
+    let mut reads: Vec<PathBuf> = vec![a.file.clone()];
+    reads.extend(
+        p.deals
+            .iter()
+            .flat_map(|d| d.scenario.read_files.iter().cloned()),
+    );
+    let mut set = super::output_set(
+        &a.output,
+        || default_dir(&a.file),
+        Box::new(portfolio_owns),
+        &reads,
+    )?;
     let pr = PortfolioRun::new(&p, &cfg)?;
     let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::new(show_progress);
@@ -82,17 +95,30 @@ pub fn cmd_portfolio(a: PortfolioArgs) -> Result<()> {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
         }
     }
-    let dir = a.output.out.clone().unwrap_or_else(|| default_dir(&a.file));
-    fsio::write_atomic(&dir.join("portfolio.json"), report.to_json().as_bytes())?;
-    fsio::write_atomic(&dir.join("portfolio.md"), report.to_markdown().as_bytes())?;
-    fsio::write_atomic(&dir.join("portfolio.csv"), report.to_csv().as_bytes())?;
+    set.write("portfolio.json", report.to_json().as_bytes())?;
+    set.write("portfolio.md", report.to_markdown().as_bytes())?;
+    set.write("portfolio.csv", report.to_csv().as_bytes())?;
     if !a.output.no_charts {
-        let charts = report.render_charts(&dir);
+        let charts = report.render_charts(&mut ChartDest::Set(&mut set));
         for w in &charts.warnings {
             let _ = writeln!(std::io::stderr(), "warning: {w}");
         }
     }
+    let dir = set.dir().to_path_buf();
+    set.commit()?;
     super::print_report(&report, a.output.format, &dir)
+}
+
+/// The files of `gwsim portfolio` in its folder.
+fn portfolio_owns(name: &str) -> bool {
+    matches!(
+        name,
+        "portfolio.json"
+            | "portfolio.md"
+            | "portfolio.csv"
+            | "spend_by_deal.svg"
+            | "spend_by_deal.png"
+    )
 }
 
 /// `output/portfolio-<stem>`.

@@ -3,7 +3,6 @@
 //! tornado chart in the output folder.
 
 use std::io::IsTerminal;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -17,8 +16,7 @@ use crate::engine::sensitivity::{
 };
 use crate::engine::{RunConfig, Simulation};
 use crate::error::Error;
-use crate::report::chart::write_chart;
-use crate::report::fsio;
+use crate::report::chart::{ChartDest, write_chart_to};
 use crate::report::sensitivity::SensitivityReport;
 
 /// Most bootstrap resamples `--bootstrap` accepts.
@@ -66,7 +64,7 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
     super::print_warnings(&s, a.output.quiet);
     let mut cfg = RunConfig::from_scenario(&s);
-    a.sampling.apply(&mut cfg)?;
+    a.sampling.apply(&mut cfg, a.output.quiet)?;
     let sim = Simulation::new(&s, &cfg)?;
     let scfg = SensitivityConfig {
         metric,
@@ -83,6 +81,20 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
         .into());
     }
     validate(&sim, &scfg)?;
+    // The output folder is checked before any work.
+    let stem = format!("sensitivity-{}", metric.name());
+    let owned = [
+        format!("{stem}.json"),
+        format!("{stem}.md"),
+        format!("tornado_{}.svg", metric.name()),
+        format!("tornado_{}.png", metric.name()),
+    ];
+    let mut set = super::output_set(
+        &a.output,
+        || Path::new("output").join(super::slug(&s, a.file.as_deref())),
+        Box::new(move |n: &str| owned.iter().any(|o| o == n)),
+        &s.read_files,
+    )?;
 
     let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::counting(show_progress, "model evaluations");
@@ -90,30 +102,20 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
     bar.finish();
     let report = SensitivityReport::new(&s, &sim, &result, cfg.sampler);
 
-    let dir = a
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(super::slug(&s, a.file.as_deref())));
-    let stem = format!("sensitivity-{}", metric.name());
-    fsio::write_atomic(
-        &dir.join(format!("{stem}.json")),
-        report.to_json().as_bytes(),
-    )?;
-    fsio::write_atomic(
-        &dir.join(format!("{stem}.md")),
-        report.to_markdown().as_bytes(),
-    )?;
+    set.write(&format!("{stem}.json"), report.to_json().as_bytes())?;
+    set.write(&format!("{stem}.md"), report.to_markdown().as_bytes())?;
     if !a.output.no_charts {
-        let charts = write_chart(
+        let charts = write_chart_to(
             &report.tornado_chart(),
-            &dir,
+            &mut ChartDest::Set(&mut set),
             &format!("tornado_{}", metric.name()),
         );
         for w in &charts.warnings {
-            let _ = writeln!(std::io::stderr(), "warning: {w}");
+            super::warn(&format!("warning: {w}"));
         }
     }
+    let dir = set.dir().to_path_buf();
+    set.commit()?;
     super::print_report(&report, a.output.format, &dir)
 }
 

@@ -1,7 +1,7 @@
 //! `gwsim sweep FILE --set-range PATH=LO:HI:N --metric M`: a metric's percentiles as one value
 //! moves.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -11,7 +11,7 @@ use super::{OutputArgs, SamplingArgs, ScenarioArgs, metric_by_name, print_warnin
 use crate::engine::RunConfig;
 use crate::engine::sweep::{SweepRange, run_sweep};
 use crate::error::{Error, Location, ScenarioError};
-use crate::report::fsio;
+use crate::report::chart::ChartDest;
 use crate::report::sweep::SweepReport;
 use crate::scenario::{self, Scenario};
 
@@ -63,7 +63,31 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     print_warnings(&first, a.output.quiet);
     let name = first.name.clone();
     let mut cfg = RunConfig::from_scenario(&first);
-    a.sampling.apply(&mut cfg)?;
+    a.sampling.apply(&mut cfg, a.output.quiet)?;
+    super::check_work(
+        &format!(
+            "{} points × {} samples",
+            range.n,
+            crate::dist::fmt_num(cfg.samples as f64)
+        ),
+        (range.n as u64).saturating_mul(cfg.samples),
+        a.sampling.force,
+        a.output.quiet,
+    )?;
+    // The output folder is checked before any sampling.
+    let mut set = super::output_set(
+        &a.output,
+        || {
+            let stem = a
+                .file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".into());
+            Path::new("output").join(slugify(&format!("sweep-{stem}-{}", range.path)))
+        },
+        Box::new(sweep_owns),
+        &first.read_files,
+    )?;
 
     let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::new(show_progress);
@@ -77,23 +101,23 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     })?;
     bar.finish();
     let report = SweepReport::new(&range.path, metric, &name, cfg.samples, cfg.seed, &points);
-    let dir = a.output.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".into());
-        Path::new("output").join(slugify(&format!("sweep-{stem}-{}", range.path)))
-    });
-    fsio::write_atomic(&dir.join("sweep.json"), report.to_json().as_bytes())?;
-    fsio::write_atomic(&dir.join("sweep.csv"), report.to_csv().as_bytes())?;
+    set.write("sweep.json", report.to_json().as_bytes())?;
+    set.write("sweep.csv", report.to_csv().as_bytes())?;
     if !a.output.no_charts {
-        let charts = report.render_chart(&dir);
+        let charts = report.render_chart(&mut ChartDest::Set(&mut set));
         for w in &charts.warnings {
-            let _ = writeln!(std::io::stderr(), "warning: {w}");
+            super::warn(&format!("warning: {w}"));
         }
     }
+    let dir = set.dir().to_path_buf();
+    set.commit()?;
     super::print_report(&report, a.output.format, &dir)
+}
+
+/// The files of `gwsim sweep` in its folder.
+fn sweep_owns(name: &str) -> bool {
+    matches!(name, "sweep.json" | "sweep.csv")
+        || (name.starts_with("sweep_") && (name.ends_with(".svg") || name.ends_with(".png")))
 }
 
 /// Problems of the override that fixes the swept value point at `--set-range`, not at a

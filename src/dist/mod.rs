@@ -76,6 +76,15 @@ pub enum DistError {
     Negative { param: &'static str, value: f64 },
     #[error("{param} ({}) must be greater than 0", num(.value))]
     NotPositive { param: &'static str, value: f64 },
+    /// A beta shape parameter outside the range the special functions are exact and fast on.
+    #[error(
+        "{param} ({}) must be between {} and {} (beta shapes outside that range are not \
+         supported; a narrower beta is close to fixed: write the value, or a normal)",
+        num(.value),
+        num(&BETA_SHAPE_MIN),
+        num(&BETA_SHAPE_MAX)
+    )]
+    ShapeOutOfRange { param: &'static str, value: f64 },
     /// A 90% interval with a bound at or below zero.
     #[error(
         "a 90% interval ({} to {}) is a lognormal and needs both bounds greater than 0; for a \
@@ -313,6 +322,11 @@ impl Dist {
                 value: beta,
             });
         }
+        for (param, value) in [("alpha", alpha), ("beta", beta)] {
+            if !(BETA_SHAPE_MIN..=BETA_SHAPE_MAX).contains(&value) {
+                return Err(DistError::ShapeOutOfRange { param, value });
+            }
+        }
         ordered("min", low, "max", high)?;
         Ok(Dist::Beta {
             alpha,
@@ -432,6 +446,11 @@ pub fn fmt_num(x: f64) -> String {
 
 /// Intervals per binary octave of `u` (and of `1 − u`) in the beta/PERT quantile table.
 pub const TABLE_KNOTS_PER_OCTAVE: usize = 64;
+/// The smallest beta shape parameter (`alpha`, `beta`) accepted.
+pub const BETA_SHAPE_MIN: f64 = 0.05;
+/// The largest beta shape parameter accepted: Beta(1e6, 1e6) has a standard deviation of
+/// 0.00035, and the incomplete beta function needs more work as the shapes grow.
+pub const BETA_SHAPE_MAX: f64 = 1e6;
 /// Octaves `[2^-(j+2), 2^-(j+1))`, `j = 0..TABLE_OCTAVES`, tabulated on each side; below
 /// `2^-(TABLE_OCTAVES+1)` the quantile is computed exactly.
 pub const TABLE_OCTAVES: usize = 52;
@@ -582,10 +601,15 @@ fn recover_interval(mu: f64, sigma: f64) -> Option<(f64, f64)> {
     })
 }
 
-/// Shape parameters of a PERT (lambda 4) on `[min, max]`.
+/// Shape parameters of a PERT (lambda 4) on `[min, max]`, each in [1, 5]. The shares are
+/// divided before they are scaled by 4 (the same bits: 4 is a power of two), so that a range
+/// near the largest number does not overflow.
 fn pert_shape(min: f64, mode: f64, max: f64) -> (f64, f64) {
     let r = max - min;
-    (1.0 + 4.0 * (mode - min) / r, 1.0 + 4.0 * (max - mode) / r)
+    (
+        1.0 + 4.0 * ((mode - min) / r),
+        1.0 + 4.0 * ((max - mode) / r),
+    )
 }
 
 /// Density of a triangular distribution.

@@ -299,18 +299,32 @@ pub fn ln_beta(a: f64, b: f64) -> f64 {
     ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
 }
 
+/// Most steps of the continued fraction of [`beta_inc`]: it needs a few times √max(a, b)
+/// (a few thousand at the largest shapes a scenario may give, see
+/// [`crate::dist::BETA_SHAPE_MAX`]); beyond, the value is returned as it stands.
+pub const BETA_CF_MAX_ITER: usize = 100_000;
+
+/// Most steps of [`beta_inc_inv_from`] (bisection alone needs about 1,100 to reach the
+/// smallest number).
+pub const BETA_INV_MAX_ITER: usize = 2_000;
+
 /// Continued fraction for `I_x(a, b)` (modified Lentz), valid and fast for
 /// `x < (a + 1)/(a + b + 2)`.
 fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
+    beta_cf_steps(a, b, x).0
+}
+
+/// [`beta_cf`] and the number of steps it took.
+fn beta_cf_steps(a: f64, b: f64, x: f64) -> (f64, usize) {
     const TINY: f64 = 1e-300;
-    const MAX_ITER: usize = 100_000;
+    const MAX_ITER: usize = BETA_CF_MAX_ITER;
     let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
     let guard = |v: f64| if v.abs() < TINY { TINY } else { v };
     let mut c = 1.0;
     let mut d = 1.0 / guard(1.0 - qab * x / qap);
     let mut h = d;
-    for m in 1..=MAX_ITER {
-        let m = m as f64;
+    for step in 1..=MAX_ITER {
+        let m = step as f64;
         let m2 = 2.0 * m;
         let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
         d = 1.0 / guard(1.0 + aa * d);
@@ -321,11 +335,11 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
         c = guard(1.0 + aa / c);
         let del = d * c;
         h *= del;
-        if (del - 1.0).abs() <= f64::EPSILON {
-            break;
+        if (del - 1.0).abs() <= f64::EPSILON || !del.is_finite() {
+            return (h, step);
         }
     }
-    h
+    (h, MAX_ITER)
 }
 
 /// Regularised incomplete beta I_x(a, b) (NaN unless a > 0 and b > 0; 0 below 0, 1 above 1).
@@ -385,7 +399,7 @@ pub fn beta_inc_inv_from(a: f64, b: f64, p: f64, hint: Option<f64>) -> f64 {
         }
     };
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
-    for _ in 0..2000 {
+    for _ in 0..BETA_INV_MAX_ITER {
         let f = beta_inc(a, b, x) - p;
         if f == 0.0 {
             return x;
@@ -406,4 +420,75 @@ pub fn beta_inc_inv_from(a: f64, b: f64, p: f64, hint: Option<f64>) -> f64 {
         x = next;
     }
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dist::{BETA_SHAPE_MAX, BETA_SHAPE_MIN};
+
+    /// The corners of the supported shapes converge well inside the bound, across `x`; shapes
+    /// far outside (1e15) stop at the bound, fast.
+    #[test]
+    fn the_incomplete_beta_is_bounded_at_the_extremes() {
+        let shapes = [BETA_SHAPE_MIN, 1.0, BETA_SHAPE_MAX];
+        let mut most = 0;
+        for a in shapes {
+            for b in shapes {
+                for k in 1..20 {
+                    let x = k as f64 / 20.0;
+                    let (aa, bb, xx) = if x < (a + 1.0) / (a + b + 2.0) {
+                        (a, b, x)
+                    } else {
+                        (b, a, 1.0 - x)
+                    };
+                    let (h, steps) = beta_cf_steps(aa, bb, xx);
+                    assert!(h.is_finite(), "beta_cf({aa}, {bb}, {xx})");
+                    most = most.max(steps);
+                    let v = beta_inc(a, b, x);
+                    assert!((0.0..=1.0).contains(&v), "I_{x}({a}, {b}) = {v}");
+                }
+            }
+        }
+        assert!(most < BETA_CF_MAX_ITER / 10, "{most} steps");
+        let start = std::time::Instant::now();
+        for x in [0.3, 0.5, 0.7] {
+            let v = beta_inc(1e15, 1e15, x);
+            assert!(!(v < 0.0) && !(v > 1.0), "{v}");
+            let (_, steps) = beta_cf_steps(1e15, 1e15, x.min(0.5));
+            assert!(steps <= BETA_CF_MAX_ITER);
+        }
+        assert!(start.elapsed().as_secs_f64() < 5.0);
+    }
+
+    #[test]
+    fn the_inverse_answers_at_the_supported_extremes() {
+        for (a, b) in [
+            (BETA_SHAPE_MIN, BETA_SHAPE_MIN),
+            (BETA_SHAPE_MIN, BETA_SHAPE_MAX),
+            (BETA_SHAPE_MAX, BETA_SHAPE_MIN),
+            (BETA_SHAPE_MAX, BETA_SHAPE_MAX),
+        ] {
+            for p in [1e-12, 0.05, 0.5, 0.95, 1.0 - 1e-12] {
+                let x = beta_inc_inv(a, b, p);
+                assert!((0.0..=1.0).contains(&x), "beta({a}, {b}) at {p}: {x}");
+                // Where the mass piles up against 1 (a shape of 0.05), one step between
+                // neighbouring numbers moves I by more than the tolerance: there the answer
+                // is right when p lies between I at the numbers four steps either side (the
+                // iteration stops within a few steps).
+                let at = |x: f64| beta_inc(a, b, x.clamp(0.0, 1.0));
+                let steps = |mut x: f64, up: bool| {
+                    for _ in 0..4 {
+                        x = if up { x.next_up() } else { x.next_down() };
+                    }
+                    x
+                };
+                let (below, back, above) = (at(steps(x, false)), at(x), at(steps(x, true)));
+                assert!(
+                    (back - p).abs() < 1e-6 || (below <= p && p <= above),
+                    "beta({a}, {b}) at {p}: {x} gives {back} ({below} to {above})"
+                );
+            }
+        }
+    }
 }

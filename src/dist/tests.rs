@@ -820,3 +820,44 @@ fn a_normal_score_gives_the_quantile_of_its_probability() {
 fn a_marginal_that_takes_no_scores_refuses_them() {
     m(Dist::normal(100.0, 15.0), Some(90.0), None).quantile_of_scores_slice(&mut [0.5]);
 }
+
+/// A PERT whose range nears the largest number answers at once (its shapes stay finite), and
+/// a beta outside the supported shapes (1e15, where the incomplete beta function would take
+/// minutes) is refused with the range; the corners of that range build quickly.
+#[test]
+fn special_functions_answer_at_the_extremes() {
+    let start = std::time::Instant::now();
+    let m = Marginal::new(
+        Dist::pert(0.0, 1.0, 1.797e308).expect("valid"),
+        Some(0.0),
+        None,
+    )
+    .expect("valid");
+    for u in [0.0, 0.05, 0.5, 0.95, 1.0] {
+        assert!(m.quantile(u).is_finite(), "{u}");
+    }
+    assert!(m.quantile(0.5) > 1e307);
+    assert!(start.elapsed().as_secs_f64() < 5.0, "{:?}", start.elapsed());
+    for (a, b) in [(1e15, 1e15), (0.001, 2.0), (2.0, 1e7)] {
+        let e = Dist::beta(a, b, 0.0, 1.0).expect_err("outside the supported range");
+        assert!(matches!(e, DistError::ShapeOutOfRange { .. }), "{e:?}");
+        assert!(e.to_string().contains("between 0.05 and 1e6"), "{e}");
+    }
+    let start = std::time::Instant::now();
+    for (a, b) in [
+        (BETA_SHAPE_MIN, BETA_SHAPE_MIN),
+        (BETA_SHAPE_MIN, BETA_SHAPE_MAX),
+        (BETA_SHAPE_MAX, BETA_SHAPE_MIN),
+        (BETA_SHAPE_MAX, BETA_SHAPE_MAX),
+    ] {
+        let m =
+            Marginal::new(Dist::beta(a, b, 0.0, 1.0).expect("valid"), None, None).expect("valid");
+        let q: Vec<f64> = (0..=20).map(|i| m.quantile(i as f64 / 20.0)).collect();
+        assert!(q.windows(2).all(|w| w[0] <= w[1]), "beta({a}, {b}): {q:?}");
+    }
+    assert!(
+        start.elapsed().as_secs_f64() < 20.0,
+        "{:?}",
+        start.elapsed()
+    );
+}

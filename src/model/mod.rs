@@ -161,6 +161,17 @@ fn evaluate_columns<T: Tracer>(
             *total += c;
         }
     }
+    // A result beyond the range of numbers (an overflow, from inputs near the largest number)
+    // is no result: undefined in that sample, like a zero denominator; never an infinity.
+    let finite = |column: &mut [f64]| {
+        for v in column[..n].iter_mut() {
+            if v.is_infinite() {
+                *v = f64::NAN;
+            }
+        }
+    };
+    metrics.iter_mut().for_each(|c| finite(c));
+    series.iter_mut().for_each(|c| finite(c));
     counts
 }
 

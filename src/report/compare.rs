@@ -7,7 +7,6 @@
 //! both are `null` for the first scenario itself.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -371,7 +370,7 @@ impl CompareReport {
 
     /// An overlay chart per headline metric (`overlay_<metric>.svg` and `.png`): each
     /// scenario's distribution on one axis. Failures are warnings.
-    pub fn render_charts(&self, dir: &Path) -> ChartOutcome {
+    pub fn render_charts(&self, dest: &mut chart::ChartDest<'_>) -> ChartOutcome {
         let mut out = ChartOutcome::default();
         for (name, grids) in &self.distributions {
             let unit = self.metric(name).map(|m| m.unit).unwrap_or("");
@@ -392,7 +391,7 @@ impl CompareReport {
                 unit: unit.to_string(),
                 series: self.scenarios.iter().cloned().zip(grids.clone()).collect(),
             });
-            let one = chart::write_chart(&c, dir, &format!("overlay_{name}"));
+            let one = chart::write_chart_to(&c, dest, &format!("overlay_{name}"));
             out.written.extend(one.written);
             out.warnings.extend(one.warnings);
             out.svgs.extend(one.svgs);

@@ -30,6 +30,13 @@ impl<W: Write> CsvWriter<W> {
     pub fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
+
+    /// Flush, and give back the writer.
+    pub fn into_inner(self) -> io::Result<W> {
+        self.inner
+            .into_inner()
+            .map_err(|e| io::Error::other(e.error().to_string()))
+    }
 }
 
 /// A CSV document built in memory, for a report's `--format csv` or a file written whole.
@@ -68,13 +75,15 @@ impl CsvText {
 
 /// A text cell (a name, a unit, a path, a scenario's name): one that a spreadsheet would
 /// evaluate as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a CR) is neutralised by a
-/// leading single quote; a number stays as it is.
+/// leading single quote; a number stays as it is; control characters are written as escapes
+/// (`\u{1b}`), so that the file can be shown on a terminal.
 pub fn safe_cell(s: &str) -> String {
     let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let s = crate::report::text::printable(s);
     if risky && s.parse::<f64>().is_err() {
         format!("'{s}")
     } else {
-        s.to_string()
+        s.into_owned()
     }
 }
 

@@ -6,8 +6,8 @@
 //!
 //! The page is rendered from the template `report.html.j2` (embedded in the binary) with
 //! minijinja's HTML auto-escaping: every string that comes from a scenario is escaped by the
-//! template. The only markup inserted as is are the charts' SVG, which the program draws itself
-//! and checks (`is_plain_svg`).
+//! template. The only markup inserted as is are the charts' SVG, which the program draws itself,
+//! escaping every text in it, and whose tags are checked (`is_plain_svg`).
 
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, HtmlEscape, UndefinedBehavior, context};
@@ -50,10 +50,13 @@ fn interval(lo: String, hi: String) -> String {
 
 /// The report as one HTML page. `charts_svg` holds `(title, svg text)` pairs as produced by
 /// [`crate::report::chart::render_run_charts`] (plotters escapes the text it writes into an
-/// SVG); anything that is not an `<svg>` element, or that carries a script, is left out.
+/// SVG); anything that is not an `<svg>` element, or whose markup carries a script, is left
+/// out.
 pub fn render_html(report: &Report, charts_svg: &[(String, String)]) -> String {
     match render(report, charts_svg) {
-        Ok(html) => html,
+        // The template escapes markup; control characters from the scenario are written as
+        // escapes too, so that the page shows them and a terminal that prints it is safe.
+        Ok(html) => crate::report::text::terminal(&html).into_owned(),
         // The template is fixed and tested; if it ever failed, the page says so.
         Err(e) => format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -214,24 +217,37 @@ fn page(report: &Report, charts_svg: &[(String, String)]) -> Value {
     }
 }
 
-/// An SVG we are willing to inline: one `<svg …>…</svg>` element and nothing active in it.
+/// An SVG we are willing to inline: one `<svg …>…</svg>` element with nothing active in its
+/// markup (no script or foreign object, no event handler, no `javascript:` link). Only the
+/// tags are looked at: the text between them is escaped (by plotters for markup, by
+/// [`crate::report::chart`] for control characters), so every `<` opens a tag, and words of a
+/// scenario's name (`JavaScript:`, `onload =`) are only words.
 fn is_plain_svg(svg: &str) -> bool {
     let t = svg.trim();
-    let lower = t.to_ascii_lowercase();
     t.starts_with("<svg")
         && t.ends_with("</svg>")
-        && !lower.contains("<script")
-        && !lower.contains("<foreignobject")
-        && !lower.contains("javascript:")
-        && !has_event_attribute(&lower)
+        && t.split('<').skip(1).all(|rest| {
+            let tag = rest.split('>').next().unwrap_or("").to_ascii_lowercase();
+            let name = tag
+                .trim_start_matches('/')
+                .split(|c: char| c.is_whitespace() || c == '/')
+                .next()
+                .unwrap_or("");
+            name != "script"
+                && name != "foreignobject"
+                && !tag.contains("javascript:")
+                && !has_event_attribute(&tag)
+        })
 }
 
-/// Whether an element carries an `on…=` event handler attribute.
-fn has_event_attribute(lower: &str) -> bool {
-    lower.match_indices(" on").any(|(i, _)| {
-        let rest = &lower[i + 3..];
-        let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
-        name_len > 0 && rest[name_len..].trim_start().starts_with('=')
+/// Whether a tag carries an `on…=` event handler attribute.
+fn has_event_attribute(tag: &str) -> bool {
+    tag.match_indices(char::is_whitespace).any(|(i, _)| {
+        let rest = &tag[i + 1..];
+        rest.starts_with("on") && {
+            let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+            name_len > 2 && rest[name_len..].trim_start().starts_with('=')
+        }
     })
 }
 

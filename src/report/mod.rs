@@ -11,6 +11,7 @@ pub mod html;
 pub mod portfolio;
 pub mod sensitivity;
 pub mod sweep;
+pub mod text;
 
 use std::fmt::Write as _;
 
@@ -351,7 +352,8 @@ impl Report {
             .map(|(name, n)| {
                 format!(
                     "{name} is undefined in {n} of {} samples (a zero denominator, e.g. nothing \
-                     served in the term); its statistics leave them out",
+                     served in the term, or a result too large to represent); its statistics \
+                     leave them out",
                     self.samples
                 )
             })
@@ -369,7 +371,7 @@ impl Report {
     /// The summary table for a terminal: headline metrics first, then the rest.
     pub fn to_table(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{}", self.scenario);
+        let _ = writeln!(out, "{}", text::printable(&self.scenario));
         let _ = writeln!(
             out,
             "{} samples · seed {} · sampler {} · {}",
@@ -429,7 +431,10 @@ impl Report {
                 let _ = writeln!(
                     out,
                     "  {} ~ {}: {:.2} → {:.3}",
-                    c.between[0], c.between[1], c.target, c.achieved
+                    text::printable(&c.between[0]),
+                    text::printable(&c.between[1]),
+                    c.target,
+                    c.achieved
                 );
             }
         }
@@ -610,7 +615,8 @@ impl Report {
     }
 }
 
-/// Escape text from a scenario for a Markdown table cell.
+/// Escape text from a scenario for a Markdown table cell: markup characters as entities, line
+/// breaks as spaces, other control characters as escapes (`\u{1b}`).
 pub fn md_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -623,7 +629,7 @@ pub fn md_escape(s: &str) -> String {
             c => o.push(c),
         }
     }
-    o
+    text::printable(&o).into_owned()
 }
 
 /// The unit a person reads for a metric: where input tokens are counted too (`split`), the
@@ -637,7 +643,8 @@ pub(crate) fn display_unit<'a>(name: &str, unit: &'a str, split: bool) -> &'a st
 }
 
 /// A plain aligned text table: first column left, the others right. Rows may be arrays or
-/// vectors; a short row leaves its last cells empty.
+/// vectors; a short row leaves its last cells empty. Cells are shown printable and cut to
+/// [`text::MAX_CELL_CHARS`].
 pub fn text_table<R: AsRef<[String]>>(header: &[String], rows: &[R]) -> String {
     text_table_left(header, rows, 1)
 }
@@ -645,22 +652,22 @@ pub fn text_table<R: AsRef<[String]>>(header: &[String], rows: &[R]) -> String {
 /// [`text_table`] with its first `left` columns aligned left (names, units) and the rest right
 /// (numbers); no line ends in spaces.
 pub fn text_table_left<R: AsRef<[String]>>(header: &[String], rows: &[R], left: usize) -> String {
-    let all = || std::iter::once(header).chain(rows.iter().map(|r| r.as_ref()));
+    let cells: Vec<Vec<String>> = std::iter::once(header)
+        .chain(rows.iter().map(|r| r.as_ref()))
+        .map(|r| r.iter().map(|c| text::cell(c)).collect())
+        .collect();
     let mut widths = vec![0usize; header.len()];
-    for r in all() {
+    for r in &cells {
         for (w, c) in widths.iter_mut().zip(r.iter()) {
             *w = (*w).max(c.chars().count());
         }
     }
     let mut out = String::new();
-    for r in all() {
+    for r in &cells {
         let mut line = String::new();
         for (i, (c, &w)) in r.iter().zip(&widths).enumerate() {
-            if i < left {
-                let _ = write!(line, "  {c:<w$}");
-            } else {
-                let _ = write!(line, "  {c:>w$}");
-            }
+            line.push_str("  ");
+            text::pad(&mut line, c, w, i < left);
         }
         out.push_str(line.trim_end());
         out.push('\n');

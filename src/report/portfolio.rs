@@ -2,7 +2,6 @@
 //! chart of spend by deal against the revenue left to pay for it (docs/portfolio.md).
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -713,7 +712,7 @@ impl PortfolioReport {
 
     /// The chart `spend_by_deal.svg`/`.png`: each deal's median spend per year, stacked, the
     /// total's p5–p95, and the band of revenue × margin.
-    pub fn render_charts(&self, dir: &Path) -> ChartOutcome {
+    pub fn render_charts(&self, dest: &mut chart::ChartDest<'_>) -> ChartOutcome {
         let y = &self.yearly;
         let c = Chart::Stacked(StackedSpend {
             title: format!("{}: spend by deal against revenue", self.buyer),
@@ -742,7 +741,7 @@ impl PortfolioReport {
             line_label: "revenue × margin".to_string(),
             unit: "USD".to_string(),
         });
-        chart::write_chart(&c, dir, "spend_by_deal")
+        chart::write_chart_to(&c, dest, "spend_by_deal")
     }
 }
 

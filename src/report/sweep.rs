@@ -3,7 +3,6 @@
 //! the metric's band against the swept value.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -175,8 +174,8 @@ impl SweepReport {
     }
 
     /// Write the band chart as `sweep_<metric>.svg` and `.png` into `dir`.
-    pub fn render_chart(&self, dir: &Path) -> ChartOutcome {
-        chart::write_chart(&self.chart(), dir, &format!("sweep_{}", self.metric))
+    pub fn render_chart(&self, dest: &mut chart::ChartDest<'_>) -> ChartOutcome {
+        chart::write_chart_to(&self.chart(), dest, &format!("sweep_{}", self.metric))
     }
 }
 

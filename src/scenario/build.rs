@@ -700,6 +700,9 @@ impl<'c> Builder<'c> {
             .get("workload")
             .is_some_and(|e| matches!(&e.value.kind, Kind::Table(w) if w.get("model").is_some()));
         let systems = self.systems(root, &used, &known_keys, roofline);
+        if let (Some(fleet), Some(systems)) = (&fleet, &systems) {
+            self.check_power_sizing(fleet, systems);
+        }
         let (mode, procurement) = match self.required_table(
             root,
             "procurement",
@@ -751,6 +754,7 @@ impl<'c> Builder<'c> {
                 description: head.description,
                 file,
                 sha256,
+                read_files: Vec::new(),
                 start_year: head.start_year?,
                 years: head.years?,
                 discount_rate: head.discount_rate?,
@@ -986,6 +990,24 @@ impl<'c> Builder<'c> {
                 continue;
             };
             let name = explicit.clone().unwrap_or_else(|| system.clone());
+            if !addressable(&name) {
+                let what = if explicit.is_some() {
+                    "the tranche's name"
+                } else {
+                    "the tranche's name (its system key; give it a 'name')"
+                };
+                let at = t
+                    .get("name")
+                    .or_else(|| t.get("system"))
+                    .map(|e| &e.value.loc);
+                self.err(
+                    at.unwrap_or(loc),
+                    Some(&label),
+                    unaddressable(what, &name, "fleet"),
+                );
+                fleet_ok = false;
+                continue;
+            }
             if let Some(first) = names.get(&name) {
                 let msg = format!(
                     "two tranches are named '{name}' (the first at line {}); give each a unique 'name'",
@@ -1151,6 +1173,13 @@ impl<'c> Builder<'c> {
             }
         }
         if let Some(st) = sc_sys_table {
+            for e in &st.entries {
+                if !addressable(&e.key) {
+                    let msg = unaddressable("the system key", &e.key, "systems");
+                    self.err(&e.key_loc, Some(&format!("systems.{}", e.key)), msg);
+                    systems_ok = false;
+                }
+            }
             self.discarding = true;
             for e in &st.entries {
                 if !used.contains_key(&e.key) {
@@ -1161,6 +1190,32 @@ impl<'c> Builder<'c> {
             self.discarding = false;
         }
         systems_ok.then_some(systems)
+    }
+
+    /// A tranche sized by power needs systems that draw power: at an `it_kw` of 0 any number
+    /// of them fits, and the fleet would be infinite.
+    fn check_power_sizing(&mut self, fleet: &[Tranche], systems: &BTreeMap<String, System>) {
+        for t in fleet {
+            let (Size::PowerMw(_), Some(sys)) = (&t.size, systems.get(&t.system)) else {
+                continue;
+            };
+            let (lo, _) = sys.it_kw.marginal.bounds();
+            if lo.is_nan() || lo <= 0.0 {
+                let loc = sys.it_kw.origin.clone();
+                let path = sys.it_kw.path.clone();
+                self.diags.push(Diagnostic::error(
+                    loc,
+                    Some(path),
+                    format!(
+                        "tranche '{}' is sized by power_mw, so its systems must draw power: \
+                         it_kw must be greater than 0 (its lowest value is {}); size the tranche \
+                         by 'systems' or 'gpus' instead",
+                        t.name,
+                        crate::dist::fmt_num(lo)
+                    ),
+                ));
+            }
+        }
     }
 
     /// A tranche sized by the commitment needs cloud mode and a commitment, and there may be
@@ -1232,6 +1287,13 @@ impl<'c> Builder<'c> {
                 inv_ok = false;
                 continue;
             };
+            if !addressable(&name) {
+                let at = t.get("name").map_or(&loc, |e| &e.value.loc);
+                let msg = unaddressable("the investment's name", &name, "investment");
+                self.err(at, Some(&label), msg);
+                inv_ok = false;
+                continue;
+            }
             if let Some(first) = inv_names.get(&name) {
                 let msg = format!(
                     "two investments are named '{name}' (the first at line {}); give each a unique 'name'",
@@ -2149,4 +2211,35 @@ pub(crate) fn sort_by_location(diags: &mut [Diagnostic]) {
         ),
         None => (usize::MAX, 0, 0),
     });
+}
+
+/// Whether a name can stand in a value path (`fleet.NAME.online`): letters, digits, `-` and `_`
+/// only, so that `--set`, `--set-range` and `[[correlation]]` can reach its values.
+pub(crate) fn addressable(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Why `name` (`what`, in `kind.NAME.…` paths) is refused, with a name that would do.
+pub(crate) fn unaddressable(what: &str, name: &str, kind: &str) -> String {
+    let mut fixed = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            fixed.push(c);
+        } else if !fixed.ends_with('-') {
+            fixed.push('-');
+        }
+    }
+    let fixed = fixed.trim_matches('-');
+    let hint = if fixed.is_empty() {
+        String::new()
+    } else {
+        format!(", e.g. '{fixed}'")
+    };
+    format!(
+        "{what} '{name}' cannot be used in a value path ({kind}.NAME.…, for --set, --set-range \
+         and [[correlation]]): use letters, digits, '-' and '_' only{hint}"
+    )
 }

@@ -36,6 +36,46 @@ pub const HEADLINE_NAME: &str = "anthropic-azure-nvidia-1gw.toml";
 const CATALOG_NAME: &str = "systems.toml";
 /// How deep an `extends` chain may go.
 const MAX_EXTENDS_DEPTH: usize = 32;
+/// The largest scenario file read (16 MiB); a scenario is a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Read a scenario file: a regular file (or a link to one) of at most [`MAX_FILE_BYTES`].
+/// A folder, a FIFO or a device is refused before it is opened, so that nothing blocks on it
+/// or reads without end.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    let regular = |m: &std::fs::Metadata| -> Result<(), String> {
+        if m.is_dir() {
+            Err("it is a folder, not a file".into())
+        } else if !m.is_file() {
+            Err("it is not a regular file (a FIFO, a socket or a device); write the scenario to a file".into())
+        } else if m.len() > MAX_FILE_BYTES {
+            Err(format!(
+                "it has {} bytes, more than the {} MiB a scenario file may have",
+                m.len(),
+                MAX_FILE_BYTES >> 20
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    regular(&meta)?;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    // The file may have changed between the look and the open: look again at what was opened.
+    regular(&file.metadata().map_err(|e| e.to_string())?)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "it has more than the {} MiB a scenario file may have",
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
+}
 
 fn fail(loc: Option<Location>, path: Option<&str>, msg: impl Into<String>) -> ScenarioError {
     ScenarioError {
@@ -75,9 +115,9 @@ fn utf8<'b>(bytes: &'b [u8], label: &str) -> Result<&'b str, Diagnostic> {
 /// Read, merge (`extends`, then each `--set PATH=VALUE` in order) and validate a scenario file.
 pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
     let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_file(path).map_err(|e| {
         fail(
-            None,
+            Some(file_loc(&label)),
             None,
             format!("cannot read scenario file '{label}': {e}"),
         )
@@ -185,8 +225,17 @@ fn load_impl(
     let catalog = catalog_tree()?;
     let mut hasher = Sha256::new();
     let mut diags = Vec::new();
+    let mut read_files: Vec<PathBuf> = canonical.iter().cloned().collect();
     let mut chain: Vec<(String, Option<PathBuf>)> = vec![(label.to_string(), canonical)];
-    let tree = read_chain(text, label, base_dir, &mut chain, &mut hasher, &mut diags);
+    let tree = read_chain(
+        text,
+        label,
+        base_dir,
+        &mut chain,
+        &mut read_files,
+        &mut hasher,
+        &mut diags,
+    );
     let Some(mut tree) = tree else {
         return Err(ScenarioError { diagnostics: diags });
     };
@@ -199,7 +248,9 @@ fn load_impl(
         return Err(ScenarioError { diagnostics: diags });
     }
     let sha = format!("{:x}", hasher.finalize());
-    build::Builder::new(&catalog).scenario(&tree, &file_loc(label), sha, file)
+    let mut s = build::Builder::new(&catalog).scenario(&tree, &file_loc(label), sha, file)?;
+    s.read_files = read_files;
+    Ok(s)
 }
 
 /// Parse a file and, through `extends`, its bases; return the merged tree.
@@ -208,6 +259,7 @@ fn read_chain(
     label: &str,
     base_dir: Option<&Path>,
     chain: &mut Vec<(String, Option<PathBuf>)>,
+    read_files: &mut Vec<PathBuf>,
     hasher: &mut Sha256,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Table> {
@@ -259,7 +311,7 @@ fn read_chain(
         ));
         return None;
     }
-    let bytes = match std::fs::read(&path) {
+    let bytes = match read_file(&path) {
         Ok(b) => b,
         Err(e) => {
             diags.push(Diagnostic::error(
@@ -277,6 +329,7 @@ fn read_chain(
             return None;
         }
     };
+    read_files.extend(canonical.iter().cloned());
     chain.push((base_label.clone(), canonical));
     let base_dir = path.parent().map(Path::to_path_buf);
     let base = read_chain(
@@ -284,6 +337,7 @@ fn read_chain(
         &base_label,
         base_dir.as_deref(),
         chain,
+        read_files,
         hasher,
         diags,
     );

@@ -522,15 +522,13 @@ fn deal_name(b: &mut Builder<'_>, t: &Table, loc: &Location, i: usize) -> Option
             return None;
         }
     };
-    if name.is_empty() || name.contains(char::is_whitespace) || name.contains('=') {
-        b.err(
-            &node.loc,
-            Some(&format!("{at}.name")),
-            format!(
-                "'{name}' cannot name a deal: a name is used in paths (deal.NAME.share), so it \
-                 needs at least one character and no spaces or '='"
-            ),
-        );
+    if !super::build::addressable(&name) {
+        let named = t.get("name").is_some();
+        let mut msg = super::build::unaddressable("the deal name", &name, "deal");
+        if !named {
+            msg.push_str(" (it comes from the file's name: give the [[deal]] a name = \"…\")");
+        }
+        b.err(&node.loc, Some(&format!("{at}.name")), msg);
         return None;
     }
     Some(name)

@@ -17,10 +17,22 @@ pub(crate) struct Source<'t> {
     label: Arc<str>,
     text: &'t str,
     line_starts: Vec<usize>,
+    /// The number of characters before byte `k × CHARS_STEP`, for every `k`: a column is then
+    /// counted from the nearest mark rather than from the start of its line, so that every
+    /// location of a long line costs the same.
+    char_marks: Vec<usize>,
     /// For `--set`: every location is on this "line" (the override's number), and columns are
     /// shifted by `col_offset` (the value's position in `PATH=VALUE`).
     fixed_line: Option<usize>,
     col_offset: usize,
+}
+
+/// Bytes between two marks of [`Source::char_marks`].
+const CHARS_STEP: usize = 256;
+
+/// Characters that start in `bytes` (every byte that is not a UTF-8 continuation byte).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xc0) != 0x80).count()
 }
 
 impl<'t> Source<'t> {
@@ -31,6 +43,7 @@ impl<'t> Source<'t> {
             label: Arc::from(label),
             text,
             line_starts,
+            char_marks: char_marks(text),
             fixed_line: None,
             col_offset: 0,
         }
@@ -42,9 +55,17 @@ impl<'t> Source<'t> {
             label: Arc::from("--set"),
             text,
             line_starts: vec![0],
+            char_marks: char_marks(text),
             fixed_line: Some(index),
             col_offset,
         }
+    }
+
+    /// Characters before byte `byte` (at most the text's length).
+    fn chars_before(&self, byte: usize) -> usize {
+        let k = byte / CHARS_STEP;
+        let from = k * CHARS_STEP;
+        self.char_marks[k] + count_chars(&self.text.as_bytes()[from..byte])
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
@@ -55,16 +76,25 @@ impl<'t> Source<'t> {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts.get(line_idx).copied().unwrap_or(0);
-        let column = match self.text.get(start..byte) {
-            Some(s) => s.chars().count(),
-            None => byte - start,
-        } + 1;
+        let column = self.chars_before(byte) - self.chars_before(start) + 1;
         Location {
             file: self.label.clone(),
             line: self.fixed_line.unwrap_or(line_idx + 1),
             column: column + self.col_offset,
         }
     }
+}
+
+/// [`Source::char_marks`] of `text`.
+fn char_marks(text: &str) -> Vec<usize> {
+    let mut marks = Vec::with_capacity(text.len() / CHARS_STEP + 1);
+    let mut n = 0;
+    marks.push(0);
+    for chunk in text.as_bytes().chunks(CHARS_STEP) {
+        n += count_chars(chunk);
+        marks.push(n);
+    }
+    marks
 }
 
 /// A TOML value with its location.
@@ -142,12 +172,30 @@ pub(crate) fn parse_document(src: &Source<'_>) -> (Table, Vec<Diagnostic>) {
     let mut diags: Vec<Diagnostic> = errors
         .iter()
         .map(|e| {
-            let loc = e.span().map(|s| src.loc(s.start));
-            Diagnostic::error(loc, None, format!("TOML syntax: {}", e.message()))
+            // Without a span, the parser stopped at the end of the text.
+            let loc = Some(src.loc(e.span().map_or(src.text.len(), |s| s.start)));
+            Diagnostic::error(loc, None, syntax_message(src, e))
         })
         .collect();
     let table = convert_table(root.get_ref(), src, &mut diags);
     (table, diags)
+}
+
+/// A syntax error for a person: the parser's message, and the key a duplicate-key error is
+/// about (the parser names only the place).
+fn syntax_message(src: &Source<'_>, e: &toml::de::Error) -> String {
+    let msg = e.message();
+    let key = e
+        .span()
+        .and_then(|s| src.text.get(s))
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.chars().count() <= 200);
+    match key {
+        Some(k) if msg.contains("duplicate key") => {
+            format!("TOML syntax: duplicate key '{k}': a key is written once in its table")
+        }
+        _ => format!("TOML syntax: {msg}"),
+    }
 }
 
 /// Parse one value (the right-hand side of `--set PATH=VALUE`).
@@ -156,8 +204,9 @@ pub(crate) fn parse_value(src: &Source<'_>) -> (Node, Vec<Diagnostic>) {
     let mut diags: Vec<Diagnostic> = errors
         .iter()
         .map(|e| {
-            let loc = e.span().map(|s| src.loc(s.start));
-            Diagnostic::error(loc, None, format!("TOML syntax: {}", e.message()))
+            // Without a span, the parser stopped at the end of the text.
+            let loc = Some(src.loc(e.span().map_or(src.text.len(), |s| s.start)));
+            Diagnostic::error(loc, None, syntax_message(src, e))
         })
         .collect();
     let node = convert(&value, src, &mut diags);
@@ -288,6 +337,22 @@ mod tests {
         assert_eq!((l.line, l.column), (2, 4));
         assert_eq!(src.loc(0).column, 1);
         assert_eq!(src.loc(999).line, 3);
+    }
+
+    #[test]
+    fn columns_of_a_long_line_are_counted_in_characters() {
+        // Marks every 256 bytes fall inside two-byte characters too.
+        let text = format!("x\n{}= 1", "é".repeat(1000));
+        let src = Source::new("f.toml", &text);
+        for (byte, _) in text.char_indices() {
+            let l = src.loc(byte);
+            let want = if byte < 2 {
+                (1, byte + 1)
+            } else {
+                (2, text[2..byte].chars().count() + 1)
+            };
+            assert_eq!((l.line, l.column), want, "byte {byte}");
+        }
     }
 
     #[test]

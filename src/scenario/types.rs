@@ -290,6 +290,9 @@ pub struct Scenario {
     pub file: Option<String>,
     /// SHA-256 (hex) of the scenario's bytes, its `extends` chain included, in order.
     pub sha256: String,
+    /// Every file read to make it (the file, then its `extends` chain), as canonical paths:
+    /// files a command must never write to.
+    pub read_files: Vec<std::path::PathBuf>,
     pub start_year: i32,
     /// Term in calendar years: `start_year ..= start_year + years - 1`.
     pub years: u32,

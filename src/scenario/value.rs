@@ -511,8 +511,23 @@ pub(crate) fn integer(
             Kind::Float(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 => {
                 Some(*x as i64)
             }
+            Kind::Float(x) if x.is_finite() && x.fract() == 0.0 => {
+                sink.err(
+                    &n.loc,
+                    path,
+                    format!(
+                        "{} is too large for this whole number (at most 9e15)",
+                        crate::dist::fmt_num(*x)
+                    ),
+                );
+                None
+            }
             Kind::Float(x) => {
-                sink.err(&n.loc, path, format!("must be a whole number, found {x}"));
+                sink.err(
+                    &n.loc,
+                    path,
+                    format!("must be a whole number, found {}", crate::dist::fmt_num(*x)),
+                );
                 None
             }
             Kind::Invalid => None,

@@ -13,6 +13,8 @@ mod dist_reference;
 mod dist_stats;
 mod dist_table;
 mod engine_correlations;
+mod fuzz_regressions;
+mod hostile;
 mod model_batch;
 mod model_v2;
 mod portfolio;

@@ -206,8 +206,10 @@ utilization = { discrete = { values = [0.0, 0.5] } }
 mfu = { discrete = { values = [0.0, 0.4] } }
 price_usd_per_mtok = { discrete = { values = [0.0, 5.0] } }
 
+# A tranche sized by power needs systems that draw power (it_kw = 0 is refused): the
+# smallest power instead.
 [systems.gb200-nvl72]
-it_kw = { discrete = { values = [0.0, 132.0] } }
+it_kw = { discrete = { values = [1e-9, 132.0] } }
 tokens_per_gpu_s = { discrete = { values = [0.0, 1000.0] } }
 
 [simulation]

@@ -448,3 +448,28 @@ fn shipped_portfolios_load_and_every_value_has_a_source() {
         }
     }
 }
+
+/// A deal named after its file takes the file's stem, which must be addressable in
+/// `deal.NAME.…` paths: a stem with a dot is refused with a name that would do.
+#[test]
+fn a_deal_name_from_a_dotted_file_name_is_refused_with_a_suggestion() {
+    let deal = std::fs::read_to_string(data("small-cloud.toml")).expect("read");
+    let text = format!("{HEAD}[[deal]]\nfile = \"lab-4.5gw.toml\"\n{REVENUE}");
+    let dir = folder(
+        "portfolio-dotted",
+        &[("lab-4.5gw.toml", &deal), ("p.toml", &text)],
+    );
+    let o = cargo_bin_cmd!("gwsim")
+        .args(["portfolio", dir.join("p.toml").to_str().expect("utf8")])
+        .args(["--quiet", "--no-charts", "--samples", "10"])
+        .output()
+        .expect("runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("p.toml:5:8: error: deal[1].name"), "{e}");
+    assert!(
+        e.contains("e.g. 'lab-4-5gw'") && e.contains("give the [[deal]] a name"),
+        "{e}"
+    );
+}

@@ -25,7 +25,8 @@ use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
 use plotters::style::FontStyle;
 
-use crate::report::{Distribution, Report, SeriesBands, fsio};
+use crate::report::fsio::FileSet;
+use crate::report::{Distribution, Report, SeriesBands, fsio, text};
 
 /// DejaVu Sans (Bitstream Vera licence, DejaVu changes public domain; see
 /// `assets/DejaVuSans-LICENSE.txt`).
@@ -257,13 +258,86 @@ impl Chart {
         }
     }
 
+    /// The chart with every text printable: control characters from a scenario's names
+    /// written as escapes (`\u{1b}`), which XML does not allow raw.
+    fn printable(&self) -> Chart {
+        let p = |s: &String| text::printable(s).into_owned();
+        match self {
+            Chart::Histogram(c) => Chart::Histogram(Histogram {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                x_desc: p(&c.x_desc),
+                unit: p(&c.unit),
+                quantiles: c.quantiles.clone(),
+                marks: c.marks.iter().map(|(l, x)| (p(l), *x)).collect(),
+            }),
+            Chart::Fan(c) => Chart::Fan(Fan {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                y_desc: p(&c.y_desc),
+                unit: p(&c.unit),
+                x: c.x.clone(),
+                x_axis: match &c.x_axis {
+                    FanAxis::Years => FanAxis::Years,
+                    FanAxis::Value { desc, unit } => FanAxis::Value {
+                        desc: p(desc),
+                        unit: p(unit),
+                    },
+                },
+                bands: c.bands.clone(),
+            }),
+            Chart::Tornado(c) => Chart::Tornado(Tornado {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                x_desc: p(&c.x_desc),
+                unit: p(&c.unit),
+                base: c.base,
+                bars: c
+                    .bars
+                    .iter()
+                    .map(|b| TornadoBar {
+                        label: p(&b.label),
+                        low: b.low,
+                        high: b.high,
+                    })
+                    .collect(),
+                low_label: p(&c.low_label),
+                high_label: p(&c.high_label),
+            }),
+            Chart::Overlay(c) => Chart::Overlay(Overlay {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                x_desc: p(&c.x_desc),
+                unit: p(&c.unit),
+                series: c.series.iter().map(|(n, q)| (p(n), q.clone())).collect(),
+            }),
+            Chart::Breakdown(c) => Chart::Breakdown(Breakdown {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                unit: p(&c.unit),
+                parts: c.parts.iter().map(|(l, x)| (p(l), *x)).collect(),
+                total: c.total,
+            }),
+            Chart::Stacked(c) => Chart::Stacked(StackedSpend {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                years: c.years.clone(),
+                parts: c.parts.iter().map(|(l, x)| (p(l), x.clone())).collect(),
+                total: c.total.clone(),
+                line: c.line.clone(),
+                line_label: p(&c.line_label),
+                unit: p(&c.unit),
+            }),
+        }
+    }
+
     /// Draw onto any plotters backend.
     pub fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), ChartError> {
         ensure_font()?;
-        match self {
+        match &self.printable() {
             Chart::Histogram(c) => draw::histogram(root, c),
             Chart::Fan(c) => draw::fan(root, c),
             Chart::Tornado(c) => draw::tornado(root, c),
@@ -296,6 +370,14 @@ impl Chart {
         Ok(buf)
     }
 
+    /// Draw the chart as a PNG file at `path` (no temporary file: for a path that is one).
+    fn png_at(&self, path: &Path) -> Result<(), ChartError> {
+        let root = BitMapBackend::new(path, style::SIZE).into_drawing_area();
+        self.draw(&root)?;
+        root.present()?;
+        Ok(())
+    }
+
     /// Write the chart as PNG to `path`: rendered to a temporary file beside it, synced, then
     /// renamed, so a failure leaves no half-written file.
     pub fn write_png(&self, path: &Path) -> Result<(), ChartError> {
@@ -325,19 +407,48 @@ impl Chart {
     }
 }
 
+/// Where charts go: straight into a folder (each file atomically), or into a command's
+/// [`FileSet`].
+pub enum ChartDest<'a> {
+    Dir(&'a Path),
+    Set(&'a mut FileSet),
+}
+
 /// Draw `chart` and write `<dir>/<stem>.svg` and `<dir>/<stem>.png`. Never panics on bad data:
 /// a failure (including a panic inside plotters) becomes one warning.
 pub fn write_chart(chart: &Chart, dir: &Path, stem: &str) -> ChartOutcome {
+    write_chart_to(chart, &mut ChartDest::Dir(dir), stem)
+}
+
+/// [`write_chart`] into `dest`.
+pub fn write_chart_to(chart: &Chart, dest: &mut ChartDest<'_>, stem: &str) -> ChartOutcome {
     let mut out = ChartOutcome::default();
     let stem = safe_stem(stem);
+    let (svg_name, png_name) = (format!("{stem}.svg"), format!("{stem}.png"));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let svg = chart.to_svg()?;
-        let svg_path = dir.join(format!("{stem}.svg"));
-        fsio::write_atomic(&svg_path, svg.as_bytes())?;
-        let png_path = dir.join(format!("{stem}.png"));
-        chart.write_png(&png_path)?;
-        Ok::<_, ChartError>((svg, svg_path, png_path))
+        match dest {
+            ChartDest::Dir(dir) => {
+                let svg_path = dir.join(&svg_name);
+                fsio::write_atomic(&svg_path, svg.as_bytes())?;
+                let png_path = dir.join(&png_name);
+                chart.write_png(&png_path)?;
+                Ok::<_, ChartError>((svg, svg_path, png_path))
+            }
+            ChartDest::Set(set) => {
+                set.write(&svg_name, svg.as_bytes())?;
+                let tmp = set.temp_path(&png_name);
+                chart.png_at(&tmp)?;
+                Ok((svg, set.dir().join(&svg_name), set.dir().join(&png_name)))
+            }
+        }
     }));
+    if !matches!(result, Ok(Ok(_)))
+        && let ChartDest::Set(set) = dest
+    {
+        set.discard(&svg_name);
+        set.discard(&png_name);
+    }
     match result {
         Ok(Ok((svg, svg_path, png_path))) => {
             out.written.push(svg_path);
@@ -355,12 +466,17 @@ pub fn write_chart(chart: &Chart, dir: &Path, stem: &str) -> ChartOutcome {
 /// Every chart of a run: a histogram per headline metric, a fan chart per yearly series of
 /// [`FAN_SERIES`] the run has. Failures are warnings; the other charts are still written.
 pub fn render_run_charts(report: &Report, dir: &Path) -> ChartOutcome {
+    render_run_charts_to(report, &mut ChartDest::Dir(dir))
+}
+
+/// [`render_run_charts`] into `dest`.
+pub fn render_run_charts_to(report: &Report, dest: &mut ChartDest<'_>) -> ChartOutcome {
     let mut out = ChartOutcome::default();
     for d in report.distributions.iter().filter(|d| d.charted) {
         match histogram_of(report, d) {
-            Ok(c) => out.absorb(write_chart(
+            Ok(c) => out.absorb(write_chart_to(
                 &Chart::Histogram(c),
-                dir,
+                dest,
                 &format!("hist_{}", d.metric),
             )),
             Err(e) => out
@@ -371,13 +487,17 @@ pub fn render_run_charts(report: &Report, dir: &Path) -> ChartOutcome {
     for name in FAN_SERIES {
         if let Some((_, unit, bands)) = report.series.bands.iter().find(|(n, _, _)| *n == name) {
             match fan_of(report, name, unit, bands) {
-                Ok(c) => out.absorb(write_chart(&Chart::Fan(c), dir, &format!("fan_{name}"))),
+                Ok(c) => out.absorb(write_chart_to(&Chart::Fan(c), dest, &format!("fan_{name}"))),
                 Err(e) => out.warnings.push(format!("chart fan_{name} skipped: {e}")),
             }
         }
     }
     if let Some(c) = breakdown_of(report) {
-        out.absorb(write_chart(&Chart::Breakdown(c), dir, "breakdown_cost_usd"));
+        out.absorb(write_chart_to(
+            &Chart::Breakdown(c),
+            dest,
+            "breakdown_cost_usd",
+        ));
     }
     out
 }
