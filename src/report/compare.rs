@@ -371,32 +371,32 @@ impl CompareReport {
     /// An overlay chart per headline metric (`overlay_<metric>.svg` and `.png`): each
     /// scenario's distribution on one axis. Failures are warnings.
     pub fn render_charts(&self, dest: &mut chart::ChartDest<'_>) -> ChartOutcome {
-        let mut out = ChartOutcome::default();
-        for (name, grids) in &self.distributions {
-            let unit = self.metric(name).map(|m| m.unit).unwrap_or("");
-            let label = labels::metric_label(name);
-            let c = Chart::Overlay(Overlay {
-                title: format!("Compared: {label}"),
-                subtitle: format!(
-                    "{} samples per scenario · seed {} · {} · dashed lines: medians",
-                    labels::thousands(self.samples as f64),
-                    self.seed,
-                    if self.common_random_numbers {
-                        "common random numbers"
-                    } else {
-                        "independent runs"
-                    }
-                ),
-                x_desc: label,
-                unit: unit.to_string(),
-                series: self.scenarios.iter().cloned().zip(grids.clone()).collect(),
-            });
-            let one = chart::write_chart_to(&c, dest, &format!("overlay_{name}"));
-            out.written.extend(one.written);
-            out.warnings.extend(one.warnings);
-            out.svgs.extend(one.svgs);
-        }
-        out
+        let charts = self
+            .distributions
+            .iter()
+            .map(|(name, grids)| {
+                let unit = self.metric(name).map(|m| m.unit).unwrap_or("");
+                let label = labels::metric_label(name);
+                let c = Chart::Overlay(Overlay {
+                    title: format!("Compared: {label}"),
+                    subtitle: format!(
+                        "{} samples per scenario · seed {} · {} · dashed lines: medians",
+                        labels::thousands(self.samples as f64),
+                        self.seed,
+                        if self.common_random_numbers {
+                            "common random numbers"
+                        } else {
+                            "independent runs"
+                        }
+                    ),
+                    x_desc: label,
+                    unit: unit.to_string(),
+                    series: self.scenarios.iter().cloned().zip(grids.clone()).collect(),
+                });
+                (c, format!("overlay_{name}"))
+            })
+            .collect();
+        chart::write_charts_to(charts, dest)
     }
 }
 

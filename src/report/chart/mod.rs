@@ -16,6 +16,7 @@ mod draw;
 pub mod labels;
 pub mod style;
 
+use rayon::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -104,14 +105,6 @@ pub struct ChartOutcome {
     pub warnings: Vec<String>,
     /// `(title, svg text)` of each chart drawn, for [`crate::report::html::render_html`].
     pub svgs: Vec<(String, String)>,
-}
-
-impl ChartOutcome {
-    fn absorb(&mut self, other: ChartOutcome) {
-        self.written.extend(other.written);
-        self.warnings.extend(other.warnings);
-        self.svgs.extend(other.svgs);
-    }
 }
 
 /// Register the embedded font under [`style::FONT`], once per process.
@@ -422,43 +415,82 @@ pub fn write_chart(chart: &Chart, dir: &Path, stem: &str) -> ChartOutcome {
 
 /// [`write_chart`] into `dest`.
 pub fn write_chart_to(chart: &Chart, dest: &mut ChartDest<'_>, stem: &str) -> ChartOutcome {
+    write_charts_to(vec![(chart.clone(), stem.to_string())], dest)
+}
+
+/// Draw every `(chart, stem)` and write `<stem>.svg` and `<stem>.png` into `dest`, in that
+/// order in the outcome. The charts are drawn in parallel (each is independent; the files are
+/// the same on any number of threads); a failure (including a panic inside plotters) becomes
+/// one warning and leaves no file of that chart.
+pub fn write_charts_to(charts: Vec<(Chart, String)>, dest: &mut ChartDest<'_>) -> ChartOutcome {
+    let jobs: Vec<(Chart, String, PathBuf)> = charts
+        .into_iter()
+        .map(|(chart, stem)| {
+            let stem = safe_stem(&stem);
+            let png = format!("{stem}.png");
+            let png_path = match dest {
+                ChartDest::Dir(dir) => dir.join(&png),
+                ChartDest::Set(set) => set.temp_path(&png),
+            };
+            (chart, stem, png_path)
+        })
+        .collect();
+    let to_file = matches!(dest, ChartDest::Dir(_));
+    let drawn: Vec<Result<String, String>> = jobs
+        .par_iter()
+        .map(|(chart, _, png_path)| {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let svg = chart.to_svg()?;
+                if to_file {
+                    chart.write_png(png_path)?;
+                } else {
+                    chart.png_at(png_path)?;
+                }
+                Ok::<_, ChartError>(svg)
+            }));
+            match result {
+                Ok(Ok(svg)) => Ok(svg),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err("the plotting library panicked".to_string()),
+            }
+        })
+        .collect();
     let mut out = ChartOutcome::default();
-    let stem = safe_stem(stem);
-    let (svg_name, png_name) = (format!("{stem}.svg"), format!("{stem}.png"));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let svg = chart.to_svg()?;
-        match dest {
-            ChartDest::Dir(dir) => {
-                let svg_path = dir.join(&svg_name);
-                fsio::write_atomic(&svg_path, svg.as_bytes())?;
-                let png_path = dir.join(&png_name);
-                chart.write_png(&png_path)?;
-                Ok::<_, ChartError>((svg, svg_path, png_path))
+    for ((chart, stem, png_path), result) in jobs.into_iter().zip(drawn) {
+        let (svg_name, png_name) = (format!("{stem}.svg"), format!("{stem}.png"));
+        let written = result.and_then(|svg| {
+            let svg_path = match dest {
+                ChartDest::Dir(dir) => {
+                    let svg_path = dir.join(&svg_name);
+                    fsio::write_atomic(&svg_path, svg.as_bytes()).map_err(|e| e.to_string())?;
+                    svg_path
+                }
+                ChartDest::Set(set) => {
+                    set.write(&svg_name, svg.as_bytes())
+                        .map_err(|e| e.to_string())?;
+                    set.dir().join(&svg_name)
+                }
+            };
+            let png_path = match dest {
+                ChartDest::Dir(_) => png_path,
+                ChartDest::Set(set) => set.dir().join(&png_name),
+            };
+            Ok((svg, svg_path, png_path))
+        });
+        match written {
+            Ok((svg, svg_path, png_path)) => {
+                out.written.push(svg_path);
+                out.written.push(png_path);
+                out.svgs.push((chart.title().to_string(), svg));
             }
-            ChartDest::Set(set) => {
-                set.write(&svg_name, svg.as_bytes())?;
-                let tmp = set.temp_path(&png_name);
-                chart.png_at(&tmp)?;
-                Ok((svg, set.dir().join(&svg_name), set.dir().join(&png_name)))
+            Err(e) => {
+                if let ChartDest::Set(set) = dest {
+                    set.discard(&svg_name);
+                    set.discard(&png_name);
+                }
+                out.warnings.push(format!("chart {stem} skipped: {e}"));
             }
         }
-    }));
-    if !matches!(result, Ok(Ok(_)))
-        && let ChartDest::Set(set) = dest
-    {
-        set.discard(&svg_name);
-        set.discard(&png_name);
-    }
-    match result {
-        Ok(Ok((svg, svg_path, png_path))) => {
-            out.written.push(svg_path);
-            out.written.push(png_path);
-            out.svgs.push((chart.title().to_string(), svg));
-        }
-        Ok(Err(e)) => out.warnings.push(format!("chart {stem} skipped: {e}")),
-        Err(_) => out.warnings.push(format!(
-            "chart {stem} skipped: the plotting library panicked"
-        )),
     }
     out
 }
@@ -471,34 +503,28 @@ pub fn render_run_charts(report: &Report, dir: &Path) -> ChartOutcome {
 
 /// [`render_run_charts`] into `dest`.
 pub fn render_run_charts_to(report: &Report, dest: &mut ChartDest<'_>) -> ChartOutcome {
-    let mut out = ChartOutcome::default();
+    let mut warnings = Vec::new();
+    let mut charts: Vec<(Chart, String)> = Vec::new();
     for d in report.distributions.iter().filter(|d| d.charted) {
         match histogram_of(report, d) {
-            Ok(c) => out.absorb(write_chart_to(
-                &Chart::Histogram(c),
-                dest,
-                &format!("hist_{}", d.metric),
-            )),
-            Err(e) => out
-                .warnings
-                .push(format!("chart hist_{} skipped: {e}", d.metric)),
+            Ok(c) => charts.push((Chart::Histogram(c), format!("hist_{}", d.metric))),
+            Err(e) => warnings.push(format!("chart hist_{} skipped: {e}", d.metric)),
         }
     }
     for name in FAN_SERIES {
         if let Some((_, unit, bands)) = report.series.bands.iter().find(|(n, _, _)| *n == name) {
             match fan_of(report, name, unit, bands) {
-                Ok(c) => out.absorb(write_chart_to(&Chart::Fan(c), dest, &format!("fan_{name}"))),
-                Err(e) => out.warnings.push(format!("chart fan_{name} skipped: {e}")),
+                Ok(c) => charts.push((Chart::Fan(c), format!("fan_{name}"))),
+                Err(e) => warnings.push(format!("chart fan_{name} skipped: {e}")),
             }
         }
     }
     if let Some(c) = breakdown_of(report) {
-        out.absorb(write_chart_to(
-            &Chart::Breakdown(c),
-            dest,
-            "breakdown_cost_usd",
-        ));
+        charts.push((Chart::Breakdown(c), "breakdown_cost_usd".to_string()));
     }
+    let mut out = write_charts_to(charts, dest);
+    warnings.append(&mut out.warnings);
+    out.warnings = warnings;
     out
 }
 
