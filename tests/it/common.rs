@@ -13,8 +13,9 @@ pub fn data(name: &str) -> PathBuf {
 }
 
 /// A fresh (removed if present) folder in the temporary directory, unique to this process and
-/// call, named after `name`.
-pub fn tmp(name: &str) -> PathBuf {
+/// call, named after `name`; removed again when the returned guard is dropped, so a test leaves
+/// nothing behind, pass or fail.
+pub fn tmp(name: &str) -> Tmp {
     static CALLS: AtomicUsize = AtomicUsize::new(0);
     let d = std::env::temp_dir().join(format!(
         "gwsim-it-{}-{}-{name}",
@@ -22,7 +23,36 @@ pub fn tmp(name: &str) -> PathBuf {
         CALLS.fetch_add(1, Ordering::Relaxed)
     ));
     let _ = std::fs::remove_dir_all(&d);
-    d
+    Tmp(d)
+}
+
+/// A temporary path (see [`tmp`]), removed with everything below it on drop.
+pub struct Tmp(PathBuf);
+
+impl std::ops::Deref for Tmp {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Tmp {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Tmp {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for Tmp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// Run the binary, assert success, and parse its standard output as JSON.

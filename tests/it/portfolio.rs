@@ -1,7 +1,7 @@
 //! `gwsim portfolio`: the arithmetic by hand, one draw per shared value across deals, problems
 //! located in the portfolio file, and the same bits on any thread count.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use gwsim::engine::portfolio::{PortfolioConfig, PortfolioRun};
@@ -11,7 +11,7 @@ use crate::cli::command_on_one_two_three_threads;
 use crate::common::{data, run_json, tmp};
 
 /// Write `files` (name, text) into a fresh folder; return the folder.
-fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
+fn folder(name: &str, files: &[(&str, &str)]) -> crate::common::Tmp {
     let dir = tmp(name);
     std::fs::create_dir_all(&dir).expect("folder");
     for (f, text) in files {
