@@ -135,6 +135,10 @@ pub(super) struct Work {
     t_cost: Vec<f64>,
     t_cost_npv: Vec<f64>,
     t_revenue: Vec<f64>,
+    /// With a revenue ceiling: the tokens the fleet could serve (`t_tokens` holds those sold),
+    /// and whether the ceiling bound in some year (1) or not (0).
+    t_capacity_tokens: Vec<f64>,
+    t_at_ceiling: Vec<f64>,
     t_npv: Vec<f64>,
     t_investment: Vec<f64>,
     t_hw_capex: Vec<f64>,
@@ -191,6 +195,8 @@ impl Work {
             t_cost: columns(1),
             t_cost_npv: columns(1),
             t_revenue: columns(1),
+            t_capacity_tokens: columns(1),
+            t_at_ceiling: columns(1),
             t_npv: columns(1),
             t_investment: columns(1),
             t_hw_capex: columns(1),
@@ -1075,6 +1081,59 @@ pub(super) fn evaluate_chunk<T: Tracer>(
         _ => short.fill(0.0),
     }
 
+    // The ceiling on revenue (the market for the buyer's tokens): in a year whose revenue would
+    // pass it, only the tokens that earn it are sold. Input tokens follow the output tokens.
+    if let Some((cap_v, growth_v)) = plan.revenue_ceiling {
+        let cap = x.get(cap_v);
+        let growth = growth_v.map(|v| x.get(v));
+        w.t_capacity_tokens[..len].copy_from_slice(&w.t_tokens[..len]);
+        let sold = &mut w.t_tokens[..len];
+        sold.fill(0.0);
+        let bound = &mut w.t_at_ceiling[..len];
+        bound.fill(0.0);
+        let mut ceilings = Vec::new();
+        for k in 0..years {
+            let n = shift(k);
+            let [s_tokens, s_rev] = at.series_of_year([S::Tokens, S::RevenueUsd], k);
+            for i in 0..len {
+                let ceiling = cap[i] * growth.map_or(1.0, |g| year_factor(g[i], n));
+                if s_rev[i] > ceiling {
+                    let f = ceiling / s_rev[i];
+                    s_rev[i] = ceiling;
+                    s_tokens[i] *= f;
+                    bound[i] = 1.0;
+                }
+                sold[i] += s_tokens[i];
+            }
+            if tr.enabled() {
+                ceilings.push(cap[0] * growth.map_or(1.0, |g| year_factor(g[0], n)));
+            }
+        }
+        let capacity = &w.t_capacity_tokens[..len];
+        let input = &mut w.t_input_tokens[..len];
+        for i in 0..len {
+            if capacity[i] > 0.0 {
+                input[i] *= sold[i] / capacity[i];
+            }
+        }
+        for (k, c) in ceilings.iter().enumerate() {
+            let y = plan.start_year + k as i32;
+            let r = at.series_of_year([S::RevenueUsd], k)[0][0];
+            tr.step(|| {
+                step(
+                    format!("revenue_ceiling {y}"),
+                    format!(
+                        "min(revenue, ${} a year × growth); revenue after it ${}",
+                        num(cap[0]),
+                        num(r)
+                    ),
+                    *c,
+                    "USD",
+                )
+            });
+        }
+    }
+
     // The term: totals, discounting (mid-year: (1 + r)^(k + 0.5), by one square root and
     // repeated products), cumulative cash, and the funding need on a cash basis.
     for t in [
@@ -1244,7 +1303,12 @@ pub(super) fn evaluate_chunk<T: Tracer>(
         }
     }
     let serving = &w.t_serving_s[..len];
-    put!(M::OutputTokensPerGpuS, |i| ratio(tokens[i], serving[i]));
+    // The fleet's rate while serving: of the tokens it could serve, sold or not.
+    let capacity = match plan.revenue_ceiling {
+        Some(_) => &w.t_capacity_tokens[..len],
+        None => tokens,
+    };
+    put!(M::OutputTokensPerGpuS, |i| ratio(capacity[i], serving[i]));
     let input = &w.t_input_tokens[..len];
     match lengths {
         Some(_) => {
@@ -1328,6 +1392,10 @@ pub(super) fn evaluate_chunk<T: Tracer>(
     }
     if let Some(n) = covers {
         counts[P::CommitmentCoversFleet as usize] = n;
+    }
+    if plan.revenue_ceiling.is_some() {
+        let bound = &w.t_at_ceiling[..len];
+        counts[P::RevenueAtCeiling as usize] = count(len, |i| bound[i] > 0.0);
     }
 
     if tr.enabled() {

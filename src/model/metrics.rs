@@ -198,15 +198,17 @@ pub enum Probability {
     InteractivityMet,
     CommitmentUsed,
     CommitmentCoversFleet,
+    RevenueAtCeiling,
 }
 
-pub const PROBABILITIES: [Probability; 6] = [
+pub const PROBABILITIES: [Probability; 7] = [
     Probability::FitsPowerEnvelope,
     Probability::NpvPositive,
     Probability::CostPerMtokBelowPrice,
     Probability::InteractivityMet,
     Probability::CommitmentUsed,
     Probability::CommitmentCoversFleet,
+    Probability::RevenueAtCeiling,
 ];
 
 impl Probability {
@@ -218,6 +220,7 @@ impl Probability {
             Probability::InteractivityMet => "interactivity_met",
             Probability::CommitmentUsed => "commitment_used",
             Probability::CommitmentCoversFleet => "commitment_covers_fleet",
+            Probability::RevenueAtCeiling => "revenue_at_ceiling",
         }
     }
 }

@@ -136,6 +136,8 @@ pub struct Plan {
     pub price_change_per_year: Option<usize>,
     /// The calendar year the throughput and price figures describe.
     pub base_year: i32,
+    /// `(max_revenue_usd_per_year, max_revenue_growth_per_year)`: the ceiling on yearly revenue.
+    pub revenue_ceiling: Option<(usize, Option<usize>)>,
     pub model: Option<ModelPlan>,
     pub systems: Vec<SystemPlan>,
     pub tranches: Vec<TranchePlan>,
@@ -366,6 +368,10 @@ impl Plan {
             throughput_growth_per_year: opt(&w.throughput_growth_per_year)?,
             price_change_per_year: opt(&w.price_change_per_year)?,
             base_year: w.base_year,
+            revenue_ceiling: match &w.max_revenue_usd_per_year {
+                Some(m) => Some((of(m)?, opt(&w.max_revenue_growth_per_year)?)),
+                None => None,
+            },
             model,
             systems,
             tranches,
@@ -421,6 +427,7 @@ impl Plan {
             Probability::InteractivityMet => self.has_roofline(),
             Probability::CommitmentUsed => self.take_or_pay,
             Probability::CommitmentCoversFleet => self.sized_by_commitment(),
+            Probability::RevenueAtCeiling => self.revenue_ceiling.is_some(),
         }
     }
 

@@ -55,6 +55,7 @@ fn cloud_base(power_mw: f64, online: f64, ramp: f64, price: f64, years: usize) -
         throughput_growth_per_year: None,
         price_change_per_year: None,
         base_year: 2026,
+        revenue_ceiling: None,
         model: None,
         systems: vec![],
         tranches: vec![],

@@ -121,7 +121,7 @@ pub(crate) const INVESTMENT_KEYS: [&str; 6] = [
     "per_gw_usd",
     "tied_to",
 ];
-pub(crate) const WORKLOAD_KEYS: [&str; 16] = [
+pub(crate) const WORKLOAD_KEYS: [&str; 18] = [
     "inference_share",
     "utilization",
     "mfu",
@@ -138,6 +138,8 @@ pub(crate) const WORKLOAD_KEYS: [&str; 16] = [
     "price_change_per_year",
     "base_year",
     "model",
+    "max_revenue_usd_per_year",
+    "max_revenue_growth_per_year",
 ];
 pub(crate) const MODEL_KEYS: [&str; 4] = [
     "total_params_b",
@@ -1474,6 +1476,8 @@ impl<'c> Builder<'c> {
         let price_cached = opt(self, "price_usd_per_mtok_cached_input", NONNEG);
         let price_out = opt(self, "price_usd_per_mtok_output", NONNEG);
         let price_change = opt(self, "price_change_per_year", RATE);
+        let max_revenue = opt(self, "max_revenue_usd_per_year", NONNEG);
+        let max_revenue_growth = opt(self, "max_revenue_growth_per_year", RATE);
         let base_year = match t.get("base_year") {
             Some(e) => match self.integer(&e.value, "workload.base_year") {
                 Some(y) if (1900..=2500).contains(&y) => Some(y as i32),
@@ -1592,6 +1596,30 @@ impl<'c> Builder<'c> {
                 }
             }
         }
+        // The revenue ceiling caps revenue, so it needs a price; its growth needs the ceiling.
+        if let Some(at) = where_of("max_revenue_usd_per_year")
+            && t.get("price_usd_per_mtok").is_none()
+            && split.is_empty()
+        {
+            self.err(
+                &at,
+                Some("workload.max_revenue_usd_per_year"),
+                "a ceiling on revenue needs a token price (price_usd_per_mtok, or the split prices): \
+                 without one there is no revenue",
+            );
+            ok = false;
+        }
+        if let (Some(at), None) = (
+            where_of("max_revenue_growth_per_year"),
+            t.get("max_revenue_usd_per_year"),
+        ) {
+            self.err(
+                &at,
+                Some("workload.max_revenue_growth_per_year"),
+                "'max_revenue_growth_per_year' grows a ceiling: give 'max_revenue_usd_per_year' too",
+            );
+            ok = false;
+        }
         let efficiency = match (&model, efficiency) {
             (Some(_), None) => {
                 let p = default_serving_efficiency();
@@ -1626,6 +1654,8 @@ impl<'c> Builder<'c> {
             price_change_per_year: price_change,
             base_year: base_year?,
             model,
+            max_revenue_usd_per_year: max_revenue,
+            max_revenue_growth_per_year: max_revenue_growth,
         })
     }
 

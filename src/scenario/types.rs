@@ -212,6 +212,11 @@ pub struct Workload {
     /// The calendar year that the throughput and price figures describe.
     pub base_year: i32,
     pub model: Option<ServedModel>,
+    /// The most revenue the fleet's tokens can earn in a calendar year at `base_year` (the
+    /// market for the buyer's tokens); tokens beyond it are not sold.
+    pub max_revenue_usd_per_year: Option<Param>,
+    /// Yearly growth of that ceiling (> −1), by calendar year from `base_year`.
+    pub max_revenue_growth_per_year: Option<Param>,
 }
 
 impl Workload {
@@ -372,6 +377,8 @@ impl Scenario {
             v.push(&m.bytes_per_param);
             v.push(&m.kv_bytes_per_token);
         }
+        v.extend(w.max_revenue_usd_per_year.iter());
+        v.extend(w.max_revenue_growth_per_year.iter());
         for s in self.systems.values() {
             v.push(&s.it_kw);
             v.push(&s.price_usd);

@@ -322,3 +322,49 @@ fn scenario_with_rate(body: &str, rate: f64) -> (Simulation, Outputs) {
     let out = model::evaluate(&sim.plan, &sim.template);
     (sim, out)
 }
+
+/// One cloud fleet of 1000 unit GPUs over 2026-2027 selling output tokens at $10 per million,
+/// with the given extra `[workload]` lines.
+fn capped(extra: &str) -> Outputs {
+    let fleet = ONE_THOUSAND_GPUS;
+    let body = format!(
+        "{CLOUD}\nprice_usd_per_mtok = 10\n{extra}\n[procurement]\nmode = \"cloud\"\nprice_usd_per_gpu_hour = 2\n{fleet}"
+    );
+    scenario(&body).1
+}
+
+#[test]
+fn a_revenue_ceiling_sells_only_the_tokens_that_earn_it() {
+    // Each year the fleet could serve 1000 × 8766 h × 3600 s × 1 = 3.15576e10 tokens, worth
+    // $315,576 at $10 per million. The ceiling is $200,000 in 2026 and grows by 50%: $300,000
+    // in 2027. Both years bind: 2e10 and 3e10 tokens are sold, $500,000 in all.
+    let free = capped("");
+    let out = capped("max_revenue_usd_per_year = 200000\nmax_revenue_growth_per_year = 0.5");
+    let per_year = 1000.0 * H * 3600.0;
+    assert_close!(free.metric(Metric::Tokens), 2.0 * per_year);
+    assert_close!(out.metric(Metric::Tokens), 5e10);
+    assert_close!(out.metric(Metric::RevenueUsd), 500_000.0);
+    assert_close!(out.series(Series::RevenueUsd, 2)[0], 200_000.0);
+    assert_close!(out.series(Series::RevenueUsd, 2)[1], 300_000.0);
+    assert_close!(out.series(Series::Tokens, 2)[1], 3e10);
+    // The cost is the capacity's: $2 × 1000 × 8766 h × 2 years = $35,064,000, over 5e10 sold
+    // tokens: $701.28 per million.
+    assert_close!(out.metric(Metric::CostUsd), 35_064_000.0);
+    assert_close!(out.metric(Metric::CostPerMtokUsd), 701.28);
+    // The realised price is unchanged, and the throughput metric is the fleet's rate.
+    assert_close!(out.metric(Metric::RevenuePerMtokUsd), 10.0);
+    assert_close!(out.metric(Metric::OutputTokensPerGpuS), 1.0);
+    assert!(out.probabilities[Probability::RevenueAtCeiling as usize]);
+
+    // A ceiling above the revenue changes nothing.
+    let loose = capped("max_revenue_usd_per_year = 1e9");
+    assert!(!loose.probabilities[Probability::RevenueAtCeiling as usize]);
+    for m in [
+        Metric::Tokens,
+        Metric::RevenueUsd,
+        Metric::NpvUsd,
+        Metric::CostPerMtokUsd,
+    ] {
+        assert_eq!(loose.metric(m).to_bits(), free.metric(m).to_bits(), "{m:?}");
+    }
+}

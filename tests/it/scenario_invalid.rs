@@ -209,6 +209,28 @@ const CASES: &[Case] = &[
         column: true,
     },
     Case {
+        name: "a revenue ceiling without a price",
+        edits: &[(
+            "price_usd_per_mtok = \"2 to 8\"",
+            "max_revenue_usd_per_year = 5e9",
+        )],
+        message: "a ceiling on revenue needs a token price",
+        path: "workload.max_revenue_usd_per_year",
+        at: "max_revenue_usd_per_year",
+        column: true,
+    },
+    Case {
+        name: "a ceiling's growth without the ceiling",
+        edits: &[(
+            "mfu = 0.35",
+            "mfu = 0.35\nmax_revenue_growth_per_year = 0.5",
+        )],
+        message: "give 'max_revenue_usd_per_year' too",
+        path: "workload.max_revenue_growth_per_year",
+        at: "max_revenue_growth_per_year",
+        column: true,
+    },
+    Case {
         name: "interactivity without a served model",
         edits: &[("mfu = 0.35", "mfu = 0.35\ninteractivity_tok_s = 50")],
         message: "applies to the roofline, which needs a [workload.model]",

@@ -71,6 +71,9 @@ pub fn probability_label(name: &str) -> String {
         "fits_power_envelope" => "Fleet fits the facility's power envelope",
         "npv_positive" => "NPV is positive",
         "cost_per_mtok_below_price" => "Cost per million tokens is below the price",
+        "commitment_used" => "The take-or-pay commitment is used in full",
+        "commitment_covers_fleet" => "The commitment pays for GPUs beyond the other tranches",
+        "revenue_at_ceiling" => "Revenue reaches its ceiling in some year",
         other => return sentence_case(other),
     };
     s.to_string()
