@@ -70,7 +70,8 @@ const ORACLE: &str = "scenarios/openai-oracle-4.5gw.toml";
 const AWS: &str = "scenarios/openai-aws-38b.toml";
 
 /// InferenceX's configuration: DeepSeek-R1 FP8 at 8k input / 1k output, 75 tok/s/user, no
-/// prompt cache, every GPU-hour serving at the operating point, no software gains.
+/// prompt cache, every GPU-hour serving at the operating point, no software gains, every token
+/// sold.
 const INFERENCEX: &[&str] = &[
     "workload.model.total_params_b=671",
     "workload.model.active_params_b=37",
@@ -83,6 +84,8 @@ const INFERENCEX: &[&str] = &[
     "workload.inference_share=1",
     "workload.utilization=1",
     "workload.throughput_growth_per_year=0",
+    // InferenceX's cost per token is the capacity's: every token it serves is sold.
+    "workload.max_revenue_usd_per_year=1e15",
 ];
 
 /// The Oracle file with the whole 4.5 GW in service for the whole term.
