@@ -121,25 +121,17 @@ fn page(report: &Report, charts_svg: &[(String, String)]) -> Value {
         .map(|(n, m)| {
             let s = &m.summary;
             let unit = report.display_unit(n, m.unit);
-            let v = |x: f64| format::with_unit(x, unit);
-            let values = vec![
-                v(s.p5),
-                v(s.p25),
-                v(s.p50),
-                v(s.p75),
-                v(s.p95),
-                v(s.mean),
-                format::sig3(s.sd),
-                format::sig3(s.se),
-                v(s.min),
-                v(s.max),
-            ];
+            let v = |x: f64| format::bare(x, m.unit);
+            let values = vec![v(s.p5), v(s.p25), v(s.p50), v(s.p75), v(s.p95), v(s.mean)];
+            // Shown on wide pages only.
+            let extra = vec![v(s.sd), v(s.se), v(s.min), v(s.max)];
             context! {
                 headline => Metric::from_name(n).is_some_and(|m| m.is_headline()),
                 label => labels::metric_label(n),
                 name => *n,
-                unit => m.unit,
+                unit => format::unit_column(unit),
                 values,
+                extra,
             }
         })
         .collect();
@@ -156,14 +148,15 @@ fn page(report: &Report, charts_svg: &[(String, String)]) -> Value {
                 let cells: Vec<Value> = (0..years.len())
                     .map(|k| {
                         context! {
-                            p50 => format::with_unit(get(&b.p50, k), unit),
-                            p5 => labels::value(get(&b.p5, k), unit),
-                            p95 => labels::value(get(&b.p95, k), unit),
+                            p50 => format::bare(get(&b.p50, k), unit),
+                            p5 => format::bare(get(&b.p5, k), unit),
+                            p95 => format::bare(get(&b.p95, k), unit),
                         }
                     })
                     .collect();
                 context! {
                     label => labels::series_label(n),
+                    unit => format::unit_column(unit),
                     cells,
                 }
             })
@@ -195,7 +188,25 @@ fn page(report: &Report, charts_svg: &[(String, String)]) -> Value {
             }
         })
         .collect();
+    let about = &report.about;
+    let key_assumptions: Vec<Value> = about
+        .key_assumptions
+        .iter()
+        .map(|k| {
+            context! {
+                path => k.path.as_str(),
+                value => k.value.as_str(),
+                source => k.source.as_deref().unwrap_or("—"),
+            }
+        })
+        .collect();
     context! {
+        about => context! {
+            description => about.description.as_deref(),
+            term => about.term.as_str(),
+            contract => about.contract.as_str(),
+            key_assumptions,
+        },
         scenario => report.scenario.as_str(),
         answers,
         probabilities,

@@ -143,6 +143,81 @@ pub struct Report {
     /// For charts: each metric's quantiles at [`QUANTILE_GRID`] probabilities (not in the JSON).
     #[serde(skip)]
     pub distributions: Vec<Distribution>,
+    /// For the report page: what the scenario is about (not in the JSON, which has the inputs).
+    #[serde(skip)]
+    pub about: About,
+}
+
+/// What the report page says of the scenario before its answers: its description, its term and
+/// contract, and the assumptions that set the deal's size, price and value, with their sources.
+#[derive(Debug, Clone, Default)]
+pub struct About {
+    pub description: Option<String>,
+    /// `2026–2029 (4 years)`.
+    pub term: String,
+    /// `cloud, take-or-pay` or `owned`.
+    pub contract: String,
+    pub key_assumptions: Vec<KeyAssumption>,
+}
+
+/// One value of [`About`]: its path, its distribution (or fixed value) and its source.
+#[derive(Debug, Clone)]
+pub struct KeyAssumption {
+    pub path: String,
+    pub value: String,
+    pub source: Option<String>,
+}
+
+/// Whether a value is one of the assumptions the report page shows first: the contract's size
+/// and prices, the fleet's size and dates, the investments, the serving efficiency, the token
+/// prices, the revenue ceiling and the discount rate.
+fn is_key_assumption(path: &str) -> bool {
+    const EXACT: [&str; 9] = [
+        "discount_rate",
+        "workload.price_usd_per_mtok",
+        "facility.power_mw",
+        "procurement.commitment_usd",
+        "procurement.price_usd_per_gpu_hour",
+        "workload.serving_efficiency",
+        "workload.price_usd_per_mtok_output",
+        "workload.price_usd_per_mtok_input",
+        "workload.max_revenue_usd_per_year",
+    ];
+    let last = path.rsplit('.').next().unwrap_or(path);
+    EXACT.contains(&path)
+        || path.starts_with("procurement.price_usd_per_gpu_hour.")
+        || (path.starts_with("fleet.")
+            && matches!(last, "power_mw" | "gpus" | "systems" | "online"))
+        || (path.starts_with("investment.") && matches!(last, "amount_usd" | "per_gw_usd"))
+}
+
+impl About {
+    fn of(scenario: &Scenario) -> About {
+        let first = scenario.start_year;
+        let last = first + scenario.years as i32 - 1;
+        let years = if scenario.years == 1 { "year" } else { "years" };
+        let p = &scenario.procurement;
+        let contract = match (p.mode, p.take_or_pay) {
+            (crate::scenario::Mode::Cloud, true) => "cloud (rented), take-or-pay".to_string(),
+            (crate::scenario::Mode::Cloud, false) => "cloud (rented)".to_string(),
+            (crate::scenario::Mode::Owned, _) => "owned".to_string(),
+        };
+        About {
+            description: scenario.description.clone(),
+            term: format!("{first}–{last} ({} {years})", scenario.years),
+            contract,
+            key_assumptions: scenario
+                .params()
+                .into_iter()
+                .filter(|p| is_key_assumption(&p.path))
+                .map(|p| KeyAssumption {
+                    path: p.path.clone(),
+                    value: p.marginal.to_string(),
+                    source: p.source.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Number of steps of the quantile grid kept for charts: quantiles at `i / QUANTILE_GRID`.
@@ -310,6 +385,7 @@ impl Report {
             })
             .collect();
         Report {
+            about: About::of(scenario),
             scenario: scenario.name.clone(),
             file: scenario.file.clone().unwrap_or_else(|| "(embedded)".into()),
             scenario_sha256: scenario.sha256.clone(),

@@ -114,6 +114,7 @@ fn report(name: &str) -> Report {
         ),
     ];
     Report {
+        about: Default::default(),
         undefined_samples: Vec::new(),
         scenario: name.to_string(),
         file: format!("scenarios/{name}.toml"),
@@ -503,7 +504,7 @@ fn html_is_self_contained_and_answers_first() {
         .expect("headline sentence");
     let first_chart = html.find("<svg").expect("inline svg");
     let table = html.find("<h2>Metrics</h2>").expect("metric table");
-    let inputs = html.find("<h2>Inputs</h2>").expect("inputs");
+    let inputs = html.find("Inputs</h2>").expect("inputs");
     assert!(answers < first_chart && first_chart < table && table < inputs);
     assert!(html.contains("90% interval"));
     assert!(
@@ -557,7 +558,7 @@ fn html_says_whether_the_precision_was_met_and_skips_what_the_run_lacks() {
     assert!(html.contains("on headline means: met.</p>"), "{html}");
     assert!(!html.contains("Yearly medians"));
     assert!(!html.contains("Rank correlations"));
-    assert!(html.contains("<h2>Inputs</h2>") && html.ends_with("</html>\n"));
+    assert!(html.contains("<h2 id=\"inputs\">Inputs</h2>") && html.ends_with("</html>\n"));
 }
 
 /// Not a check: writes every chart kind of the fixture to `target/chart-demo/` for a person to

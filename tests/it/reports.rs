@@ -124,3 +124,54 @@ fn sweep_table() {
 fn sweep_json() {
     snapshot("sweep_json", SWEEP, "json");
 }
+
+/// report.html opens with what the scenario is (description, term, contract) and its key
+/// assumptions with their sources; its metric table names the unit once per row.
+#[test]
+fn report_page_says_what_the_scenario_is_and_keeps_units_in_their_column() {
+    let out = tmp("report-page");
+    // report.html is written with the charts.
+    let mut args: Vec<&str> = RUN
+        .iter()
+        .copied()
+        .filter(|a| *a != "--no-charts")
+        .collect();
+    let out_s = out.to_str().unwrap();
+    args.extend(["--out", out_s, "--quiet"]);
+    cargo_bin_cmd!("gwsim").args(&args).assert().success();
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let at = |needle: &str| {
+        page.find(needle)
+            .unwrap_or_else(|| panic!("report.html lacks {needle:?}"))
+    };
+    // Description, term and contract come before the answers.
+    assert!(at("Two tranches of catalog systems on a 100 MW envelope.") < at("<h2>Answers</h2>"));
+    assert!(at("2026–2028 (3 years)") < at("<h2>Answers</h2>"));
+    assert!(at("cloud (rented)") < at("<h2>Answers</h2>"));
+    // Key assumptions: the commitment, a GPU-hour price and a fleet date, with their sources;
+    // not a value of no consequence for the deal's size or price (the PUE).
+    let key = &page[at("<h2>Key assumptions</h2>")..at("<h2>Answers</h2>")];
+    for path in [
+        "procurement.commitment_usd",
+        "procurement.price_usd_per_gpu_hour.gb200-nvl72",
+        "fleet.rubin.online",
+        "discount_rate",
+    ] {
+        assert!(
+            key.contains(&format!("<code>{path}</code>")),
+            "{path} missing"
+        );
+    }
+    assert!(key.contains("test fixture"));
+    assert!(!key.contains("facility.pue"));
+    // The row of the cost per GPU-hour: the unit in its column, bare dollars in the cells.
+    let metrics = &page[at("<h2>Metrics</h2>")..];
+    let row_start = metrics.find("<code>cost_per_gpu_hour_usd</code>").unwrap();
+    let row = &metrics[row_start..row_start + metrics[row_start..].find("</tr>").unwrap()];
+    assert!(row.contains("<td>per GPU-hour</td>"), "{row}");
+    let cells: Vec<&str> = row.split("<td class=\"n").skip(1).collect();
+    assert_eq!(cells.len(), 10, "{row}");
+    for c in cells {
+        assert!(c.contains(">$") && !c.contains("GPU-hour"), "{c}");
+    }
+}
