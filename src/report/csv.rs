@@ -87,11 +87,17 @@ pub fn safe_cell(s: &str) -> String {
     }
 }
 
-/// A number cell: the shortest text that reads back as the same `f64` (`0.1`, `12623040`,
-/// `45442944000000005000000000`), and an empty cell for an undefined value (NaN).
+/// A number cell: the shortest text that reads back as the same `f64` (`0.1`, `12623040`), in
+/// scientific notation from 1e15 up and below 1e-5 (`4.5442944000000005e25`, `2.5e-7`), and an
+/// empty cell for an undefined value (NaN). Spreadsheets and pandas read every such cell as a
+/// floating-point number; a 26-digit integer, as `{x}` would write 4.5e25, does not fit a
+/// 64-bit integer, and pandas reads a column of them as text.
 pub fn number(x: f64) -> String {
+    let a = x.abs();
     if x.is_nan() {
         String::new()
+    } else if a.is_finite() && a != 0.0 && !(1e-5..1e15).contains(&a) {
+        format!("{x:e}")
     } else {
         format!("{x}")
     }
@@ -117,6 +123,26 @@ mod tests {
         assert_eq!(number(-0.0870712195421463), "-0.0870712195421463");
         assert_eq!(number(f64::NAN), "");
         assert_eq!(number(f64::INFINITY), "inf");
+        // Large and tiny values in scientific notation, still the same f64 when read back.
+        assert_eq!(
+            number(45_442_944_000_000_005_000_000_000.0),
+            "4.5442944000000005e25"
+        );
+        assert_eq!(number(-2.5e-7), "-2.5e-7");
+        assert_eq!(number(1e15), "1e15");
+        assert_eq!(number(999_999_999_999_999.0), "999999999999999");
+        assert_eq!(number(123_456_789_012_345.0), "123456789012345");
+        assert_eq!(number(0.00001), "0.00001");
+        for x in [
+            1.234_567_890_123_456_7e28,
+            6.02e23,
+            1e-300,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
+            assert_eq!(number(x).parse::<f64>().unwrap(), x);
+            assert_eq!(number(-x).parse::<f64>().unwrap(), -x);
+        }
     }
 
     #[test]
