@@ -1,6 +1,7 @@
 //! Readable numbers for people: `$1.2B`, `413k`, `1.3 GW`, `$3.45`, `42%`.
 
-/// Scale a number with k / M / B / T suffixes and 3 significant digits.
+/// Scale a number with k / M / B / T / P / E suffixes (10^3 … 10^18) and 3 significant digits;
+/// scientific notation from 10^21 up.
 pub fn si(x: f64) -> String {
     if !x.is_finite() {
         return if x.is_nan() {
@@ -10,8 +11,12 @@ pub fn si(x: f64) -> String {
         };
     }
     let a = x.abs();
-    let (v, suffix) = if a >= 1e15 {
+    let (v, suffix) = if a >= 1e21 {
         return sci(x);
+    } else if a >= 1e18 {
+        (x / 1e18, "E")
+    } else if a >= 1e15 {
+        (x / 1e15, "P")
     } else if a >= 1e12 {
         (x / 1e12, "T")
     } else if a >= 1e9 {
@@ -125,6 +130,11 @@ mod tests {
         assert_eq!(si(413_223.0), "413k");
         assert_eq!(si(1_234_567.0), "1.23M");
         assert_eq!(si(9_999.0), "9999");
+        assert_eq!(si(4.3e15), "4.30P");
+        assert_eq!(si(1.74e16), "17.4P");
+        assert_eq!(si(3.02e17), "302P");
+        assert_eq!(si(2.5e18), "2.50E");
+        assert_eq!(si(1.2e21), "1.20e21");
         assert_eq!(money(1.2e9), "$1.20B");
         assert_eq!(money(-4.5e8), "-$450M");
         assert_eq!(money(3.456), "$3.46");

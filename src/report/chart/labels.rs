@@ -135,10 +135,32 @@ pub fn tick(x: f64, unit: &str, span: f64) -> String {
         "GW" => format!("{} GW", trim(&format::sig3(x))),
         "ratio" => format!("{}%", trim(&format::sig3(x * 100.0))),
         "FLOP" => format::sci(x),
-        // Beyond 10^15 `si` turns scientific; thousands of trillions read better on an axis.
-        _ if (1e15..1e18).contains(&span.abs()) => format!("{}T", thousands(x / 1e12)),
-        _ => trim(&format::si(x)),
+        // One suffix for the whole axis, chosen by its span (as power is GW or MW throughout):
+        // 0.5P, 1P, 1.5P rather than 500T, 1P, 1.5P.
+        _ => match axis_scale(span) {
+            Some((div, suffix)) if x != 0.0 => format!("{}{suffix}", trim(&format::sig3(x / div))),
+            Some(_) => "0".into(),
+            None => trim(&format::si(x)),
+        },
     }
+}
+
+/// The divisor and suffix of [`format::si`] for an axis whose largest absolute value is `span`
+/// (`None` below 10^4 and from 10^21 up, where `si` writes plain or scientific numbers).
+fn axis_scale(span: f64) -> Option<(f64, &'static str)> {
+    const SCALES: [(f64, &str); 6] = [
+        (1e18, "E"),
+        (1e15, "P"),
+        (1e12, "T"),
+        (1e9, "B"),
+        (1e6, "M"),
+        (1e3, "k"),
+    ];
+    let a = span.abs();
+    if !(1e4..1e21).contains(&a) {
+        return None;
+    }
+    SCALES.iter().copied().find(|&(d, _)| a >= d)
 }
 
 /// `25000.4` → `25,000`.
@@ -208,9 +230,13 @@ mod tests {
         assert_eq!(tick(1e-12, "USD", 1e9), "$0");
         assert_eq!(tick(12.5, "USD per GPU-hour", 150.0), "$12.5");
         assert_eq!(tick(2.0e6, "tokens", 1e7), "2M");
-        assert_eq!(tick(2.5e16, "tokens", 3e16), "25,000T");
-        assert_eq!(tick(5e14, "tokens", 3e16), "500T");
-        assert_eq!(tick(0.0, "tokens", 3e16), "0T");
+        assert_eq!(tick(2.5e16, "tokens", 3e16), "25P");
+        assert_eq!(tick(2.5e14, "tokens", 3e16), "0.25P");
+        assert_eq!(tick(2.5e14, "tokens", 3e14), "250T");
+        assert_eq!(tick(5e3, "tokens", 3e4), "5k");
+        assert_eq!(tick(5e3, "tokens", 9e3), "5000");
+        assert_eq!(tick(5e15, "tokens", 3e16), "5P");
+        assert_eq!(tick(0.0, "tokens", 3e16), "0");
     }
 
     #[test]
