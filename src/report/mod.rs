@@ -615,12 +615,12 @@ impl Report {
             let _ = writeln!(
                 out,
                 "| {bold}{name}{bold} | {} | {} | {} | {} | {} | {} |",
-                m.unit,
-                format::with_unit(s.p5, m.unit),
-                format::with_unit(s.p50, m.unit),
-                format::with_unit(s.p95, m.unit),
-                format::with_unit(s.mean, m.unit),
-                format::sig3(s.se),
+                format::unit_column(self.display_unit(name, m.unit)),
+                format::bare(s.p5, m.unit),
+                format::bare(s.p50, m.unit),
+                format::bare(s.p95, m.unit),
+                format::bare(s.mean, m.unit),
+                format::bare(s.se, m.unit),
             );
         }
         if !self.probabilities.is_empty() {
@@ -643,14 +643,21 @@ impl Report {
         }
         out.push('\n');
         for (name, unit, b) in &self.series.bands {
-            let _ = write!(out, "| {name} |");
+            match format::unit_column(unit) {
+                "" => {
+                    let _ = write!(out, "| {name} |");
+                }
+                u => {
+                    let _ = write!(out, "| {name} ({u}) |");
+                }
+            }
             for k in 0..self.series.years.len() {
                 let _ = write!(
                     out,
                     " {} ({}–{}) |",
-                    format::with_unit(b.p50[k], unit),
-                    format::with_unit(b.p5[k], unit),
-                    format::with_unit(b.p95[k], unit)
+                    format::bare(b.p50[k], unit),
+                    format::bare(b.p5[k], unit),
+                    format::bare(b.p95[k], unit)
                 );
             }
             out.push('\n');
