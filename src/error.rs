@@ -141,11 +141,17 @@ pub enum Error {
     )]
     Unsourced { paths: Vec<String> },
     #[error(
-        "compare needs at least two scenario files (got {}: {})",
+        "compare needs at least two scenario files, or one with variants ([[variant]] in the \
+         file or --variant 'NAME: PATH=VALUE') (got {}: {})",
         .files.len(),
         .files.join(", ")
     )]
     CompareFiles { files: Vec<String> },
+    #[error(
+        "--variant compares one scenario with its variants; got {files} files (give one FILE, or \
+         compare files without --variant)"
+    )]
+    VariantsOfOneFile { files: usize },
     #[error("a comparison needs at least two scenarios (got {got})")]
     CompareScenarios { got: usize },
     /// A portfolio asked for the sobol sampler.
@@ -298,6 +304,7 @@ impl Error {
             | Error::UnknownMetric { .. }
             | Error::Unsourced { .. }
             | Error::CompareFiles { .. }
+            | Error::VariantsOfOneFile { .. }
             | Error::CompareScenarios { .. }
             | Error::PortfolioSobol
             | Error::CorrelationNotUncertain { .. }

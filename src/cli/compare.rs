@@ -9,7 +9,7 @@ use clap::Args;
 use super::{OutputArgs, SamplingArgs, ScenarioArgs, print_warnings, progress};
 use crate::engine::RunConfig;
 use crate::engine::compare::{CompareConfig, Comparison};
-use crate::error::{Error, ScenarioError};
+use crate::error::{Diagnostic, Error, Location, ScenarioError};
 use crate::report::chart::ChartDest;
 use crate::report::compare::CompareReport;
 use crate::scenario::{self, Scenario};
@@ -21,8 +21,12 @@ shows what the scenarios do differently, not sampling noise. Differences and P(<
 the first scenario. The first scenario's [simulation] settings apply unless flags override them; \
 --set applies to every scenario.
 
+With one FILE, the comparison is the scenario against its variants: the [[variant]] tables of the file, then each --variant 'NAME: PATH=VALUE; PATH=VALUE…' (overrides in --set syntax, separated by ';'). Each variant is the scenario with its overrides applied after --set.
+
 Examples:
   gwsim compare deal.toml deal-owned.toml
+  gwsim compare deal.toml --variant 'rubin-late: fleet.rubin.online+=1' --variant 'cheap: procurement.price_usd_per_gpu_hour*=0.8'
+  gwsim compare deal.toml      # a file with [[variant]] tables
   gwsim compare a.toml b.toml c.toml --samples 1e5 --seed 7 --format markdown
   gwsim compare a.toml b.toml --set facility.pue=1.2 --format json > compare.json
   gwsim compare a.toml b.toml --independent      # no common random numbers, for reference";
@@ -33,9 +37,13 @@ Examples:
     mut_arg("out", |a| a.help("Folder for the comparison's files (default: output/compare-A-vs-B…)"))
 )]
 pub struct CompareArgs {
-    /// Scenario files (TOML), at least two; the first is the reference.
+    /// Scenario files (TOML): at least two, the first the reference; or one, compared with
+    /// its variants.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
+    /// A named variant of the one FILE: 'NAME: PATH=VALUE; PATH=VALUE…' (repeatable).
+    #[arg(long = "variant", value_name = "NAME: OVERRIDES")]
+    pub variants: Vec<String>,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     #[command(flatten)]
@@ -49,24 +57,30 @@ pub struct CompareArgs {
 }
 
 pub fn cmd_compare(a: CompareArgs) -> Result<()> {
-    if a.files.len() < 2 {
-        return Err(Error::CompareFiles {
-            files: a.files.iter().map(|f| f.display().to_string()).collect(),
+    if a.files.len() >= 2 && !a.variants.is_empty() {
+        return Err(Error::VariantsOfOneFile {
+            files: a.files.len(),
         }
         .into());
     }
-    // Every file is read; the problems of all of them are reported at once.
-    let mut scenarios: Vec<Scenario> = Vec::new();
-    let mut diagnostics = Vec::new();
-    for f in &a.files {
-        match scenario::load(f, &a.scenario.set) {
-            Ok(s) => scenarios.push(s),
-            Err(e) => diagnostics.extend(e.diagnostics),
+    let (scenarios, labels) = if a.files.len() == 1 {
+        load_variants(&a.files[0], &a.scenario.set, &a.variants)?
+    } else {
+        // Every file is read; the problems of all of them are reported at once.
+        let mut scenarios: Vec<Scenario> = Vec::new();
+        let mut diagnostics = Vec::new();
+        for f in &a.files {
+            match scenario::load(f, &a.scenario.set) {
+                Ok(s) => scenarios.push(s),
+                Err(e) => diagnostics.extend(e.diagnostics),
+            }
         }
-    }
-    if !diagnostics.is_empty() {
-        return Err(Error::Scenario(ScenarioError { diagnostics }).into());
-    }
+        if !diagnostics.is_empty() {
+            return Err(Error::Scenario(ScenarioError { diagnostics }).into());
+        }
+        let labels: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
+        (scenarios, labels)
+    };
     for s in &scenarios {
         print_warnings(s, a.output.quiet);
     }
@@ -82,6 +96,18 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
         a.sampling.force,
         a.output.quiet,
     )?;
+    let stems: Vec<String> = if a.files.len() == 1 {
+        let file = super::slug(&scenarios[0], Some(a.files[0].as_path()));
+        std::iter::once(file)
+            .chain(scenarios.iter().skip(1).map(|s| s.name.clone()))
+            .collect()
+    } else {
+        scenarios
+            .iter()
+            .zip(&a.files)
+            .map(|(s, f)| super::slug(s, Some(f.as_path())))
+            .collect()
+    };
     let reads: Vec<PathBuf> = scenarios
         .iter()
         .flat_map(|s| s.read_files.iter().cloned())
@@ -89,7 +115,7 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
     // The output folder is checked before any sampling.
     let mut set = super::output_set(
         &a.output,
-        || default_dir(&scenarios, &a.files),
+        || default_dir(&stems),
         Box::new(compare_owns),
         &reads,
     )?;
@@ -99,7 +125,7 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
     cfg.sampler = run.sampler;
     cfg.threads = run.threads;
     cfg.common_random_numbers = !a.independent;
-    if !a.output.quiet {
+    if !a.output.quiet && a.files.len() > 1 {
         for (s, f) in scenarios.iter().zip(&a.files).skip(1) {
             let (x, y) = (&s.simulation, &scenarios[0].simulation);
             if (x.samples, x.seed, x.sampler) != (y.samples, y.seed, y.sampler) {
@@ -120,8 +146,7 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
     let mut bar = progress::Progress::new(show_progress);
     let result = cmp.run(&mut |done, planned| bar.update(done, planned))?;
     bar.finish();
-    let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
-    let report = CompareReport::new(&cmp.names, &files, &result);
+    let report = CompareReport::new(&cmp.names, &labels, &result);
     if !a.output.quiet {
         for w in &report.warnings {
             super::warn(&format!("warning: {w}"));
@@ -146,13 +171,156 @@ fn compare_owns(name: &str) -> bool {
         || (name.starts_with("overlay_") && (name.ends_with(".svg") || name.ends_with(".png")))
 }
 
-/// `output/compare-<stem1>-vs-<stem2>…`, cut short for many or long names.
-fn default_dir(scenarios: &[Scenario], files: &[PathBuf]) -> PathBuf {
-    let stems: Vec<String> = scenarios
+/// One scenario and its variants: the file's `[[variant]]` tables, then the `--variant`
+/// flags. Returns the scenarios (the base first, each variant named by its name) and what the
+/// report says each came from. Problems of every variant are reported at once, each located
+/// where its override was written (the file's line, or `--variant N`'s column).
+pub(crate) fn load_variants(
+    file: &Path,
+    sets: &[String],
+    flags: &[String],
+) -> Result<(Vec<Scenario>, Vec<String>), Error> {
+    let base = scenario::load(file, sets).map_err(Error::Scenario)?;
+    let label = file.display().to_string();
+    let mut diagnostics = Vec::new();
+    // (name, overrides with where each was written: a file location, or the flag's column).
+    let mut variants: Vec<(String, Vec<(String, Location)>)> = base
+        .variants
         .iter()
-        .zip(files)
-        .map(|(s, f)| super::slug(s, Some(f.as_path())))
+        .map(|v| (v.name.clone(), v.sets.clone()))
         .collect();
+    for (k, flag) in flags.iter().enumerate() {
+        match parse_variant(k + 1, flag) {
+            Ok(v) => {
+                if variants.iter().any(|(n, _)| *n == v.0) {
+                    diagnostics.push(Diagnostic::error(
+                        Some(variant_loc(k + 1, 1)),
+                        None,
+                        format!(
+                            "a variant named '{}' is already compared; give each a name of its own",
+                            v.0
+                        ),
+                    ));
+                } else {
+                    variants.push(v);
+                }
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if variants.is_empty() && diagnostics.is_empty() {
+        return Err(Error::CompareFiles { files: vec![label] });
+    }
+    let mut scenarios = vec![base];
+    let mut labels = vec![label.clone()];
+    for (name, overrides) in &variants {
+        let mut all = sets.to_vec();
+        all.extend(overrides.iter().map(|(o, _)| o.clone()));
+        match scenario::load(file, &all) {
+            Ok(mut s) => {
+                s.name = name.clone();
+                let said: Vec<&str> = overrides.iter().map(|(o, _)| o.as_str()).collect();
+                labels.push(format!("{label} with {}", said.join("; ")));
+                scenarios.push(s);
+            }
+            Err(e) => {
+                for mut d in e.diagnostics {
+                    // An override's problem is located at the override, not at a --set the
+                    // user did not write.
+                    if let Some(loc) = &d.location
+                        && &*loc.file == "--set"
+                        && loc.line > sets.len()
+                    {
+                        let (_, at) = &overrides[loc.line - sets.len() - 1];
+                        d.location = Some(if &*at.file == "--variant" {
+                            variant_loc(at.line, at.column + loc.column - 1)
+                        } else {
+                            at.clone()
+                        });
+                        let what = format!("variant '{name}'");
+                        d.path = Some(match d.path.take() {
+                            Some(p) => format!("{what}: {p}"),
+                            None => what,
+                        });
+                    }
+                    if !diagnostics
+                        .iter()
+                        .any(|x: &Diagnostic| x.location == d.location && x.message == d.message)
+                    {
+                        diagnostics.push(d);
+                    }
+                }
+            }
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(Error::Scenario(ScenarioError { diagnostics }));
+    }
+    Ok((scenarios, labels))
+}
+
+/// Column `column` of the `index`-th `--variant` (1-based).
+fn variant_loc(index: usize, column: usize) -> Location {
+    Location {
+        file: "--variant".into(),
+        line: index,
+        column,
+    }
+}
+
+/// `NAME: PATH=VALUE; PATH=VALUE…`, the `index`-th `--variant`: its name and its overrides,
+/// each located at its column in the flag.
+fn parse_variant(
+    index: usize,
+    flag: &str,
+) -> Result<(String, Vec<(String, Location)>), Diagnostic> {
+    let err =
+        |column: usize, msg: String| Diagnostic::error(Some(variant_loc(index, column)), None, msg);
+    let Some(colon) = flag.find(':') else {
+        return Err(err(
+            1,
+            format!("--variant expects 'NAME: PATH=VALUE; …', got '{flag}'"),
+        ));
+    };
+    let name = flag[..colon].trim();
+    if name.is_empty() || !crate::scenario::addressable_name(name) {
+        return Err(err(
+            1,
+            format!(
+                "the variant's name '{name}' must be letters, digits, '-' and '_' (it names the \
+                 variant in tables and in the output folder's name)"
+            ),
+        ));
+    }
+    let mut overrides = Vec::new();
+    let mut start = colon + 1;
+    for part in flag[colon + 1..].split(';') {
+        let lead = part.len() - part.trim_start().len();
+        let text = part.trim();
+        let column = flag[..start + lead].chars().count() + 1;
+        start += part.len() + 1;
+        if text.is_empty() {
+            continue;
+        }
+        if !text.contains('=') {
+            return Err(err(
+                column,
+                format!("'{text}' is not an override: write PATH=VALUE"),
+            ));
+        }
+        overrides.push((text.to_string(), variant_loc(index, column)));
+    }
+    if overrides.is_empty() {
+        return Err(err(
+            colon + 2,
+            format!("the variant '{name}' has no overrides: write '{name}: PATH=VALUE'"),
+        ));
+    }
+    Ok((name.to_string(), overrides))
+}
+
+/// `output/compare-<stem1>-vs-<stem2>…`, cut short for many or long names.
+fn default_dir(stems: &[String]) -> PathBuf {
     let mut name = format!("compare-{}", stems.join("-vs-"));
     if name.chars().count() > 120 {
         name = name.chars().take(120).collect::<String>();

@@ -668,6 +668,10 @@ impl SamplesCsv {
 fn cmd_check(a: CheckArgs) -> Result<()> {
     let s = load_scenario(Some(&a.file), &a.scenario.set)?;
     print_warnings(&s, false);
+    if !s.variants.is_empty() {
+        // Each variant's overrides are applied and checked as a comparison would.
+        compare::load_variants(&a.file, &a.scenario.set, &[])?;
+    }
     let (text, unsourced) = check_text(&s, &a.file.display().to_string());
     out_stdout(&text)?;
     if a.strict && !unsourced.is_empty() {
@@ -729,6 +733,22 @@ pub fn check_text(s: &Scenario, label: &str) -> (String, Vec<String>) {
                 report::text::printable(&c.between[0]),
                 report::text::printable(&c.between[1]),
                 c.rank
+            ));
+        }
+    }
+    if !s.variants.is_empty() {
+        out.push_str("\nVariants (gwsim compare compares the scenario with them)\n");
+        for v in &s.variants {
+            let sets: Vec<&str> = v.sets.iter().map(|(o, _)| o.as_str()).collect();
+            let about = v
+                .description
+                .as_deref()
+                .map(|d| format!(" ({})", report::text::printable(d)))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {}{about}: {}\n",
+                report::text::printable(&v.name),
+                report::text::printable(&sets.join("; "))
             ));
         }
     }

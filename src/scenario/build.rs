@@ -68,7 +68,8 @@ pub(crate) const ANY: Domain = Domain {
     text: "any number",
 };
 
-pub(crate) const TOP_KEYS: [&str; 14] = [
+pub(crate) const TOP_KEYS: [&str; 15] = [
+    "variant",
     "name",
     "description",
     "extends",
@@ -84,6 +85,7 @@ pub(crate) const TOP_KEYS: [&str; 14] = [
     "correlation",
     "simulation",
 ];
+pub(crate) const VARIANT_KEYS: [&str; 3] = ["name", "description", "set"];
 pub(crate) const FACILITY_KEYS: [&str; 7] = [
     "power_mw",
     "pue",
@@ -741,6 +743,7 @@ impl<'c> Builder<'c> {
             }),
         };
         let correlations = self.correlations(root);
+        let variants = self.variants(root);
 
         let mut diags = self.diags;
         let mut warnings = self.warnings;
@@ -768,6 +771,7 @@ impl<'c> Builder<'c> {
                 systems: systems?,
                 correlations,
                 simulation: simulation?,
+                variants,
                 warnings: warnings.clone(),
             })
         })();
@@ -1980,6 +1984,91 @@ impl<'c> Builder<'c> {
             seed,
             sampler,
         })
+    }
+
+    /// `[[variant]]`: a name (addressable, unique), an optional description, and `set`, a
+    /// non-empty array of overrides in `--set` syntax. The overrides are applied, and checked,
+    /// when `gwsim compare` loads the variant.
+    fn variants(&mut self, root: &Table) -> Vec<Variant> {
+        let mut out: Vec<Variant> = Vec::new();
+        for (i, (t, loc)) in self
+            .array_of_tables(root, "variant")
+            .into_iter()
+            .enumerate()
+        {
+            let label = format!("variant[{}]", i + 1);
+            self.check_keys(t, &VARIANT_KEYS, &label);
+            let name = match t.get("name") {
+                Some(e) => self.string(&e.value, &format!("{label}.name")),
+                None => {
+                    self.err(&loc, Some(&label), "a variant needs a name");
+                    None
+                }
+            };
+            let description = t
+                .get("description")
+                .and_then(|e| self.string(&e.value, &format!("{label}.description")));
+            let mut sets: Vec<(String, Location)> = Vec::new();
+            match t.get("set") {
+                Some(e) => match &e.value.kind {
+                    Kind::Array(items) if !items.is_empty() => {
+                        for (k, it) in items.iter().enumerate() {
+                            let path = format!("{label}.set[{}]", k + 1);
+                            if let Some(text) = self.string(it, &path) {
+                                if text.contains('=') {
+                                    sets.push((text, it.loc.clone()));
+                                } else {
+                                    self.err(
+                                        &it.loc,
+                                        Some(&path),
+                                        format!("'{text}' is not an override: write \"PATH=VALUE\""),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                    Kind::Invalid => {}
+                    _ => self.err(
+                        &e.value.loc,
+                        Some(&format!("{label}.set")),
+                        "'set' must be a non-empty array of overrides, e.g. [\"fleet.rubin.online=2028\"]",
+                    ),
+                },
+                None => self.err(
+                    &loc,
+                    Some(&label),
+                    "a variant needs 'set', its overrides, e.g. set = [\"fleet.rubin.online=2028\"]",
+                ),
+            }
+            let Some(name) = name else { continue };
+            if !addressable(&name) {
+                self.err(
+                    &loc,
+                    Some(&label),
+                    format!(
+                        "the variant's name '{name}' must use letters, digits, '-' and '_' only \
+                         (it names the variant in tables and in the output folder's name)"
+                    ),
+                );
+                continue;
+            }
+            if out.iter().any(|v| v.name == name) {
+                self.err(
+                    &loc,
+                    Some(&label),
+                    format!(
+                        "two variants are named '{name}'; a name says which one a comparison shows"
+                    ),
+                );
+                continue;
+            }
+            out.push(Variant {
+                name,
+                description,
+                sets,
+            });
+        }
+        out
     }
 
     fn correlations(&mut self, root: &Table) -> Vec<Correlation> {

@@ -15,6 +15,12 @@ mod types;
 mod value;
 
 pub use build::DEFAULT_SERVING_EFFICIENCY;
+
+/// Whether a name can be written in a value path or on the command line: letters, digits, '-'
+/// and '_'.
+pub fn addressable_name(name: &str) -> bool {
+    build::addressable(name)
+}
 pub use portfolio::{Deal, Growth, Portfolio, Revenue, load_portfolio, load_portfolio_str};
 pub use types::*;
 

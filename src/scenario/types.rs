@@ -280,6 +280,16 @@ pub struct Correlation {
     pub origin: Option<Location>,
 }
 
+/// A named what-if of a scenario (`[[variant]]`): overrides in `--set` syntax, each with where
+/// it was written.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub name: String,
+    pub description: Option<String>,
+    /// `PATH=VALUE`, `PATH+=D`, …, as `--set` takes them.
+    pub sets: Vec<(String, Location)>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Simulation {
     pub samples: u64,
@@ -311,6 +321,8 @@ pub struct Scenario {
     pub systems: BTreeMap<String, System>,
     pub correlations: Vec<Correlation>,
     pub simulation: Simulation,
+    /// Named what-ifs of this scenario (`[[variant]]`), for `gwsim compare FILE`.
+    pub variants: Vec<Variant>,
     /// Warnings found while validating (e.g. more than 1% of a marginal's mass cut by its
     /// field's domain).
     pub warnings: Vec<Diagnostic>,

@@ -347,3 +347,206 @@ fn each_scenarios_probabilities_and_summaries_equal_its_own_run() {
             .any(|p| p.probability == Probability::CostPerMtokBelowPrice)
     );
 }
+
+/// The `per_scenario` statistics of metric `m` for scenario `k` of a `compare --format json`.
+fn scenario_stats<'a>(j: &'a serde_json::Value, m: &str, k: usize) -> &'a serde_json::Value {
+    &j["metrics"][m]["per_scenario"][k]
+}
+
+#[test]
+fn variants_in_the_file_are_the_scenario_with_their_overrides_on_common_random_numbers() {
+    let out = tmp("variants-file");
+    let file = "tests/data/small-cloud-variants.toml";
+    let common = [
+        "--samples",
+        "3000",
+        "--seed",
+        "11",
+        "--no-charts",
+        "--quiet",
+    ];
+    let mut args = vec!["compare", file, "--format", "json", "--out"];
+    args.push(out.to_str().unwrap());
+    args.extend(common);
+    let j = crate::common::run_json(&args);
+    assert_eq!(
+        j["scenarios"],
+        serde_json::json!([
+            "Small cloud test deal, with variants",
+            "rubin-late",
+            "dear-pue"
+        ])
+    );
+    assert_eq!(
+        j["files"][2],
+        format!("{file} with facility.pue=1.4; facility.it_overhead=0.15")
+    );
+    // Each variant is, to the bit, a run of the file with its overrides as --set.
+    for (k, sets) in [
+        (1, vec!["fleet.rubin.online=2028"]),
+        (2, vec!["facility.pue=1.4", "facility.it_overhead=0.15"]),
+    ] {
+        let run_out = tmp("variants-run");
+        let mut run = vec!["run", file, "--format", "json", "--out"];
+        run.push(run_out.to_str().unwrap());
+        run.extend(common);
+        for s in &sets {
+            run.extend(["--set", s]);
+        }
+        let own = crate::common::run_json(&run);
+        for m in ["gpus", "cost_usd", "npv_usd", "cost_per_mtok_usd"] {
+            for q in ["p5", "p50", "p95", "mean"] {
+                assert_eq!(
+                    scenario_stats(&j, m, k)[q],
+                    own["metrics"][m][q],
+                    "variant {k}, {m} {q}"
+                );
+            }
+        }
+    }
+    // By hand: PUE 1.4 and 15% overhead fit fewer GPUs in the same 100 MW (the base draws
+    // PUE 1.10-1.35 and overhead 5-15%), in every paired sample.
+    assert_eq!(j["metrics"]["gpus"]["p_lower"][2], 1.0);
+    // Vera Rubin online in 2028 instead of 2026.75-2027.5 leaves the fleet's size alone.
+    assert_eq!(j["metrics"]["gpus"]["difference"][1]["p95"], 0.0);
+}
+
+#[test]
+fn a_variant_on_the_command_line_equals_the_same_variant_in_a_file() {
+    let (o1, o2) = (tmp("variant-flag"), tmp("variant-file"));
+    let common = [
+        "--samples",
+        "2000",
+        "--seed",
+        "3",
+        "--no-charts",
+        "--quiet",
+        "--format",
+        "json",
+    ];
+    let mut flag = vec![
+        "compare",
+        "tests/data/small-cloud.toml",
+        "--variant",
+        "dear-pue: facility.pue=1.4;facility.it_overhead=0.15",
+        "--out",
+        o1.to_str().unwrap(),
+    ];
+    flag.extend(common);
+    let mut file = vec!["compare", "tests/data/small-cloud-variants.toml", "--out"];
+    file.push(o2.to_str().unwrap());
+    file.extend(common);
+    let (a, b) = (
+        crate::common::run_json(&flag),
+        crate::common::run_json(&file),
+    );
+    assert_eq!(a["scenarios"][1], "dear-pue");
+    for m in ["gpus", "cost_usd", "npv_usd"] {
+        // The flag's variant is B; the file's dear-pue is C.
+        assert_eq!(scenario_stats(&a, m, 1), scenario_stats(&b, m, 2), "{m}");
+        assert_eq!(
+            a["metrics"][m]["difference"][1], b["metrics"][m]["difference"][2],
+            "{m}"
+        );
+    }
+}
+
+#[test]
+fn bad_variants_are_named_where_they_were_written() {
+    let small = "tests/data/small-cloud.toml";
+    let fails = |args: &[&str]| -> String {
+        let mut cmd = cargo_bin_cmd!("gwsim");
+        cmd.args(args);
+        if args[0] == "compare" {
+            cmd.args(["--samples", "1000", "--no-charts", "--quiet"]);
+        }
+        let out = cmd.output().expect("runs");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // A bad value in the second override of the second --variant: its column in that flag.
+    let e = fails(&[
+        "compare",
+        small,
+        "--variant",
+        "ok: facility.pue=1.3",
+        "--variant",
+        "bad:  facility.pue=1.3; workload.utilization=7",
+    ]);
+    assert!(
+        e.contains("--variant:2:46: error: variant 'bad': workload.utilization:"),
+        "{e}"
+    );
+    // An unknown path, a flag without a name, a name used twice.
+    let e = fails(&["compare", small, "--variant", "x: fleet.rubin.onlin=2028"]);
+    assert!(
+        e.contains("--variant:1:4:") && e.contains("did you mean 'online'"),
+        "{e}"
+    );
+    let e = fails(&["compare", small, "--variant", "nocolon"]);
+    assert!(
+        e.contains("--variant:1:1: error: --variant expects 'NAME: PATH=VALUE"),
+        "{e}"
+    );
+    let e = fails(&[
+        "compare",
+        small,
+        "--variant",
+        "a: facility.pue=1.2",
+        "--variant",
+        "a: facility.pue=1.3",
+    ]);
+    assert!(
+        e.contains("--variant:2:1:") && e.contains("'a' is already compared"),
+        "{e}"
+    );
+    let e = fails(&["compare", small, "--variant", "a b: facility.pue=1.2"]);
+    assert!(e.contains("name 'a b' must be letters"), "{e}");
+    // --variant with two files; one file without variants.
+    let e = fails(&["compare", small, small, "--variant", "a: facility.pue=1.2"]);
+    assert!(
+        e.contains("--variant compares one scenario with its variants; got 2 files"),
+        "{e}"
+    );
+    let e = fails(&["compare", small]);
+    assert!(e.contains("or one with variants"), "{e}");
+    // In a file: the line and column of the override, the variant's table for a bad name or an
+    // empty set; `check` applies the overrides too.
+    let dir = tmp("bad-variants");
+    std::fs::create_dir_all(&*dir).unwrap();
+    let base = std::fs::canonicalize("tests/data/small-cloud.toml").unwrap();
+    let f = dir.join("v.toml");
+    std::fs::write(
+        &f,
+        format!(
+            "extends = {:?}\n[[variant]]\nname = \"late\"\nset = [\"facility.pue=1.2\", \"fleet.rubin.onlin=2028\"]\n[[variant]]\nname = \"no sets\"\nset = []\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let fs = f.to_str().unwrap();
+    let e = fails(&["compare", fs]);
+    assert!(
+        e.contains("v.toml:5:1: error: variant[2]: the variant's name 'no sets'"),
+        "{e}"
+    );
+    assert!(
+        e.contains("v.toml:7:7: error: variant[2].set: 'set' must be a non-empty array"),
+        "{e}"
+    );
+    std::fs::write(
+        &f,
+        format!(
+            "extends = {:?}\n[[variant]]\nname = \"late\"\nset = [\"facility.pue=1.2\", \"fleet.rubin.onlin=2028\"]\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    for cmd in ["compare", "check"] {
+        let e = fails(&[cmd, fs]);
+        assert!(
+            e.contains("v.toml:4:28: error: variant 'late': fleet.rubin.onlin: cannot set"),
+            "{cmd}: {e}"
+        );
+    }
+}
