@@ -208,6 +208,18 @@ pub(crate) fn load_variants(
             Err(d) => diagnostics.push(d),
         }
     }
+    if variants.len() > MAX_VARIANTS {
+        diagnostics.push(Diagnostic::error(
+            None,
+            None,
+            format!(
+                "{} variants to compare; at most {MAX_VARIANTS} at once (each loads the scenario \
+                 and runs every sample)",
+                variants.len()
+            ),
+        ));
+        return Err(Error::Scenario(ScenarioError { diagnostics }));
+    }
     if variants.is_empty() && diagnostics.is_empty() {
         return Err(Error::CompareFiles { files: vec![label] });
     }
@@ -258,6 +270,10 @@ pub(crate) fn load_variants(
     }
     Ok((scenarios, labels))
 }
+
+/// Variants compared at once, at most: beyond it a table of them is unreadable, and a file of
+/// thousands would load the scenario thousands of times.
+pub const MAX_VARIANTS: usize = 100;
 
 /// Column `column` of the `index`-th `--variant` (1-based).
 fn variant_loc(index: usize, column: usize) -> Location {

@@ -550,3 +550,34 @@ fn bad_variants_are_named_where_they_were_written() {
         );
     }
 }
+
+#[test]
+fn more_variants_than_a_comparison_takes_are_refused_before_any_is_loaded() {
+    let dir = tmp("many-variants");
+    std::fs::create_dir_all(&*dir).unwrap();
+    let base = std::fs::canonicalize("tests/data/small-cloud.toml").unwrap();
+    let mut text = format!("extends = {:?}\n", base.display().to_string());
+    for i in 0..101 {
+        text.push_str(&format!(
+            "[[variant]]\nname = \"v{i}\"\nset = [\"facility.pue=1.{i:03}\"]\n"
+        ));
+    }
+    let f = dir.join("many.toml");
+    std::fs::write(&f, text).unwrap();
+    let out = cargo_bin_cmd!("gwsim")
+        .args([
+            "compare",
+            f.to_str().unwrap(),
+            "--samples",
+            "100",
+            "--quiet",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("101 variants to compare; at most 100 at once"),
+        "{e}"
+    );
+}
