@@ -278,6 +278,9 @@ impl RunWorkbook {
         let formats = Formats::new();
         let samples = match samples {
             Some((inputs, metrics)) => {
+                // A full samples sheet is more XML than a plain zip holds (4 GB): ZIP64, which
+                // Excel reads.
+                wb.use_zip_large_file(true);
                 let ws = wb
                     .add_worksheet_with_constant_memory()
                     .map_err(|e| xlsx_error(path, e))?;
@@ -318,20 +321,22 @@ impl RunWorkbook {
         if take == 0 {
             return Ok(());
         }
+        let path = &self.path;
         let ws = self
             .wb
             .worksheet_from_name("Samples")
-            .map_err(|e| xlsx_error(&self.path, e))?;
-        let mut sh = Sheet {
-            ws,
-            path: &self.path,
-        };
-        let general = self.formats.code("General");
+            .map_err(|e| xlsx_error(path, e))?;
+        // Unformatted cells (Excel's General): a format is looked up at every write, and this
+        // sheet may take a hundred million cells.
         for i in 0..take {
             let row = (s.rows + 1) as u32 + i as u32;
-            sh.num(row, 0, (first + i as u64) as f64, self.formats.code("0"))?;
+            ws.write_number(row, 0, (first + i as u64) as f64)
+                .map_err(|e| xlsx_error(path, e))?;
             for (c, col) in columns.iter().enumerate() {
-                sh.num(row, c as u16 + 1, col[i], general)?;
+                if col[i].is_finite() {
+                    ws.write_number(row, c as u16 + 1, col[i])
+                        .map_err(|e| xlsx_error(path, e))?;
+                }
             }
         }
         s.rows += take as u64;
