@@ -144,7 +144,7 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
     let dir = set.dir().to_path_buf();
     set.commit()?;
     super::finish_xlsx(xlsx)?;
-    super::print_report(&report, a.output.format, &dir)
+    super::print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())
 }
 
 /// The files of `gwsim compare` in its folder.

@@ -245,12 +245,21 @@ pub(crate) fn metric_by_name(name: &str) -> Result<Metric, Error> {
     })
 }
 
-/// Print a report on stdout in `format`.
-pub(crate) fn print_report(report: &dyn Render, format: Format, dir: &Path) -> Result<()> {
+/// Print a report on stdout in `format`; the table ends with the folder written and the
+/// `--xlsx` workbook, if any.
+pub(crate) fn print_report(
+    report: &dyn Render,
+    format: Format,
+    dir: &Path,
+    xlsx: Option<&Path>,
+) -> Result<()> {
     let text = match format {
         Format::Table => {
             let mut t = report.to_table();
             t.push_str(&format!("\nWrote {}\n", dir.display()));
+            if let Some(x) = xlsx {
+                t.push_str(&format!("Wrote {}\n", x.display()));
+            }
             t
         }
         Format::Json => report.to_json(),
@@ -605,7 +614,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let dir = set.dir().to_path_buf();
     set.commit()?;
     finish_xlsx(xlsx)?;
-    print_report(&report, a.output.format, &dir)
+    print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())
 }
 
 /// Put the `--xlsx` file in place, once the workbook is written and the folder's set committed.

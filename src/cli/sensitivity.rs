@@ -124,7 +124,7 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
     let dir = set.dir().to_path_buf();
     set.commit()?;
     super::finish_xlsx(xlsx)?;
-    super::print_report(&report, a.output.format, &dir)
+    super::print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())
 }
 
 #[cfg(test)]

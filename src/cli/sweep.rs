@@ -120,7 +120,7 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     let dir = set.dir().to_path_buf();
     set.commit()?;
     super::finish_xlsx(xlsx)?;
-    super::print_report(&report, a.output.format, &dir)
+    super::print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())
 }
 
 /// The files of `gwsim sweep` in its folder.

@@ -446,3 +446,71 @@ fn a_sensitivity_workbook_holds_the_indices_and_a_chart() {
     );
     assert_eq!(chart_parts(&book), 1);
 }
+
+#[test]
+fn every_command_refuses_a_bad_xlsx_path_before_any_work() {
+    let dir = tmp("xlsx-bad-all");
+    std::fs::create_dir_all(dir.join("folder")).expect("mkdir");
+    let folder = dir.join("folder");
+    let folder = folder.to_str().expect("utf8");
+    let out = dir.join("out");
+    let out = out.to_str().expect("utf8");
+    let deal = scenario("gb200-nvl72-1gw.toml");
+    let owned = scenario("anthropic-owned-1gw.toml");
+    for args in [
+        &["compare", &deal, &owned][..],
+        &[
+            "sweep",
+            &deal,
+            "--set-range",
+            "facility.pue=1.1:1.5:3",
+            "--metric",
+            "gpus",
+        ][..],
+        &["sensitivity", &deal, "--sobol-samples", "64"][..],
+    ] {
+        let o = cargo_bin_cmd!("gwsim")
+            .args(args)
+            .args([
+                "--samples",
+                "1000",
+                "--quiet",
+                "--out",
+                out,
+                "--xlsx",
+                folder,
+            ])
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{}: {err}", args[0]);
+        assert!(
+            err.contains(&format!("--xlsx {folder}: it is a folder")),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_dir(folder).expect("list").count(), 0);
+        assert_eq!(
+            std::fs::read_dir(out).expect("list").count(),
+            0,
+            "nothing ran"
+        );
+    }
+}
+
+#[test]
+fn the_table_says_where_the_workbook_went() {
+    let dir = tmp("xlsx-table");
+    let book = dir.join("t.xlsx");
+    let o = cargo_bin_cmd!("gwsim")
+        .args(["run", "--samples", "1000", "--no-charts", "--quiet"])
+        .args(["--out", dir.join("out").to_str().expect("utf8")])
+        .args(["--xlsx", book.to_str().expect("utf8")])
+        .output()
+        .expect("runs");
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.ends_with(&format!("Wrote {}\n", book.display())),
+        "{text}"
+    );
+}
