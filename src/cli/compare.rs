@@ -95,7 +95,7 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
         Box::new(compare_owns),
         &reads,
     )?;
-    let mut xlsx = super::open_xlsx(&a.xlsx, &reads, None)?;
+    let mut xlsx = super::open_xlsx(&a.xlsx, &reads, &set, None)?;
     let mut cfg = CompareConfig::from_scenario(&scenarios[0]);
     cfg.samples = run.samples;
     cfg.seed = run.seed;

@@ -214,15 +214,26 @@ pub struct XlsxArgs {
 }
 
 /// The `--xlsx` file, opened before any work (refused like `--samples-out`: a file the command
-/// reads, a folder, the file `--samples-out` names) and put in place by [`fsio::Export::finish`].
+/// reads, a folder, a file that the command writes in its folder `set`, the file
+/// `--samples-out` names) and put in place by [`fsio::Export::finish`].
 pub(crate) fn open_xlsx(
     args: &XlsxArgs,
     reads: &[PathBuf],
+    set: &fsio::FileSet,
     samples_out: Option<&Path>,
 ) -> Result<Option<(fsio::Export, String)>, Error> {
     let Some(path) = &args.xlsx else {
         return Ok(None);
     };
+    if let Some(name) = set.claims(path) {
+        return Err(Error::Output {
+            flag: "--xlsx",
+            path: path.display().to_string(),
+            problem: format!(
+                "the command writes its own '{name}' in that folder; name another file"
+            ),
+        });
+    }
     if let Some(other) = samples_out
         && fsio::resolved(other).is_some()
         && fsio::resolved(other) == fsio::resolved(path)
@@ -559,7 +570,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         None => None,
     };
 
-    let mut xlsx = open_xlsx(&a.xlsx, &s.read_files, a.samples_out.as_deref())?;
+    let mut xlsx = open_xlsx(&a.xlsx, &s.read_files, &set, a.samples_out.as_deref())?;
     let mut workbook = match &xlsx {
         Some((_, path)) => {
             let inputs: Vec<String> = sim.inputs.iter().map(|i| i.path.clone()).collect();

@@ -98,7 +98,7 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
         Box::new(move |n: &str| owned.iter().any(|o| o == n)),
         &s.read_files,
     )?;
-    let mut xlsx = super::open_xlsx(&a.xlsx, &s.read_files, None)?;
+    let mut xlsx = super::open_xlsx(&a.xlsx, &s.read_files, &set, None)?;
 
     let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::counting(show_progress, "model evaluations");

@@ -92,7 +92,7 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
         Box::new(sweep_owns),
         &first.read_files,
     )?;
-    let mut xlsx = super::open_xlsx(&a.xlsx, &first.read_files, None)?;
+    let mut xlsx = super::open_xlsx(&a.xlsx, &first.read_files, &set, None)?;
 
     let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::new(show_progress);

@@ -300,6 +300,25 @@ fn a_bad_xlsx_path_is_refused_before_any_work_and_leaves_nothing() {
 }
 
 #[test]
+fn the_xlsx_file_is_not_a_file_of_the_commands_folder() {
+    let dir = tmp("xlsx-owned");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("summary.json"), "before").expect("write");
+    let target = out.join("summary.json");
+    let o = cargo_bin_cmd!("gwsim")
+        .args(["run", "--samples", "100", "--no-charts", "--quiet"])
+        .args(["--out", out.to_str().expect("utf8")])
+        .args(["--xlsx", target.to_str().expect("utf8")])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("writes its own 'summary.json'"), "{err}");
+    assert_eq!(std::fs::read(&target).expect("read"), b"before");
+}
+
+#[test]
 fn the_xlsx_file_and_samples_out_must_differ() {
     let dir = tmp("xlsx-same");
     let p = dir.join("x.xlsx");
