@@ -1042,6 +1042,25 @@ mod tests {
     }
 
     #[test]
+    fn the_workbook_flags_are_where_the_docs_say() {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        for (name, xlsx, samples) in [
+            ("run", true, true),
+            ("compare", true, false),
+            ("sweep", true, false),
+            ("sensitivity", true, false),
+            ("portfolio", false, false),
+            ("check", false, false),
+        ] {
+            let cmd = cli.find_subcommand(name).expect(name);
+            let has = |id: &str| cmd.get_arguments().any(|a| a.get_id() == id);
+            assert_eq!(has("xlsx"), xlsx, "{name} --xlsx");
+            assert_eq!(has("xlsx_samples"), samples, "{name} --xlsx-samples");
+        }
+    }
+
+    #[test]
     fn counts_and_fractions_parse() {
         assert_eq!(parse_count("100000"), Ok(100_000));
         assert_eq!(parse_count("1e6"), Ok(1_000_000));
