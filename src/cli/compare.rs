@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::{OutputArgs, SamplingArgs, ScenarioArgs, print_warnings, progress};
+use super::{OutputArgs, SamplingArgs, ScenarioArgs, XlsxArgs, print_warnings, progress};
 use crate::engine::RunConfig;
 use crate::engine::compare::{CompareConfig, Comparison};
 use crate::error::{Diagnostic, Error, Location, ScenarioError};
@@ -54,6 +54,8 @@ pub struct CompareArgs {
     pub independent: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub xlsx: XlsxArgs,
 }
 
 pub fn cmd_compare(a: CompareArgs) -> Result<()> {
@@ -119,6 +121,7 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
         Box::new(compare_owns),
         &reads,
     )?;
+    let mut xlsx = super::open_xlsx(&a.xlsx, &reads, &set, None)?;
     let mut cfg = CompareConfig::from_scenario(&scenarios[0]);
     cfg.samples = run.samples;
     cfg.seed = run.seed;
@@ -160,9 +163,13 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
             super::warn(&format!("warning: {w}"));
         }
     }
+    if let Some((export, path)) = xlsx.as_mut() {
+        crate::report::xlsx::write_compare(&report, path, export)?;
+    }
     let dir = set.dir().to_path_buf();
     set.commit()?;
-    super::print_report(&report, a.output.format, &dir)
+    super::finish_xlsx(xlsx)?;
+    super::print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())
 }
 
 /// The files of `gwsim compare` in its folder.

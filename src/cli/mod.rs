@@ -204,6 +204,50 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
+/// `--xlsx FILE`: the command's report as an Excel workbook too.
+#[derive(Args, Debug, Clone, Default)]
+pub struct XlsxArgs {
+    /// Also write the report as an Excel workbook (numbers as numbers, native charts) to this
+    /// file.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub xlsx: Option<PathBuf>,
+}
+
+/// The `--xlsx` file, opened before any work (refused like `--samples-out`: a file the command
+/// reads, a folder, a file that the command writes in its folder `set`, the file
+/// `--samples-out` names) and put in place by [`fsio::Export::finish`].
+pub(crate) fn open_xlsx(
+    args: &XlsxArgs,
+    reads: &[PathBuf],
+    set: &fsio::FileSet,
+    samples_out: Option<&Path>,
+) -> Result<Option<(fsio::Export, String)>, Error> {
+    let Some(path) = &args.xlsx else {
+        return Ok(None);
+    };
+    if let Some(name) = set.claims(path) {
+        return Err(Error::Output {
+            flag: "--xlsx",
+            path: path.display().to_string(),
+            problem: format!(
+                "the command writes its own '{name}' in that folder; name another file"
+            ),
+        });
+    }
+    if let Some(other) = samples_out
+        && fsio::resolved(other).is_some()
+        && fsio::resolved(other) == fsio::resolved(path)
+    {
+        return Err(Error::Output {
+            flag: "--xlsx",
+            path: path.display().to_string(),
+            problem: "--samples-out names the same file; name another".into(),
+        });
+    }
+    let export = fsio::Export::create(path, "--xlsx", reads)?;
+    Ok(Some((export, path.display().to_string())))
+}
+
 /// A metric by name, or an error with the closest name.
 pub(crate) fn metric_by_name(name: &str) -> Result<Metric, Error> {
     Metric::from_name(name).ok_or_else(|| Error::UnknownMetric {
@@ -212,12 +256,21 @@ pub(crate) fn metric_by_name(name: &str) -> Result<Metric, Error> {
     })
 }
 
-/// Print a report on stdout in `format`.
-pub(crate) fn print_report(report: &dyn Render, format: Format, dir: &Path) -> Result<()> {
+/// Print a report on stdout in `format`; the table ends with the folder written and the
+/// `--xlsx` workbook, if any.
+pub(crate) fn print_report(
+    report: &dyn Render,
+    format: Format,
+    dir: &Path,
+    xlsx: Option<&Path>,
+) -> Result<()> {
     let text = match format {
         Format::Table => {
             let mut t = report.to_table();
             t.push_str(&format!("\nWrote {}\n", dir.display()));
+            if let Some(x) = xlsx {
+                t.push_str(&format!("Wrote {}\n", x.display()));
+            }
             t
         }
         Format::Json => report.to_json(),
@@ -272,6 +325,12 @@ pub struct RunArgs {
     /// Write every sample's inputs and metrics to this CSV file.
     #[arg(long, value_name = "FILE.csv")]
     pub samples_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub xlsx: XlsxArgs,
+    /// With --xlsx: every sample's inputs and metrics on a Samples sheet too (at most
+    /// 1,048,575, Excel's rows less the header; a warning says when samples are left out).
+    #[arg(long, requires = "xlsx")]
+    pub xlsx_samples: bool,
 }
 
 #[derive(Args, Debug)]
@@ -511,10 +570,27 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         None => None,
     };
 
+    let mut xlsx = open_xlsx(&a.xlsx, &s.read_files, &set, a.samples_out.as_deref())?;
+    let mut workbook = match &xlsx {
+        Some((_, path)) => {
+            let inputs: Vec<String> = sim.inputs.iter().map(|i| i.path.clone()).collect();
+            let metrics: Vec<&str> = sample_metrics(&sim)
+                .iter()
+                .map(|&m| METRICS[m].name())
+                .collect();
+            let columns = a.xlsx_samples.then_some((&inputs[..], &metrics[..]));
+            Some(report::xlsx::RunWorkbook::new(path, columns)?)
+        }
+        None => None,
+    };
+
     let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut obs = RunObserver {
         progress: progress::Progress::new(show_progress),
         samples: samples_csv.as_mut(),
+        workbook: workbook.as_mut().filter(|_| a.xlsx_samples),
+        metrics: sample_metrics(&sim),
+        n_inputs: sim.inputs.len(),
     };
     let result = sim.run(&cfg, &mut obs)?;
     obs.progress.finish();
@@ -522,6 +598,12 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         file.finish()?;
     }
     let report = Report::new(&s, &sim, &result, cfg.precision);
+    if let (Some(wb), Some((export, _))) = (workbook, xlsx.as_mut()) {
+        if let Some(note) = wb.samples_note() {
+            warn(&format!("warning: {note}"));
+        }
+        wb.finish(&report, export)?;
+    }
     if !a.output.quiet && a.output.format != Format::Table {
         for line in report.undefined_lines() {
             warn(&format!("note: {line}"));
@@ -542,18 +624,48 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     }
     let dir = set.dir().to_path_buf();
     set.commit()?;
-    print_report(&report, a.output.format, &dir)
+    finish_xlsx(xlsx)?;
+    print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())
+}
+
+/// Put the `--xlsx` file in place, once the workbook is written and the folder's set committed.
+pub(crate) fn finish_xlsx(xlsx: Option<(fsio::Export, String)>) -> Result<(), Error> {
+    match xlsx {
+        Some((export, _)) => export.finish(),
+        None => Ok(()),
+    }
+}
+
+/// The metrics of a run's samples (`--samples-out`, `--xlsx-samples`), as [`METRICS`] indices.
+fn sample_metrics(sim: &Simulation) -> Vec<usize> {
+    METRICS
+        .iter()
+        .filter(|&&m| sim.plan.has_metric(m))
+        .map(|&m| m as usize)
+        .collect()
 }
 
 struct RunObserver<'a> {
     progress: progress::Progress,
     samples: Option<&'a mut SamplesCsv>,
+    /// The workbook whose Samples sheet takes every batch (`--xlsx-samples`).
+    workbook: Option<&'a mut report::xlsx::RunWorkbook>,
+    metrics: Vec<usize>,
+    n_inputs: usize,
 }
 
 impl Observer for RunObserver<'_> {
     fn batch(&mut self, view: &BatchView<'_>) -> Result<(), Error> {
         if let Some(s) = self.samples.as_mut() {
             s.write(view)?;
+        }
+        if let Some(wb) = self.workbook.as_mut() {
+            let n = view.n;
+            let columns: Vec<&[f64]> = (0..self.n_inputs)
+                .map(|p| &view.input(p)[..n])
+                .chain(self.metrics.iter().map(|&m| &view.metric(m)[..n]))
+                .collect();
+            wb.push_samples(view.first, &columns)?;
         }
         Ok(())
     }
@@ -582,11 +694,7 @@ impl SamplesCsv {
         force: bool,
         out_dir: &Path,
     ) -> Result<SamplesCsv, Error> {
-        let metrics: Vec<usize> = METRICS
-            .iter()
-            .filter(|&&m| sim.plan.has_metric(m))
-            .map(|&m| m as usize)
-            .collect();
+        let metrics = sample_metrics(sim);
         let columns = 1 + sim.inputs.len() + metrics.len();
         let bytes = planned.saturating_mul(columns as u64 * SAMPLES_OUT_CELL_BYTES);
         if bytes > MAX_SAMPLES_OUT_BYTES && !force {
@@ -950,6 +1058,25 @@ mod tests {
                 Some("No progress bar, no notes on stderr"),
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn the_workbook_flags_are_where_the_docs_say() {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        for (name, xlsx, samples) in [
+            ("run", true, true),
+            ("compare", true, false),
+            ("sweep", true, false),
+            ("sensitivity", true, false),
+            ("portfolio", false, false),
+            ("check", false, false),
+        ] {
+            let cmd = cli.find_subcommand(name).expect(name);
+            let has = |id: &str| cmd.get_arguments().any(|a| a.get_id() == id);
+            assert_eq!(has("xlsx"), xlsx, "{name} --xlsx");
+            assert_eq!(has("xlsx_samples"), samples, "{name} --xlsx-samples");
         }
     }
 

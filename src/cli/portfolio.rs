@@ -106,7 +106,7 @@ pub fn cmd_portfolio(a: PortfolioArgs) -> Result<()> {
     }
     let dir = set.dir().to_path_buf();
     set.commit()?;
-    super::print_report(&report, a.output.format, &dir)
+    super::print_report(&report, a.output.format, &dir, None)
 }
 
 /// The files of `gwsim portfolio` in its folder.

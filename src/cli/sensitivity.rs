@@ -9,7 +9,8 @@ use anyhow::Result;
 use clap::Args;
 
 use super::{
-    OutputArgs, SamplingArgs, ScenarioArgs, load_scenario, metric_by_name, parse_count, progress,
+    OutputArgs, SamplingArgs, ScenarioArgs, XlsxArgs, load_scenario, metric_by_name, parse_count,
+    progress,
 };
 use crate::engine::sensitivity::{
     DEFAULT_BOOTSTRAP, DEFAULT_SOBOL_SAMPLES, SensitivityConfig, analyse, validate,
@@ -57,6 +58,8 @@ pub struct SensitivityArgs {
     pub bootstrap: u64,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub xlsx: XlsxArgs,
 }
 
 pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
@@ -95,6 +98,7 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
         Box::new(move |n: &str| owned.iter().any(|o| o == n)),
         &s.read_files,
     )?;
+    let mut xlsx = super::open_xlsx(&a.xlsx, &s.read_files, &set, None)?;
 
     let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::counting(show_progress, "model evaluations");
@@ -114,9 +118,13 @@ pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
             super::warn(&format!("warning: {w}"));
         }
     }
+    if let Some((export, path)) = xlsx.as_mut() {
+        crate::report::xlsx::write_sensitivity(&report, path, export)?;
+    }
     let dir = set.dir().to_path_buf();
     set.commit()?;
-    super::print_report(&report, a.output.format, &dir)
+    super::finish_xlsx(xlsx)?;
+    super::print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())
 }
 
 #[cfg(test)]

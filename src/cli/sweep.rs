@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::{OutputArgs, SamplingArgs, ScenarioArgs, metric_by_name, print_warnings, progress};
+use super::{
+    OutputArgs, SamplingArgs, ScenarioArgs, XlsxArgs, metric_by_name, print_warnings, progress,
+};
 use crate::engine::RunConfig;
 use crate::engine::sweep::{SweepRange, run_sweep};
 use crate::error::{Error, Location, ScenarioError};
@@ -46,6 +48,8 @@ pub struct SweepArgs {
     pub sampling: SamplingArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub xlsx: XlsxArgs,
 }
 
 pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
@@ -88,6 +92,7 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
         Box::new(sweep_owns),
         &first.read_files,
     )?;
+    let mut xlsx = super::open_xlsx(&a.xlsx, &first.read_files, &set, None)?;
 
     let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::new(show_progress);
@@ -109,9 +114,13 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
             super::warn(&format!("warning: {w}"));
         }
     }
+    if let Some((export, path)) = xlsx.as_mut() {
+        crate::report::xlsx::write_sweep(&report, path, export)?;
+    }
     let dir = set.dir().to_path_buf();
     set.commit()?;
-    super::print_report(&report, a.output.format, &dir)
+    super::finish_xlsx(xlsx)?;
+    super::print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())
 }
 
 /// The files of `gwsim sweep` in its folder.

@@ -211,6 +211,15 @@ impl FileSet {
         &self.dir
     }
 
+    /// The name of `path` when it is a file of this set's folder that the command writes (or
+    /// removes at [`FileSet::commit`]): a file named by another option must not be one.
+    pub fn claims(&self, path: &Path) -> Option<String> {
+        let full = resolved(path)?;
+        let in_dir = full.parent() == fs::canonicalize(&self.dir).ok().as_deref();
+        let name = full.file_name()?.to_string_lossy().into_owned();
+        (in_dir && (self.owns)(&name)).then_some(name)
+    }
+
     /// A temporary path for the file `name`, to be filled by the caller (a chart library that
     /// writes to a path); it becomes `name` at [`FileSet::commit`].
     pub fn temp_path(&mut self, name: &str) -> PathBuf {
@@ -528,6 +537,12 @@ mod tests {
         set.write("s_b.txt", b"b").expect("write");
         drop(set);
         assert_eq!(names(&dir), ["mine.txt", "s_a.txt"]);
+        // A file of the set's folder that the set writes is claimed; others are not.
+        let set = FileSet::create(&dir, "--out", owns(), &[]).expect("set");
+        assert_eq!(set.claims(&dir.join("s_x.txt")).as_deref(), Some("s_x.txt"));
+        assert_eq!(set.claims(&dir.join("mine.txt")), None);
+        assert_eq!(set.claims(&dir.join("sub").join("s_x.txt")), None);
+        drop(set);
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -12,6 +12,7 @@ pub mod portfolio;
 pub mod sensitivity;
 pub mod sweep;
 pub mod text;
+pub mod xlsx;
 
 use std::fmt::Write as _;
 
@@ -62,6 +63,9 @@ pub struct InputSummary {
     pub p5: f64,
     pub p50: f64,
     pub p95: f64,
+    /// The scenario's note on the value (for the workbook; not in the JSON).
+    #[serde(skip)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -357,6 +361,9 @@ impl Report {
                 p5: s.p5,
                 p50: s.p50,
                 p95: s.p95,
+                note: sources
+                    .get(input.path.as_str())
+                    .and_then(|p| p.note.clone()),
             })
             .collect();
         let correlations = result

@@ -148,6 +148,7 @@ fn report(name: &str) -> Report {
             p5: 1.14,
             p50: 1.22,
             p95: 1.33,
+            note: None,
         }],
         correlations: vec![CorrelationSummary {
             between: ["facility.pue".into(), "power.price_usd_per_mwh".into()],

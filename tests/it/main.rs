@@ -34,3 +34,4 @@ mod stats_select;
 mod stats_sketch;
 mod stats_summary;
 mod sweep;
+mod xlsx;
