@@ -88,7 +88,12 @@ impl SweepReport {
         w.finish()
     }
 
-    /// The sweep for a terminal: one row per value.
+    /// The swept values as the table and Markdown show them: as many digits as keep
+    /// neighbours apart (the CSV and JSON keep full precision).
+    pub fn value_labels(&self) -> Vec<String> {
+        format::distinct(&self.points.iter().map(|p| p.value).collect::<Vec<_>>())
+    }
+
     /// A Markdown table of the points.
     pub fn to_markdown(&self) -> String {
         use crate::report::format::with_unit;
@@ -101,10 +106,10 @@ impl SweepReport {
             self.seed,
             self.path
         );
-        for p in &self.points {
+        for (p, label) in self.points.iter().zip(self.value_labels()) {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
-                crate::report::format::sig3(p.value),
+                label,
                 with_unit(p.p5, self.unit),
                 with_unit(p.p50, self.unit),
                 with_unit(p.p95, self.unit),
@@ -114,6 +119,7 @@ impl SweepReport {
         out
     }
 
+    /// The sweep for a terminal: one row per value.
     pub fn to_table(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.scenario);
@@ -132,9 +138,10 @@ impl SweepReport {
         let rows: Vec<[String; 5]> = self
             .points
             .iter()
-            .map(|p| {
+            .zip(self.value_labels())
+            .map(|(p, label)| {
                 [
-                    format::sig3(p.value),
+                    label,
                     format::bare(p.p5, self.unit),
                     format::bare(p.p50, self.unit),
                     format::bare(p.p95, self.unit),

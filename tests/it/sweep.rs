@@ -232,3 +232,23 @@ fn help_shows_examples() {
             );
     }
 }
+
+#[test]
+fn one_way_labels_keep_distinct_values_apart() {
+    let out = tmp("labels");
+    let o = sweep(
+        &[
+            "--set-range",
+            "fleet.gb200-nvl72.online=2026:2027:5",
+            "--metric",
+            "gpus_per_gw",
+        ],
+        &out,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let text = String::from_utf8(o.stdout).expect("utf8");
+    for label in ["2026 ", "2026.25 ", "2026.5 ", "2026.75 ", "2027 "] {
+        assert!(text.contains(&format!("\n  {label}")), "{label}: {text}");
+    }
+}

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
 use plotters::coord::types::RangedCoordf64;
 use plotters::element::{Polygon, Rectangle, Text};
 use plotters::prelude::{
@@ -285,6 +286,15 @@ pub(super) fn fan<DB: DrawingBackend>(
         FanAxis::Value { desc, unit } => (labels::axis_desc(desc, unit, xs), unit.clone(), 8),
     };
     let is_years = c.x_axis == FanAxis::Years;
+    // A plain number's ticks (a swept PUE, a year as a value) get as many digits as keep them
+    // apart: 2027, 2027.5, 2028 rather than 2028 three times.
+    let keys: Vec<f64> = if x_unit.is_empty() && !is_years {
+        RangedCoordf64::from(x.clone()).key_points(x_labels)
+    } else {
+        Vec::new()
+    };
+    let key_labels = crate::report::format::distinct(&keys);
+    let x_step = (x.end - x.start).abs();
     let x_fmt = move |v: &f64| {
         if is_years {
             if (v - v.round()).abs() < 1e-6 {
@@ -292,6 +302,8 @@ pub(super) fn fan<DB: DrawingBackend>(
             } else {
                 String::new()
             }
+        } else if let Some(k) = keys.iter().position(|k| (k - v).abs() <= x_step * 1e-9) {
+            key_labels[k].clone()
         } else {
             labels::tick(*v, &x_unit, xs)
         }
