@@ -239,6 +239,26 @@ pub enum Error {
         bytes: u64,
         limit: u64,
     },
+    /// `gwsim sweep` with more than two `--set-range`.
+    #[error("{count} --set-range given; a sweep moves one value (one --set-range) or two (a grid)")]
+    SweepRanges { count: usize },
+    /// Two `--set-range` that move the same value (one path equal to, or inside, the other).
+    #[error(
+        "--set-range {second}: moves the same value as --set-range {first}; a grid needs two \
+         different values"
+    )]
+    SweepSamePath { first: String, second: String },
+    /// A two-way sweep with more points than [`crate::engine::sweep::MAX_POINTS`].
+    #[error(
+        "--set-range: a {rows} × {columns} grid has {points} points, more than the {max} a sweep \
+         runs; use fewer points per range",
+        points = .rows * .columns
+    )]
+    SweepGrid {
+        rows: usize,
+        columns: usize,
+        max: usize,
+    },
     #[error("i/o error on {path}: {source}")]
     Io {
         path: String,
@@ -312,7 +332,10 @@ impl Error {
             | Error::TooManySamples { .. }
             | Error::Output { .. }
             | Error::Work { .. }
-            | Error::ExportSize { .. } => 1,
+            | Error::ExportSize { .. }
+            | Error::SweepRanges { .. }
+            | Error::SweepSamePath { .. }
+            | Error::SweepGrid { .. } => 1,
         }
     }
 }

@@ -214,17 +214,25 @@ pub(crate) fn metric_by_name(name: &str) -> Result<Metric, Error> {
 
 /// Print a report on stdout in `format`.
 pub(crate) fn print_report(report: &dyn Render, format: Format, dir: &Path) -> Result<()> {
-    let text = match format {
-        Format::Table => {
-            let mut t = report.to_table();
-            t.push_str(&format!("\nWrote {}\n", dir.display()));
-            t
-        }
+    out_stdout(&with_wrote(render(report, format), format, dir))
+}
+
+/// A report in `format`.
+pub(crate) fn render(report: &dyn Render, format: Format) -> String {
+    match format {
+        Format::Table => report.to_table(),
         Format::Json => report.to_json(),
         Format::Csv => report.to_csv(),
         Format::Markdown => report.to_markdown(),
-    };
-    out_stdout(&text)
+    }
+}
+
+/// `text` followed, for a table, by the folder the files went to.
+pub(crate) fn with_wrote(mut text: String, format: Format, dir: &Path) -> String {
+    if format == Format::Table {
+        text.push_str(&format!("\nWrote {}\n", dir.display()));
+    }
+    text
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -417,7 +425,7 @@ pub(crate) fn warn(line: &str) {
 }
 
 /// Print on stdout; control characters that came from a file are shown as escapes.
-fn out_stdout(text: &str) -> Result<()> {
+pub(crate) fn out_stdout(text: &str) -> Result<()> {
     let mut so = std::io::stdout().lock();
     so.write_all(report::text::terminal(text).as_bytes())?;
     so.flush()?;
