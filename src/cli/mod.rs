@@ -26,13 +26,17 @@ Examples:
   gwsim run deal.toml --set facility.pue=1.3 --set 'workload.utilization=\"0.5 to 0.8\"'
   gwsim run deal.toml --format json > summary.json
   gwsim run deal.toml --precision 0.5% --threads 2
+  gwsim run deal.toml --precision 0.1% --max-samples 1e6 --strict-precision   # exit 3 if not met
   gwsim check deal.toml --strict
   gwsim explain deal.toml
   gwsim compare scenarios/anthropic-azure-nvidia-1gw.toml scenarios/anthropic-owned-1gw.toml
   gwsim sensitivity --metric cost_per_mtok_usd
   gwsim sweep scenarios/openai-aws-38b.toml --set-range workload.utilization=0.3:0.9:7 --metric cost_per_mtok_usd
   gwsim portfolio portfolios/openai.toml
-  gwsim systems";
+  gwsim systems
+
+Exit status: 0 success; 1 a problem in the input (file, flag, output path); 2 an internal
+failure; 3 --precision not met by --max-samples under --strict-precision; 130 interrupted.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -275,6 +279,10 @@ pub struct RunArgs {
     /// Sample cap under --precision.
     #[arg(long, value_parser = parse_count, default_value = "1e7")]
     pub max_samples: u64,
+    /// Exit with status 3 when --precision is not met by --max-samples (the files and the
+    /// summary are still written). Without it the run exits 0 and says so on stderr.
+    #[arg(long, requires = "precision")]
+    pub strict_precision: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Write every sample's inputs and metrics to this CSV file.
@@ -550,7 +558,42 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     }
     let dir = set.dir().to_path_buf();
     set.commit()?;
-    print_report(&report, a.output.format, &dir)
+    print_report(&report, a.output.format, &dir)?;
+    if a.output.format == Format::Table && !a.output.no_charts {
+        out_stdout(&format!(
+            "Report: {} (open it in a browser)\n",
+            dir.join("report.html").display()
+        ))?;
+    }
+    precision_outcome(&result, &cfg, a.strict_precision)
+}
+
+/// Under `--precision`, a target not met by the sample cap: a warning on stderr with the
+/// worst headline metric's precision, or (`strict`) an error with exit status 3.
+fn precision_outcome(
+    result: &crate::engine::RunResult,
+    cfg: &RunConfig,
+    strict: bool,
+) -> Result<()> {
+    let (Some(target), Some(false)) = (cfg.precision, result.converged) else {
+        return Ok(());
+    };
+    let Some((metric, achieved)) = crate::engine::worst_precision(result) else {
+        return Ok(());
+    };
+    let e = Error::PrecisionNotMet {
+        metric,
+        achieved,
+        target,
+        samples: result.samples,
+    };
+    if strict {
+        return Err(e.into());
+    }
+    warn(&format!(
+        "warning: {e} (--strict-precision makes this exit 3)"
+    ));
+    Ok(())
 }
 
 struct RunObserver<'a> {

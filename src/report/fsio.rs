@@ -390,7 +390,13 @@ impl Export {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        fs::create_dir_all(&dir).map_err(|e| err(format!("cannot make its folder: {e}")))?;
+        // Only --out folders are made; a missing folder here is more likely a typo.
+        if !dir.is_dir() {
+            return Err(err(format!(
+                "its folder '{}' does not exist; make it first (gwsim makes only --out folders)",
+                dir.display()
+            )));
+        }
         remove_leftovers(&dir);
         let name = target
             .file_name()
