@@ -72,7 +72,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Scenarios side by side on common random numbers: each metric, the paired difference and P(< first).
     Compare(compare::CompareArgs),
-    /// A metric's percentiles as one value moves across a range.
+    /// A metric's percentiles as one value moves across a range, or two across a grid.
     Sweep(sweep::SweepArgs),
     /// The deals of one buyer on common random numbers: spend by year against its revenue, the
     /// funding need, the year revenue covers spend.
