@@ -245,6 +245,44 @@ pub enum Error {
         bytes: u64,
         limit: u64,
     },
+    /// `--precision` not met before the sample cap, under `--strict-precision` (exit 3).
+    #[error(
+        "precision not met: the mean of {metric} is known to ±{achieved}% (95%), not the \
+         ±{target}% asked, after {samples} samples (the --max-samples cap); raise \
+         --max-samples or ask for less precision",
+        metric = .metric.name(),
+        achieved = crate::report::format::sig(*.achieved * 100.0, 3),
+        target = crate::report::format::sig(*.target * 100.0, 3),
+        samples = crate::dist::fmt_num(*.samples as f64)
+    )]
+    PrecisionNotMet {
+        /// The headline metric known least precisely.
+        metric: Metric,
+        /// Its relative 95% half-width.
+        achieved: f64,
+        target: f64,
+        samples: u64,
+    },
+    /// `gwsim sweep` with more than two `--set-range`.
+    #[error("{count} --set-range given; a sweep moves one value (one --set-range) or two (a grid)")]
+    SweepRanges { count: usize },
+    /// Two `--set-range` that move the same value (one path equal to, or inside, the other).
+    #[error(
+        "--set-range {second}: moves the same value as --set-range {first}; a grid needs two \
+         different values"
+    )]
+    SweepSamePath { first: String, second: String },
+    /// A two-way sweep with more points than [`crate::engine::sweep::MAX_POINTS`].
+    #[error(
+        "--set-range: a {rows} × {columns} grid has {points} points, more than the {max} a sweep \
+         runs; use fewer points per range",
+        points = .rows * .columns
+    )]
+    SweepGrid {
+        rows: usize,
+        columns: usize,
+        max: usize,
+    },
     #[error("i/o error on {path}: {source}")]
     Io {
         path: String,
@@ -292,7 +330,8 @@ fn metric_names() -> String {
 }
 
 impl Error {
-    /// Exit status: 1 for a problem in the user's input, 2 for an internal failure.
+    /// Exit status: 1 for a problem in the user's input, 2 for an internal failure, 3 for a
+    /// `--precision` not met under `--strict-precision`.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Io { .. } | Error::Plan(_) | Error::Internal(_) => 2,
@@ -319,7 +358,11 @@ impl Error {
             | Error::TooManySamples { .. }
             | Error::Output { .. }
             | Error::Work { .. }
-            | Error::ExportSize { .. } => 1,
+            | Error::ExportSize { .. }
+            | Error::SweepRanges { .. }
+            | Error::SweepSamePath { .. }
+            | Error::SweepGrid { .. } => 1,
+            Error::PrecisionNotMet { .. } => 3,
         }
     }
 }

@@ -26,13 +26,17 @@ Examples:
   gwsim run deal.toml --set facility.pue=1.3 --set 'workload.utilization=\"0.5 to 0.8\"'
   gwsim run deal.toml --format json > summary.json
   gwsim run deal.toml --precision 0.5% --threads 2
+  gwsim run deal.toml --precision 0.1% --max-samples 1e6 --strict-precision   # exit 3 if not met
   gwsim check deal.toml --strict
   gwsim explain deal.toml
   gwsim compare scenarios/anthropic-azure-nvidia-1gw.toml scenarios/anthropic-owned-1gw.toml
   gwsim sensitivity --metric cost_per_mtok_usd
   gwsim sweep scenarios/openai-aws-38b.toml --set-range workload.utilization=0.3:0.9:7 --metric cost_per_mtok_usd
   gwsim portfolio portfolios/openai.toml
-  gwsim systems";
+  gwsim systems
+
+Exit status: 0 success; 1 a problem in the input (file, flag, output path); 2 an internal
+failure; 3 --precision not met by --max-samples under --strict-precision; 130 interrupted.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -68,7 +72,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Scenarios side by side on common random numbers: each metric, the paired difference and P(< first).
     Compare(compare::CompareArgs),
-    /// A metric's percentiles as one value moves across a range.
+    /// A metric's percentiles as one value moves across a range, or two across a grid.
     Sweep(sweep::SweepArgs),
     /// The deals of one buyer on common random numbers: spend by year against its revenue, the
     /// funding need, the year revenue covers spend.
@@ -264,20 +268,33 @@ pub(crate) fn print_report(
     dir: &Path,
     xlsx: Option<&Path>,
 ) -> Result<()> {
-    let text = match format {
-        Format::Table => {
-            let mut t = report.to_table();
-            t.push_str(&format!("\nWrote {}\n", dir.display()));
-            if let Some(x) = xlsx {
-                t.push_str(&format!("Wrote {}\n", x.display()));
-            }
-            t
-        }
+    out_stdout(&with_wrote(render(report, format), format, dir, xlsx))
+}
+
+/// A report in `format`.
+pub(crate) fn render(report: &dyn Render, format: Format) -> String {
+    match format {
+        Format::Table => report.to_table(),
         Format::Json => report.to_json(),
         Format::Csv => report.to_csv(),
         Format::Markdown => report.to_markdown(),
-    };
-    out_stdout(&text)
+    }
+}
+
+/// `text` followed, for a table, by the folder the files went to and the `--xlsx` workbook.
+pub(crate) fn with_wrote(
+    mut text: String,
+    format: Format,
+    dir: &Path,
+    xlsx: Option<&Path>,
+) -> String {
+    if format == Format::Table {
+        text.push_str(&format!("\nWrote {}\n", dir.display()));
+        if let Some(x) = xlsx {
+            text.push_str(&format!("Wrote {}\n", x.display()));
+        }
+    }
+    text
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -320,6 +337,10 @@ pub struct RunArgs {
     /// Sample cap under --precision.
     #[arg(long, value_parser = parse_count, default_value = "1e7")]
     pub max_samples: u64,
+    /// Exit with status 3 when --precision is not met by --max-samples (the files and the
+    /// summary are still written). Without it the run exits 0 and says so on stderr.
+    #[arg(long, requires = "precision")]
+    pub strict_precision: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Write every sample's inputs and metrics to this CSV file.
@@ -476,7 +497,7 @@ pub(crate) fn warn(line: &str) {
 }
 
 /// Print on stdout; control characters that came from a file are shown as escapes.
-fn out_stdout(text: &str) -> Result<()> {
+pub(crate) fn out_stdout(text: &str) -> Result<()> {
     let mut so = std::io::stdout().lock();
     so.write_all(report::text::terminal(text).as_bytes())?;
     so.flush()?;
@@ -625,7 +646,14 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let dir = set.dir().to_path_buf();
     set.commit()?;
     finish_xlsx(xlsx)?;
-    print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())
+    print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())?;
+    if a.output.format == Format::Table && !a.output.no_charts {
+        out_stdout(&format!(
+            "Report: {} (open it in a browser)\n",
+            dir.join("report.html").display()
+        ))?;
+    }
+    precision_outcome(&result, &cfg, a.strict_precision)
 }
 
 /// Put the `--xlsx` file in place, once the workbook is written and the folder's set committed.
@@ -643,6 +671,34 @@ fn sample_metrics(sim: &Simulation) -> Vec<usize> {
         .filter(|&&m| sim.plan.has_metric(m))
         .map(|&m| m as usize)
         .collect()
+}
+
+/// Under `--precision`, a target not met by the sample cap: a warning on stderr with the
+/// worst headline metric's precision, or (`strict`) an error with exit status 3.
+fn precision_outcome(
+    result: &crate::engine::RunResult,
+    cfg: &RunConfig,
+    strict: bool,
+) -> Result<()> {
+    let (Some(target), Some(false)) = (cfg.precision, result.converged) else {
+        return Ok(());
+    };
+    let Some((metric, achieved)) = crate::engine::worst_precision(result) else {
+        return Ok(());
+    };
+    let e = Error::PrecisionNotMet {
+        metric,
+        achieved,
+        target,
+        samples: result.samples,
+    };
+    if strict {
+        return Err(e.into());
+    }
+    warn(&format!(
+        "warning: {e} (--strict-precision makes this exit 3)"
+    ));
+    Ok(())
 }
 
 struct RunObserver<'a> {

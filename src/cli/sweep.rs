@@ -1,5 +1,5 @@
 //! `gwsim sweep FILE --set-range PATH=LO:HI:N --metric M`: a metric's percentiles as one value
-//! moves.
+//! moves, or (two `--set-range`) over the grid of two values.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,21 +11,25 @@ use super::{
     OutputArgs, SamplingArgs, ScenarioArgs, XlsxArgs, metric_by_name, print_warnings, progress,
 };
 use crate::engine::RunConfig;
-use crate::engine::sweep::{SweepRange, run_sweep};
+use crate::engine::sweep::{SweepRange, check_ranges, run_grid, run_sweep};
 use crate::error::{Error, Location, ScenarioError};
 use crate::report::chart::ChartDest;
-use crate::report::sweep::SweepReport;
+use crate::report::sweep::{SweepGridReport, SweepReport};
 use crate::scenario::{self, Scenario};
 
 pub const AFTER_HELP: &str = "\
 The scenario runs once per value, with PATH fixed at that value (as --set PATH=VALUE would) and \
 the same seed at every point, so the points share their random numbers. PATH is any value path \
-(facility.pue, procurement.price_usd_per_gpu_hour.gb200-nvl72, fleet.rubin.online, …).
+(facility.pue, procurement.price_usd_per_gpu_hour.gb200-nvl72, fleet.rubin.online, …). \
+Two --set-range make a grid: every value of the first with every value of the second (at most \
+1000 points), a table of the p50, p5 and p95 with the first path's values as rows, and a \
+heatmap of the p50 (sweep_heatmap_METRIC.svg and .png).
 
 Examples:
   gwsim sweep deal.toml --set-range facility.pue=1.1:1.5:9 --metric gpus_per_gw
   gwsim sweep deal.toml --set-range procurement.price_usd_per_gpu_hour=2:6:5 --metric cost_per_mtok_usd
-  gwsim sweep deal.toml --set-range workload.utilization=0.3:0.9:7 --metric npv_usd --format csv";
+  gwsim sweep deal.toml --set-range workload.utilization=0.3:0.9:7 --metric npv_usd --format csv
+  gwsim sweep deal.toml --set-range facility.pue=1.1:1.5:5 --set-range workload.utilization=0.4:0.8:5 --metric cost_per_mtok_usd";
 
 #[derive(Args, Debug)]
 #[command(
@@ -36,9 +40,10 @@ Examples:
 pub struct SweepArgs {
     /// Scenario file (TOML).
     pub file: PathBuf,
-    /// The value to move: PATH=LO:HI:N, N ≥ 2 evenly spaced values from LO to HI.
-    #[arg(long = "set-range", value_name = "PATH=LO:HI:N")]
-    pub set_range: String,
+    /// The value to move: PATH=LO:HI:N, N ≥ 2 evenly spaced values from LO to HI. Twice for a
+    /// grid of two values (rows the first, columns the second).
+    #[arg(long = "set-range", value_name = "PATH=LO:HI:N", required = true)]
+    pub set_range: Vec<String>,
     /// The metric to report (e.g. cost_per_mtok_usd, gpus_per_gw, npv_usd).
     #[arg(long)]
     pub metric: String,
@@ -53,28 +58,52 @@ pub struct SweepArgs {
 }
 
 pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
-    let range = SweepRange::parse(&a.set_range)?;
+    if a.set_range.len() > 2 {
+        return Err(Error::SweepRanges {
+            count: a.set_range.len(),
+        }
+        .into());
+    }
+    let ranges = a
+        .set_range
+        .iter()
+        .map(|r| SweepRange::parse(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    check_ranges(&ranges)?;
     let metric = metric_by_name(&a.metric)?;
     let sets = a.scenario.set.clone();
     let set_index = sets.len() + 1;
-    let load = |value: f64| -> Result<Scenario, Error> {
+    // The scenario of one point: the user's --set, then one override per range.
+    let load = |values: &[f64]| -> Result<Scenario, Error> {
         let mut all = sets.clone();
-        all.push(range.set_arg(value));
-        scenario::load(&a.file, &all).map_err(|e| Error::Scenario(relabel(e, set_index)))
+        all.extend(ranges.iter().zip(values).map(|(r, &v)| r.set_arg(v)));
+        scenario::load(&a.file, &all)
+            .map_err(|e| Error::Scenario(relabel(e, set_index, ranges.len())))
     };
+    let lows: Vec<f64> = ranges.iter().map(|r| r.lo).collect();
     // The first point settles the run's configuration (and reports bad paths before any run).
-    let first = load(range.lo)?;
+    let first = load(&lows)?;
     print_warnings(&first, a.output.quiet);
     let name = first.name.clone();
     let mut cfg = RunConfig::from_scenario(&first);
     a.sampling.apply(&mut cfg, a.output.quiet)?;
+    let points: usize = ranges.iter().map(|r| r.n).product();
+    let shape = ranges
+        .iter()
+        .map(|r| r.n.to_string())
+        .collect::<Vec<_>>()
+        .join(" × ");
     super::check_work(
         &format!(
             "{} points × {} samples",
-            range.n,
+            if ranges.len() > 1 {
+                format!("{shape} = {points}")
+            } else {
+                shape
+            },
             crate::dist::fmt_num(cfg.samples as f64)
         ),
-        (range.n as u64).saturating_mul(cfg.samples),
+        (points as u64).saturating_mul(cfg.samples),
         a.sampling.force,
         a.output.quiet,
     )?;
@@ -87,7 +116,8 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "scenario".into());
-            Path::new("output").join(slugify(&format!("sweep-{stem}-{}", range.path)))
+            let paths: Vec<&str> = ranges.iter().map(|r| r.path.as_str()).collect();
+            Path::new("output").join(slugify(&format!("sweep-{stem}-{}", paths.join("-"))))
         },
         Box::new(sweep_owns),
         &first.read_files,
@@ -97,30 +127,80 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     let show_progress = !a.output.quiet && std::io::stderr().is_terminal();
     let mut bar = progress::Progress::new(show_progress);
     let mut first = Some(first);
-    let mut loader = |v: f64| match first.take() {
-        Some(s) if v == range.lo => Ok(s),
-        _ => load(v),
+    let mut loader = |values: &[f64]| match first.take() {
+        Some(s) if values == lows.as_slice() => Ok(s),
+        _ => load(values),
     };
-    let points = run_sweep(&range, metric, &cfg, &mut loader, &mut |d, p| {
-        bar.update(d, p)
-    })?;
-    bar.finish();
-    let report = SweepReport::new(&range.path, metric, &name, cfg.samples, cfg.seed, &points);
-    set.write("sweep.json", report.to_json().as_bytes())?;
-    set.write("sweep.csv", report.to_csv().as_bytes())?;
-    if !a.output.no_charts {
-        let charts = report.render_chart(&mut ChartDest::Set(&mut set));
-        for w in &charts.warnings {
-            super::warn(&format!("warning: {w}"));
+    let mut on_progress = |d, p| bar.update(d, p);
+    let (json, csv, text, charts) = match ranges.as_slice() {
+        [range] => {
+            let points = run_sweep(range, metric, &cfg, &mut |v| loader(&[v]), &mut on_progress)?;
+            let report =
+                SweepReport::new(&range.path, metric, &name, cfg.samples, cfg.seed, &points);
+            let charts =
+                (!a.output.no_charts).then(|| report.render_chart(&mut ChartDest::Set(&mut set)));
+            if let Some((export, path)) = xlsx.as_mut() {
+                crate::report::xlsx::write_sweep(&report, path, export)?;
+            }
+            (
+                report.to_json(),
+                report.to_csv(),
+                super::render(&report, a.output.format),
+                charts,
+            )
         }
+        [rows, columns] => {
+            let points = run_grid(
+                rows,
+                columns,
+                metric,
+                &cfg,
+                &mut |x, y| loader(&[x, y]),
+                &mut on_progress,
+            )?;
+            let (xs, ys) = (rows.values(), columns.values());
+            let report = SweepGridReport::new(
+                [(&rows.path, &xs), (&columns.path, &ys)],
+                metric,
+                &name,
+                cfg.samples,
+                cfg.seed,
+                &points,
+            );
+            let charts =
+                (!a.output.no_charts).then(|| report.render_chart(&mut ChartDest::Set(&mut set)));
+            if let Some((export, path)) = xlsx.as_mut() {
+                crate::report::xlsx::write_sweep_grid(&report, path, export)?;
+            }
+            (
+                report.to_json(),
+                report.to_csv(),
+                super::render(&report, a.output.format),
+                charts,
+            )
+        }
+        _ => {
+            return Err(Error::SweepRanges {
+                count: ranges.len(),
+            }
+            .into());
+        }
+    };
+    bar.finish();
+    for w in charts.iter().flat_map(|c| &c.warnings) {
+        super::warn(&format!("warning: {w}"));
     }
-    if let Some((export, path)) = xlsx.as_mut() {
-        crate::report::xlsx::write_sweep(&report, path, export)?;
-    }
+    set.write("sweep.json", json.as_bytes())?;
+    set.write("sweep.csv", csv.as_bytes())?;
     let dir = set.dir().to_path_buf();
     set.commit()?;
     super::finish_xlsx(xlsx)?;
-    super::print_report(&report, a.output.format, &dir, a.xlsx.xlsx.as_deref())
+    super::out_stdout(&super::with_wrote(
+        text,
+        a.output.format,
+        &dir,
+        a.xlsx.xlsx.as_deref(),
+    ))
 }
 
 /// The files of `gwsim sweep` in its folder.
@@ -129,17 +209,18 @@ fn sweep_owns(name: &str) -> bool {
         || (name.starts_with("sweep_") && (name.ends_with(".svg") || name.ends_with(".png")))
 }
 
-/// Problems of the override that fixes the swept value point at `--set-range`, not at a
-/// `--set` the user did not write.
-fn relabel(mut e: ScenarioError, set_index: usize) -> ScenarioError {
+/// Problems of the overrides that fix the swept values point at their `--set-range` (the
+/// first at line 1, the second at line 2), not at a `--set` the user did not write. The
+/// overrides are the `--set` from `first` on, one per range.
+fn relabel(mut e: ScenarioError, first: usize, ranges: usize) -> ScenarioError {
     for d in &mut e.diagnostics {
         if let Some(loc) = &d.location
             && &*loc.file == "--set"
-            && loc.line == set_index
+            && (first..first + ranges).contains(&loc.line)
         {
             d.location = Some(Location {
                 file: "--set-range".into(),
-                line: 1,
+                line: loc.line - first + 1,
                 column: loc.column,
             });
         }

@@ -522,6 +522,31 @@ pub(crate) fn next_batch(done: u64, target: u64) -> (u64, usize) {
     (batch, n)
 }
 
+/// The headline metric whose mean is known least precisely, and its relative 95% half-width
+/// (1.96 × se / |mean|; infinite for a mean of 0 with spread). `None` when the run has no
+/// headline metric with samples.
+pub fn worst_precision(result: &RunResult) -> Option<(Metric, f64)> {
+    METRICS
+        .iter()
+        .filter(|m| m.is_headline())
+        .filter_map(|&m| {
+            let acc = result.metric(m)?;
+            let half = 1.96 * acc.se();
+            let rel = if half == 0.0 {
+                0.0
+            } else if acc.mean() == 0.0 {
+                f64::INFINITY
+            } else {
+                half / acc.mean().abs()
+            };
+            (!rel.is_nan()).then_some((m, rel))
+        })
+        .fold(None, |worst: Option<(Metric, f64)>, (m, rel)| match worst {
+            Some((_, w)) if w >= rel => worst,
+            _ => Some((m, rel)),
+        })
+}
+
 /// Whether every headline metric's mean is known to within `p` (relative 95% half-width).
 pub fn precision_met(result: &RunResult, p: f64) -> bool {
     METRICS

@@ -1,4 +1,5 @@
-//! One value moved across a range: the scenario run once per point with that value fixed.
+//! One value moved across a range, or two across a grid: the scenario run once per point with
+//! the values fixed.
 //!
 //! Every point runs with the same seed, sample count and sampler, so the points share their
 //! random numbers (common random numbers, as in a comparison): the change from one point to
@@ -116,6 +117,51 @@ pub struct SweepPoint {
     pub mean: f64,
 }
 
+/// One point of a two-way sweep: the first path's value `x`, the second's `y`, and the
+/// metric's summary there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GridPoint {
+    pub x: f64,
+    pub y: f64,
+    pub p5: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+    pub mean: f64,
+}
+
+/// Check the `--set-range` arguments of one sweep: one or two, two on different values (a
+/// path equal to the other or inside it moves the same value), a grid of at most
+/// [`MAX_POINTS`].
+pub fn check_ranges(ranges: &[SweepRange]) -> Result<(), Error> {
+    match ranges {
+        [_] => Ok(()),
+        [a, b] => {
+            let inside = |p: &str, q: &str| {
+                p == q || p.strip_prefix(q).is_some_and(|rest| rest.starts_with('.'))
+            };
+            if inside(&a.path, &b.path) || inside(&b.path, &a.path) {
+                return Err(Error::SweepSamePath {
+                    first: a.path.clone(),
+                    second: b.path.clone(),
+                });
+            }
+            if a.n.saturating_mul(b.n) > MAX_POINTS {
+                return Err(Error::SweepGrid {
+                    rows: a.n,
+                    columns: b.n,
+                    max: MAX_POINTS,
+                });
+            }
+            Ok(())
+        }
+        _ => Err(Error::SweepRanges {
+            count: ranges.len(),
+        }),
+    }
+}
+
 /// Run the sweep: for each value of `range`, `load(value)` builds the scenario with the path
 /// fixed at it, which runs with `cfg` (same seed every point). `progress(done, planned)` counts
 /// samples over the whole sweep. An error if a point's scenario does not compute `metric`.
@@ -131,25 +177,7 @@ pub fn run_sweep(
     let mut points = Vec::with_capacity(values.len());
     for (k, &value) in values.iter().enumerate() {
         let s = load(value)?;
-        let sim = Simulation::new(&s, cfg)?;
-        if !sim.plan.has_metric(metric) {
-            return Err(Error::MetricNotComputed {
-                metric,
-                scenario: s.name.clone(),
-                set: range.set_arg(value),
-            });
-        }
-        let offset = cfg.samples * k as u64;
-        let mut obs = Offset {
-            offset,
-            planned,
-            progress: &mut *progress,
-        };
-        let result = sim.run(cfg, &mut obs)?;
-        let acc = result.metric(metric).ok_or_else(|| {
-            Error::Internal(format!("metric {} was not accumulated", metric.name()))
-        })?;
-        let q = acc.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95]);
+        let q = run_point(&s, metric, cfg, &range.set_arg(value), k, planned, progress)?;
         points.push(SweepPoint {
             value,
             p5: q[0],
@@ -157,10 +185,77 @@ pub fn run_sweep(
             p50: q[2],
             p75: q[3],
             p95: q[4],
-            mean: acc.mean(),
+            mean: q[5],
         });
     }
     Ok(points)
+}
+
+/// Run a two-way sweep: every value of `rows` with every value of `columns`, row by row (the
+/// first range's value outer), `load(x, y)` building each point's scenario; every point runs
+/// with `cfg` (same seed). `progress` counts samples over the whole grid.
+pub fn run_grid(
+    rows: &SweepRange,
+    columns: &SweepRange,
+    metric: Metric,
+    cfg: &RunConfig,
+    load: &mut dyn FnMut(f64, f64) -> Result<Scenario, Error>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<GridPoint>, Error> {
+    let (xs, ys) = (rows.values(), columns.values());
+    let n = xs.len() * ys.len();
+    let planned = cfg.samples.saturating_mul(n as u64);
+    let mut points = Vec::with_capacity(n);
+    for &x in &xs {
+        for &y in &ys {
+            let s = load(x, y)?;
+            let set = format!("{} and {}", rows.set_arg(x), columns.set_arg(y));
+            let q = run_point(&s, metric, cfg, &set, points.len(), planned, progress)?;
+            points.push(GridPoint {
+                x,
+                y,
+                p5: q[0],
+                p25: q[1],
+                p50: q[2],
+                p75: q[3],
+                p95: q[4],
+                mean: q[5],
+            });
+        }
+    }
+    Ok(points)
+}
+
+/// Run point `k` of a sweep of `planned` samples in all: the metric's p5, p25, p50, p75, p95
+/// and mean. `set` names the point's overrides in an error.
+fn run_point(
+    s: &Scenario,
+    metric: Metric,
+    cfg: &RunConfig,
+    set: &str,
+    k: usize,
+    planned: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<[f64; 6], Error> {
+    let sim = Simulation::new(s, cfg)?;
+    if !sim.plan.has_metric(metric) {
+        return Err(Error::MetricNotComputed {
+            metric,
+            scenario: s.name.clone(),
+            set: set.to_string(),
+        });
+    }
+    let mut obs = Offset {
+        offset: cfg.samples.saturating_mul(k as u64),
+        planned,
+        progress,
+    };
+    let result = sim.run(cfg, &mut obs)?;
+    let acc = result
+        .metric(metric)
+        .ok_or_else(|| Error::Internal(format!("metric {} was not accumulated", metric.name())))?;
+    let q = acc.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95]);
+    Ok([q[0], q[1], q[2], q[3], q[4], acc.mean()])
 }
 
 /// Progress of one point reported as progress of the whole sweep.
@@ -261,5 +356,48 @@ mod tests {
             .expect_err("simulation")
             .to_string();
         assert!(msg.contains("--seed"), "{msg}");
+    }
+
+    #[test]
+    fn one_or_two_ranges_on_different_values() {
+        let r = |s: &str| SweepRange::parse(s).expect("valid");
+        let pue = r("facility.pue=1.1:1.5:3");
+        let oh = r("facility.it_overhead=0:0.2:2");
+        assert!(check_ranges(std::slice::from_ref(&pue)).is_ok());
+        assert!(check_ranges(&[pue.clone(), oh.clone()]).is_ok());
+        assert!(matches!(
+            check_ranges(&[pue.clone(), oh.clone(), r("workload.utilization=0.3:0.9:3")]),
+            Err(Error::SweepRanges { count: 3 })
+        ));
+        assert!(matches!(
+            check_ranges(&[]),
+            Err(Error::SweepRanges { count: 0 })
+        ));
+        assert!(matches!(
+            check_ranges(&[pue.clone(), r("facility.pue=1:2:2")]),
+            Err(Error::SweepSamePath { .. })
+        ));
+        // A path inside the other moves part of the same value; a shared prefix alone does not.
+        assert!(matches!(
+            check_ranges(&[
+                r("procurement.price_usd_per_gpu_hour=2:6:3"),
+                r("procurement.price_usd_per_gpu_hour.gb200-nvl72=2:6:3")
+            ]),
+            Err(Error::SweepSamePath { .. })
+        ));
+        assert!(
+            check_ranges(&[
+                r("fleet.a.online=2027:2029:3"),
+                r("fleet.ab.online=2027:2029:3")
+            ])
+            .is_ok()
+        );
+        let msg = check_ranges(&[r("facility.pue=1:2:40"), r("facility.it_overhead=0:1:30")])
+            .expect_err("too many")
+            .to_string();
+        assert!(
+            msg.contains("40 × 30 grid has 1200 points") && msg.contains("1000"),
+            "{msg}"
+        );
     }
 }

@@ -44,6 +44,66 @@ pub fn sig3(v: f64) -> String {
     format!("{v:.decimals$}")
 }
 
+/// `v` with `digits` significant digits, trailing zeros dropped: `2027.5` at 5 → `2027.5`, at 4
+/// → `2028`; `0.30` → `0.3`. Scientific below 1e-3 and from 1e15 on: `1.5e-5`.
+pub fn sig(v: f64, digits: usize) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    let digits = digits.clamp(1, 17);
+    let a = v.abs();
+    let s = if !(1e-3..1e15).contains(&a) {
+        let s = format!("{v:.p$e}", p = digits - 1);
+        match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => {
+                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => s,
+        }
+    } else {
+        let decimals = (digits as i32 - 1 - a.log10().floor() as i32).max(0) as usize;
+        let s = format!("{v:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
+    if s == "-0" { "0".into() } else { s }
+}
+
+/// Labels for increasing values (a sweep's points, an axis's ticks) with the fewest significant
+/// digits that keep every two neighbours apart and put each label within 1% of the smallest
+/// gap of its value (so 2026.25 is not shown as 2026.2 beside 2026.5): `2027, 2027.5, 2028`,
+/// `0.3, 0.5, 0.7`, `1.1, 1.15, 1.2`, `0, 0.333, 0.667, 1`. Values equal to 17 digits keep
+/// their 17-digit labels.
+pub fn distinct(values: &[f64]) -> Vec<String> {
+    let gap = values
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .filter(|g| *g > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let close = |label: &str, v: f64| {
+        !gap.is_finite()
+            || label
+                .parse::<f64>()
+                .is_ok_and(|x| (x - v).abs() <= gap * 0.01)
+    };
+    let mut labels = Vec::new();
+    for digits in 1..=17 {
+        labels = values.iter().map(|&v| sig(v, digits)).collect();
+        if labels.windows(2).all(|w| w[0] != w[1])
+            && labels.iter().zip(values).all(|(l, &v)| close(l, v))
+        {
+            break;
+        }
+    }
+    labels
+}
+
 /// Scientific notation with 3 significant digits: `1.23e28`.
 pub fn sci(x: f64) -> String {
     format!("{x:.2e}")
@@ -157,5 +217,44 @@ mod tests {
         assert_eq!(bare(749.0, "MW"), "749 MW");
         assert_eq!(bare(f64::NAN, "USD"), "n/a");
         assert_eq!(with_unit(f64::NAN, "USD"), "n/a");
+    }
+
+    #[test]
+    fn labels_keep_neighbours_apart_with_the_fewest_digits() {
+        let d = |v: &[f64]| distinct(v);
+        // The years of 2027:2029:5, which three significant digits showed as 2028 three times.
+        assert_eq!(
+            d(&[2027.0, 2027.5, 2028.0, 2028.5, 2029.0]),
+            ["2027", "2027.5", "2028", "2028.5", "2029"]
+        );
+        assert_eq!(d(&[0.3, 0.5, 0.7, 0.9]), ["0.3", "0.5", "0.7", "0.9"]);
+        assert_eq!(
+            d(&[0.07, 0.14, 0.21, 0.28]),
+            ["0.07", "0.14", "0.21", "0.28"]
+        );
+        assert_eq!(
+            d(&[1.1, 1.15, 1.2, 1.25, 1.3]),
+            ["1.1", "1.15", "1.2", "1.25", "1.3"]
+        );
+        assert_eq!(d(&[-1e-3, 2e3]), ["-0.001", "2000"]);
+        assert_eq!(d(&[0.0, 1e-5, 2e-5]), ["0", "1e-5", "2e-5"]);
+        assert_eq!(d(&[1e15, 1.5e15]), ["1e15", "1.5e15"]);
+        assert_eq!(d(&[-0.5, 0.0, 0.5]), ["-0.5", "0", "0.5"]);
+        assert_eq!(d(&[2.0, 3.0]), ["2", "3"]);
+        // Each label close to its value, not only apart from its neighbours.
+        assert_eq!(
+            d(&[2026.0, 2026.25, 2026.5, 2026.75, 2027.0]),
+            ["2026", "2026.25", "2026.5", "2026.75", "2027"]
+        );
+        assert_eq!(
+            d(&[0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0]),
+            ["0", "0.333", "0.667", "1"]
+        );
+        assert_eq!(d(&[7.0]), ["7"]);
+        // Values apart only beyond 17 digits: no panic, full-precision labels.
+        assert_eq!(d(&[1.0, 1.0]).len(), 2);
+        assert!(d(&[]).is_empty());
+        assert_eq!(sig(1234567.0, 2), "1234567");
+        assert_eq!(sig(f64::NAN, 3), "NaN");
     }
 }

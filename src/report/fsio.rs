@@ -399,7 +399,23 @@ impl Export {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        fs::create_dir_all(&dir).map_err(|e| err(format!("cannot make its folder: {e}")))?;
+        // Only --out folders are made; a missing folder here is more likely a typo.
+        if !dir.is_dir() {
+            // A path under a file names no folder at all; a missing folder is to be made.
+            let under_file = dir.ancestors().any(|a| a.is_file());
+            return Err(err(if under_file {
+                format!(
+                    "cannot make its folder '{}': a file of that name is in the way",
+                    dir.display()
+                )
+            } else {
+                format!(
+                    "its folder '{}' does not exist; make it first (gwsim makes only --out \
+                     folders)",
+                    dir.display()
+                )
+            }));
+        }
         remove_leftovers(&dir);
         let name = target
             .file_name()

@@ -117,7 +117,8 @@ render_by_inherent_methods!(
     compare::CompareReport,
     portfolio::PortfolioReport,
     sensitivity::SensitivityReport,
-    sweep::SweepReport
+    sweep::SweepReport,
+    sweep::SweepGridReport
 );
 
 /// The summary of one run: `gwsim run FILE --format json`.

@@ -23,7 +23,7 @@ use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
 use super::compare::CompareReport;
 use super::sensitivity::SensitivityReport;
-use super::sweep::SweepReport;
+use super::sweep::{SweepGridReport, SweepReport};
 use super::{Report, display_unit};
 use crate::error::Error;
 use crate::model::Metric;
@@ -778,6 +778,79 @@ pub fn write_sweep(report: &SweepReport, path: &str, out: impl Write + Send) -> 
         &[
             ("scenario", AboutValue::Text(report.scenario.clone())),
             ("swept value", AboutValue::Text(report.path.clone())),
+            ("metric", AboutValue::Text(report.metric.to_string())),
+            ("unit", AboutValue::Text(report.unit.to_string())),
+            (
+                "samples per point",
+                AboutValue::Number(report.samples as f64),
+            ),
+            ("seed", AboutValue::Number(report.seed as f64)),
+            ("version", AboutValue::Text(super::VERSION.to_string())),
+        ],
+        &f,
+    )?;
+    wb.save_to_writer(out).map_err(|e| xlsx_error(path, e))
+}
+
+/// The workbook of a two-way `gwsim sweep`: *Grid* (one row per point: both values, then the
+/// metric's p5, p50, p95 and mean, as the CSV has them), *Median* (the p50 as a matrix, rows the
+/// first path's values and columns the second's, as the heatmap shows it) and *About*.
+pub fn write_sweep_grid(
+    report: &SweepGridReport,
+    path: &str,
+    out: impl Write + Send,
+) -> Result<(), Error> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let typical = report.points.first().map_or(0.0, |p| p.p50);
+    let nf = f.number(report.unit, typical);
+    let magnitude = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    let (rf, cf) = (
+        f.number("", magnitude(&report.rows)),
+        f.number("", magnitude(&report.columns)),
+    );
+    {
+        let mut sh = add_sheet(&mut wb, "Grid", path)?;
+        let m = |q: &str| format!("{} {q} ({})", report.metric, report.unit);
+        let heads = [m("p5"), m("p50"), m("p95"), m("mean")];
+        let mut head = vec![report.paths[0].as_str(), report.paths[1].as_str()];
+        head.extend(heads.iter().map(String::as_str));
+        sh.header(0, &head, &[30.0, 30.0, 22.0, 22.0, 22.0, 22.0], &f)?;
+        for (r, p) in report.points.iter().enumerate() {
+            let r = r as u32 + 1;
+            sh.num(r, 0, p.values[0], rf)?;
+            sh.num(r, 1, p.values[1], cf)?;
+            for (c, x) in [p.p5, p.p50, p.p95, p.mean].into_iter().enumerate() {
+                sh.num(r, 2 + c as u16, x, nf)?;
+            }
+        }
+    }
+    {
+        let mut sh = add_sheet(&mut wb, "Median", path)?;
+        let corner = format!(
+            "{} p50 ({}): rows {}, columns {}",
+            report.metric, report.unit, report.paths[0], report.paths[1]
+        );
+        sh.header(0, &[corner.as_str()], &[30.0], &f)?;
+        for (c, y) in report.columns.iter().enumerate() {
+            sh.num(0, 1 + c as u16, *y, cf)?;
+        }
+        for (r, x) in report.rows.iter().enumerate() {
+            sh.num(1 + r as u32, 0, *x, rf)?;
+            for (c, _) in report.columns.iter().enumerate() {
+                if let Some(p) = report.points.get(r * report.columns.len() + c) {
+                    sh.num(1 + r as u32, 1 + c as u16, p.p50, nf)?;
+                }
+            }
+        }
+    }
+    about(
+        &mut wb,
+        path,
+        &[
+            ("scenario", AboutValue::Text(report.scenario.clone())),
+            ("rows", AboutValue::Text(report.paths[0].clone())),
+            ("columns", AboutValue::Text(report.paths[1].clone())),
             ("metric", AboutValue::Text(report.metric.to_string())),
             ("unit", AboutValue::Text(report.unit.to_string())),
             (

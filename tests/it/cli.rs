@@ -560,3 +560,179 @@ fn set_addresses_an_unnamed_tranche_by_position() {
             .stderr(predicate::str::contains(needle).and(predicate::str::contains("--set:1:1")));
     }
 }
+
+/// `gwsim run small-cloud.toml --samples 2000 --precision 0.01% --max-samples 2000 EXTRA`:
+/// a precision no run of 2000 samples reaches.
+fn unreachable_precision(extra: &[&str], out: &Path) -> std::process::Output {
+    let f = data("small-cloud.toml");
+    cargo_bin_cmd!("gwsim")
+        .args([
+            "run",
+            f.to_str().expect("utf8"),
+            "--samples",
+            "2000",
+            "--precision",
+            "0.01%",
+            "--max-samples",
+            "2000",
+            "--no-charts",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn a_precision_not_met_is_said_on_stderr_and_exits_3_when_strict() {
+    let out = tmp("precision-unmet");
+    let o = unreachable_precision(&[], &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: precision not met: the mean of ")
+            && err.contains("not the ±0.01% asked, after 2000 samples")
+            && err.contains("--strict-precision"),
+        "{err}"
+    );
+    // The achieved precision is a percentage above the target.
+    let achieved: f64 = err
+        .split("known to ±")
+        .nth(1)
+        .and_then(|r| r.split('%').next())
+        .and_then(|x| x.parse().ok())
+        .expect("the achieved precision");
+    assert!(achieved > 0.01, "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    assert_eq!(v["precision"]["converged"], false);
+
+    let strict = tmp("precision-strict");
+    let o = unreachable_precision(&["--strict-precision"], &strict);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("error: precision not met"), "{err}");
+    assert!(!err.contains("warning: precision"), "said once: {err}");
+    // The run's results are still written and printed.
+    assert!(strict.join("summary.json").exists());
+    serde_json::from_slice::<serde_json::Value>(&o.stdout).expect("stdout is JSON");
+
+    // A precision that is met: exit 0 under --strict-precision, nothing said.
+    let met = tmp("precision-met");
+    let f = data("small-cloud.toml");
+    let o = cargo_bin_cmd!("gwsim")
+        .args([
+            "run",
+            f.to_str().expect("utf8"),
+            "--samples",
+            "2000",
+            "--precision",
+            "50%",
+            "--strict-precision",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&*met)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("precision"));
+
+    // --strict-precision needs --precision.
+    let o = cargo_bin_cmd!("gwsim")
+        .args(["run", f.to_str().expect("utf8"), "--strict-precision"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--precision"));
+}
+
+#[test]
+fn samples_out_into_a_missing_folder_is_refused_before_sampling() {
+    let out = tmp("samples-missing");
+    let csv = out.join("no-such-folder").join("s.csv");
+    let f = data("small-cloud.toml");
+    let o = cargo_bin_cmd!("gwsim")
+        .args([
+            "run",
+            f.to_str().expect("utf8"),
+            "--samples",
+            "1e9",
+            "--force",
+            "--quiet",
+            "--out",
+        ])
+        .arg(out.join("run"))
+        .arg("--samples-out")
+        .arg(&csv)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    // 1e9 samples would take minutes: the refusal comes first.
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("--samples-out {}", csv.display())) && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(!out.join("no-such-folder").exists(), "no folder made");
+    assert!(!out.join("run").join("summary.json").exists());
+}
+
+#[test]
+fn run_says_where_its_report_is() {
+    let out = tmp("report-path");
+    let f = data("small-cloud.toml");
+    let o = cargo_bin_cmd!("gwsim")
+        .args([
+            "run",
+            f.to_str().expect("utf8"),
+            "--samples",
+            "2000",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&*out)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).expect("utf8");
+    let html = out.join("report.html");
+    assert!(html.exists());
+    assert!(
+        text.contains(&format!(
+            "Report: {} (open it in a browser)",
+            html.display()
+        )),
+        "{text}"
+    );
+    // JSON on stdout stays JSON only; without charts there is no report to name.
+    let o = cargo_bin_cmd!("gwsim")
+        .args([
+            "run",
+            f.to_str().expect("utf8"),
+            "--samples",
+            "2000",
+            "--quiet",
+        ])
+        .args(["--format", "json", "--out"])
+        .arg(&*out)
+        .output()
+        .expect("runs");
+    serde_json::from_slice::<serde_json::Value>(&o.stdout).expect("stdout is JSON");
+    let o = cargo_bin_cmd!("gwsim")
+        .args([
+            "run",
+            f.to_str().expect("utf8"),
+            "--samples",
+            "2000",
+            "--quiet",
+        ])
+        .args(["--no-charts", "--out"])
+        .arg(&*out)
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("report.html"));
+}

@@ -232,3 +232,275 @@ fn help_shows_examples() {
             );
     }
 }
+
+/// `gwsim sweep minimal.toml` (rack power fixed) over PUE 1.2, 1.4 × IT overhead 0, 0.1, 0.2.
+const GRID: [&str; 6] = [
+    "--set-range",
+    "facility.pue=1.2:1.4:2",
+    "--set-range",
+    "facility.it_overhead=0:0.2:3",
+    "--metric",
+    "gpus_per_gw",
+];
+
+#[test]
+fn a_two_way_sweep_is_a_grid_that_follows_the_formula() {
+    let out = tmp("grid");
+    let mut args = GRID.to_vec();
+    args.extend(["--format", "json"]);
+    let o = sweep(&args, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(
+        v["paths"],
+        serde_json::json!(["facility.pue", "facility.it_overhead"])
+    );
+    assert_eq!(v["metric"], "gpus_per_gw");
+    let points = v["points"].as_array().expect("points");
+    assert_eq!(points.len(), 6);
+    // Row by row: the first path's value outer.
+    let expected_values = [
+        (1.2, 0.0),
+        (1.2, 0.1),
+        (1.2, 0.2),
+        (1.4, 0.0),
+        (1.4, 0.1),
+        (1.4, 0.2),
+    ];
+    for (p, (pue, oh)) in points.iter().zip(expected_values) {
+        let vals: Vec<f64> = p["values"]
+            .as_array()
+            .expect("values")
+            .iter()
+            .map(|x| x.as_f64().expect("number"))
+            .collect();
+        assert!(
+            (vals[0] - pue).abs() < 1e-12 && (vals[1] - oh).abs() < 1e-12,
+            "{vals:?}"
+        );
+        // docs/model.md: facility kW per GPU = it_kw / gpus × (1 + it_overhead) × pue.
+        let expected = 1e6 / (132.0 / 72.0 * (1.0 + oh) * pue);
+        for f in ["p5", "p50", "p95", "mean"] {
+            let got = p[f].as_f64().expect("number");
+            assert!(
+                (got - expected).abs() <= 1e-9 * expected,
+                "pue {pue}, overhead {oh}: {f} = {got}, expected {expected}"
+            );
+        }
+    }
+    // By hand: PUE 1.4, overhead 0.2 → 1e6 / (132/72 × 1.2 × 1.4) = 324,675.3…
+    let last = points[5]["p50"].as_f64().expect("p50");
+    assert!((last - 324_675.324_675).abs() < 1e-3, "{last}");
+    // The files: JSON, long CSV, and the heatmap as valid SVG and PNG.
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).expect("csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "facility.pue,facility.it_overhead,p5,p50,p95,mean"
+    );
+    assert_eq!(lines.len(), 7);
+    assert!(lines[2].starts_with("1.2,0.1,"), "{}", lines[2]);
+    let svg = std::fs::read_to_string(out.join("sweep_heatmap_gpus_per_gw.svg")).expect("svg");
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    // Each cell's value is printed in it.
+    assert!(svg.contains("325k"), "the 1.4 × 0.2 cell's value");
+    let png = std::fs::read(out.join("sweep_heatmap_gpus_per_gw.png")).expect("png");
+    assert!(png.len() > 1000);
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(out.join("sweep.json").exists());
+}
+
+#[test]
+fn a_grid_point_is_the_run_with_both_values_set() {
+    // An uncertain metric: common random numbers make the grid's point the same as a run with
+    // both values set by --set, to the last digit.
+    let out = tmp("grid-crn");
+    let f = data("small-cloud.toml");
+    let o = cargo_bin_cmd!("gwsim")
+        .args([
+            "sweep",
+            f.to_str().expect("utf8"),
+            "--set-range",
+            "workload.utilization=0.4:0.8:3",
+            "--set-range",
+            "facility.pue=1.1:1.3:2",
+            "--metric",
+            "cost_per_mtok_usd",
+            "--samples",
+            "3000",
+            "--seed",
+            "11",
+            "--format",
+            "json",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&*out)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let point = v["points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|p| p["values"] == serde_json::json!([0.6, 1.3]))
+        .expect("the point (0.6, 1.3)")
+        .clone();
+    let run = crate::common::run_json(&[
+        "run",
+        f.to_str().expect("utf8"),
+        "--set",
+        "workload.utilization=0.6",
+        "--set",
+        "facility.pue=1.3",
+        "--samples",
+        "3000",
+        "--seed",
+        "11",
+        "--format",
+        "json",
+        "--no-charts",
+        "--quiet",
+        "--out",
+        out.join("run").to_str().expect("utf8"),
+    ]);
+    let m = &run["metrics"]["cost_per_mtok_usd"];
+    assert!(m.is_object(), "{run}");
+    for f in ["p5", "p50", "p95", "mean"] {
+        assert_eq!(point[f], m[f], "{f}: sweep {} vs run {}", point[f], m[f]);
+    }
+    // The points differ (the metric is uncertain and moves with both values).
+    assert!(point["p5"].as_f64() < point["p95"].as_f64());
+}
+
+#[test]
+fn a_grid_table_shows_the_p50_p5_and_p95_matrices() {
+    let out = tmp("grid-table");
+    let o = sweep(&GRID, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).expect("utf8");
+    assert!(
+        text.contains("as facility.pue (rows) and facility.it_overhead (columns) move"),
+        "{text}"
+    );
+    // Cells compared with their spacing squeezed to one space.
+    let squeezed: String = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let header = "facility.pue \\ facility.it_overhead 0 0.1 0.2";
+    assert_eq!(squeezed.matches(header).count(), 3, "{text}");
+    let p50 = text.find("\np50\n").expect("p50");
+    let p5 = text.find("\np5\n").expect("p5");
+    let p95 = text.find("\np95\n").expect("p95");
+    assert!(p50 < p5 && p5 < p95);
+    // Row 1.4: 1e6 / (132/72 × {1, 1.1, 1.2} × 1.4) = 390k, 354k, 325k.
+    assert!(squeezed.contains("\n1.4 390k 354k 325k\n"), "{text}");
+    let md = sweep(&[&GRID[..], &["--format", "markdown"]].concat(), &out);
+    let md = String::from_utf8(md.stdout).expect("utf8");
+    assert!(md.contains("## p50") && md.contains("| 1.4 |"), "{md}");
+}
+
+#[test]
+fn three_ranges_or_one_value_twice_are_user_errors() {
+    let out = tmp("grid-errors");
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "--set-range",
+                "facility.pue=1.1:1.5:3",
+                "--set-range",
+                "facility.it_overhead=0:0.2:3",
+                "--set-range",
+                "workload.utilization=0.3:0.9:3",
+            ],
+            "3 --set-range given",
+        ),
+        (
+            &[
+                "--set-range",
+                "facility.pue=1.1:1.5:3",
+                "--set-range",
+                "facility.pue=1.2:1.3:2",
+            ],
+            "moves the same value as --set-range facility.pue",
+        ),
+        (
+            &[
+                "--set-range",
+                "facility.pue=1.1:1.5:40",
+                "--set-range",
+                "facility.it_overhead=0:0.2:30",
+            ],
+            "40 × 30 grid has 1200 points",
+        ),
+        // A bad second path is reported at the second --set-range.
+        (
+            &[
+                "--set-range",
+                "facility.pue=1.1:1.5:3",
+                "--set-range",
+                "facility.it_overhed=0:0.2:3",
+            ],
+            "--set-range:2:",
+        ),
+    ];
+    for (ranges, msg) in cases {
+        let mut args = ranges.to_vec();
+        args.extend(["--metric", "gpus_per_gw"]);
+        let o = sweep(&args, &out);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{ranges:?}: {err}");
+        assert!(err.contains(msg), "{ranges:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert!(!out.join("sweep.json").exists(), "nothing ran");
+    // The work limit counts every point of the grid: 30 × 30 points × 1.2e7 samples > 1e10.
+    let f = data("minimal.toml");
+    let o = cargo_bin_cmd!("gwsim")
+        .args([
+            "sweep",
+            f.to_str().expect("utf8"),
+            "--set-range",
+            "facility.pue=1.1:1.5:30",
+            "--set-range",
+            "facility.it_overhead=0:0.2:30",
+            "--metric",
+            "gpus_per_gw",
+            "--samples",
+            "1.2e7",
+            "--out",
+        ])
+        .arg(out.join("work"))
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("30 × 30 = 900 points × ") && err.contains("--force"),
+        "{err}"
+    );
+}
+
+#[test]
+fn one_way_labels_keep_distinct_values_apart() {
+    let out = tmp("labels");
+    let o = sweep(
+        &[
+            "--set-range",
+            "fleet.gb200-nvl72.online=2026:2027:5",
+            "--metric",
+            "gpus_per_gw",
+        ],
+        &out,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let text = String::from_utf8(o.stdout).expect("utf8");
+    for label in ["2026 ", "2026.25 ", "2026.5 ", "2026.75 ", "2027 "] {
+        assert!(text.contains(&format!("\n  {label}")), "{label}: {text}");
+    }
+}

@@ -423,6 +423,53 @@ fn a_sweeps_workbook_holds_the_table_and_a_chart() {
 }
 
 #[test]
+fn a_two_way_sweeps_workbook_holds_every_point_and_the_median_grid() {
+    let dir = tmp("xlsx-grid");
+    let book = dir.join("g.xlsx");
+    let json = run_json(&[
+        "sweep",
+        &scenario("gb200-nvl72-1gw.toml"),
+        "--set-range",
+        "facility.pue=1.1:1.5:3",
+        "--set-range",
+        "facility.it_overhead=0.05:0.15:2",
+        "--metric",
+        "gpus_per_gw",
+        "--samples",
+        "1000",
+        "--no-charts",
+        "--quiet",
+        "--format",
+        "json",
+        "--out",
+        dir.join("out").to_str().expect("utf8"),
+        "--xlsx",
+        book.to_str().expect("utf8"),
+    ]);
+    let mut wb = open(&book);
+    assert_eq!(wb.sheet_names(), ["Grid", "Median", "About"]);
+    let grid = sheet(&mut wb, "Grid");
+    let points = json["points"].as_array().expect("points");
+    assert_eq!(points.len(), 6);
+    assert_eq!(grid.height(), 1 + points.len());
+    let p50 = col(&grid, "gpus_per_gw p50 (GPUs per GW)");
+    for (r, p) in grid.rows().skip(1).zip(points) {
+        same(float(&r[0]), p["values"][0].as_f64().expect("row value"));
+        same(float(&r[1]), p["values"][1].as_f64().expect("column value"));
+        same(float(&r[p50]), p["p50"].as_f64().expect("p50"));
+    }
+    // The matrix: PUE down the rows, overhead across, the p50 of point (i, j) at (1 + i, 1 + j).
+    let median = sheet(&mut wb, "Median");
+    assert_eq!((median.height(), median.width()), (4, 3));
+    let cell = |r: usize, c: usize| float(median.get((r, c)).expect("a cell"));
+    same(cell(0, 2), 0.15);
+    same(cell(3, 0), 1.5);
+    for (k, p) in points.iter().enumerate() {
+        same(cell(1 + k / 2, 1 + k % 2), p["p50"].as_f64().expect("p50"));
+    }
+}
+
+#[test]
 fn a_sensitivity_workbook_holds_the_indices_and_a_chart() {
     let dir = tmp("xlsx-sens");
     let book = dir.join("s.xlsx");

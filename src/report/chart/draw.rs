@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
 use plotters::coord::types::RangedCoordf64;
 use plotters::element::{Polygon, Rectangle, Text};
 use plotters::prelude::{
@@ -16,7 +17,8 @@ use plotters::style::{Color, RGBColor, ShapeStyle, TextStyle};
 
 use super::style::*;
 use super::{
-    ChartError, Fan, FanAxis, Histogram, Overlay, Tornado, bin_shares, check_quantiles, labels,
+    ChartError, Fan, FanAxis, Heatmap, Histogram, Overlay, Tornado, bin_shares, check_quantiles,
+    labels,
 };
 
 fn text(px: u32, color: &'static RGBColor) -> TextStyle<'static> {
@@ -285,6 +287,15 @@ pub(super) fn fan<DB: DrawingBackend>(
         FanAxis::Value { desc, unit } => (labels::axis_desc(desc, unit, xs), unit.clone(), 8),
     };
     let is_years = c.x_axis == FanAxis::Years;
+    // A plain number's ticks (a swept PUE, a year as a value) get as many digits as keep them
+    // apart: 2027, 2027.5, 2028 rather than 2028 three times.
+    let keys: Vec<f64> = if x_unit.is_empty() && !is_years {
+        RangedCoordf64::from(x.clone()).key_points(x_labels)
+    } else {
+        Vec::new()
+    };
+    let key_labels = crate::report::format::distinct(&keys);
+    let x_step = (x.end - x.start).abs();
     let x_fmt = move |v: &f64| {
         if is_years {
             if (v - v.round()).abs() < 1e-6 {
@@ -292,6 +303,8 @@ pub(super) fn fan<DB: DrawingBackend>(
             } else {
                 String::new()
             }
+        } else if let Some(k) = keys.iter().position(|k| (k - v).abs() <= x_step * 1e-9) {
+            key_labels[k].clone()
         } else {
             labels::tick(*v, &x_unit, xs)
         }
@@ -831,5 +844,207 @@ pub(super) fn stacked<DB: DrawingBackend>(
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], INK.stroke_width(LINE_WIDTH)));
     chart.draw_series(median.iter().map(|p| Circle::new(*p, 4, INK.filled())))?;
     legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    Ok(())
+}
+
+/// The colour of a heatmap cell at `t` in [0, 1] (low to high): light yellow through teal to
+/// dark blue, lighter for lower values.
+fn heat(t: f64) -> RGBColor {
+    const STOPS: [(f64, f64, f64); 3] = [
+        (255.0, 247.0, 188.0),
+        (65.0, 182.0, 196.0),
+        (37.0, 52.0, 148.0),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    let (a, b, u) = if t < 0.5 {
+        (STOPS[0], STOPS[1], t * 2.0)
+    } else {
+        (STOPS[1], STOPS[2], t * 2.0 - 1.0)
+    };
+    let mix = |x: f64, y: f64| (x + (y - x) * u).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Ink for text on a heatmap cell at `t`: white on the darker half.
+fn heat_ink(t: f64) -> &'static RGBColor {
+    if t > 0.55 { &BACKGROUND } else { &INK }
+}
+
+/// Width of the colour legend strip right of a heatmap.
+const HEAT_LEGEND_PX: u32 = 150;
+
+pub(super) fn heatmap<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &Heatmap,
+) -> Result<(), ChartError> {
+    let (rows, cols) = (c.row_labels.len(), c.column_labels.len());
+    if rows == 0 || cols == 0 || c.values.len() != rows || c.values.iter().any(|r| r.len() != cols)
+    {
+        return Err(ChartError::GridShape {
+            rows,
+            columns: cols,
+        });
+    }
+    let finite = c.values.iter().flatten().filter(|v| v.is_finite());
+    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(*v), h.max(*v))
+    });
+    let t_of = |v: f64| {
+        if !v.is_finite() {
+            f64::NAN
+        } else if hi > lo {
+            (v - lo) / (hi - lo)
+        } else {
+            0.5
+        }
+    };
+    let area = header(root, &c.title, &c.subtitle)?;
+    let (plot_area, legend_area) =
+        area.split_horizontally(area.dim_in_pixel().0.saturating_sub(HEAT_LEGEND_PX));
+    let mut chart = ChartBuilder::on(&plot_area)
+        .margin(MARGIN)
+        .margin_top(4)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(Y_LABEL_AREA + 20)
+        .build_cartesian_2d(0.0..cols as f64, 0.0..rows as f64)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(0)
+        .y_labels(0)
+        .x_desc(c.column_desc.clone())
+        .y_desc(c.row_desc.clone())
+        .axis_desc_style(text(AXIS_DESC_PX, &INK))
+        .draw()?;
+    // Cells, each with its value when it fits. Text is placed in the root's pixels, where
+    // `backend_coord` puts it.
+    let cell_px = {
+        let (x0, y0) = chart.backend_coord(&(0.0, 0.0));
+        let (x1, y1) = chart.backend_coord(&(1.0, 1.0));
+        ((x1 - x0).unsigned_abs(), (y0 - y1).unsigned_abs())
+    };
+    for (r, row) in c.values.iter().enumerate() {
+        for (k, &v) in row.iter().enumerate() {
+            let t = t_of(v);
+            let fill = if v.is_finite() { heat(t) } else { GRID };
+            let (x, y) = (k as f64, r as f64);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x, y), (x + 1.0, y + 1.0)],
+                fill.filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x, y), (x + 1.0, y + 1.0)],
+                BACKGROUND.stroke_width(1),
+            )))?;
+            let label = if v.is_finite() {
+                crate::report::format::bare(v, &c.unit)
+            } else {
+                "n/a".to_string()
+            };
+            for px in [ANNOTATION_PX, 12] {
+                let style = anchored(px, heat_ink(t), HPos::Center, VPos::Center);
+                let (w, h) = plot_area.estimate_text_size(&label, &style)?;
+                if w + 6 <= cell_px.0 && h + 2 <= cell_px.1 {
+                    let at = chart.backend_coord(&(x + 0.5, y + 0.5));
+                    root.draw(&Text::new(label.clone(), at, style))?;
+                    break;
+                }
+            }
+        }
+    }
+    // Tick labels: each row's and column's value beside its cells; when they crowd, every
+    // other one (or fewer).
+    let tick_style = text(TICK_PX, &INK);
+    let every = |n: usize, room: u32, widest: u32| -> usize {
+        let per = room / n.max(1) as u32;
+        widest.checked_div(per).map_or(n.max(1), |q| q as usize + 1)
+    };
+    let widest_col = c
+        .column_labels
+        .iter()
+        .map(|l| {
+            plot_area
+                .estimate_text_size(l, &tick_style)
+                .map(|s| s.0 + 8)
+        })
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+    let col_step = every(cols, cell_px.0 * cols as u32, widest_col);
+    for (k, l) in c.column_labels.iter().enumerate().step_by(col_step) {
+        let (px, py) = chart.backend_coord(&(k as f64 + 0.5, 0.0));
+        root.draw(&Text::new(
+            l.clone(),
+            (px, py + 8),
+            anchored(TICK_PX, &INK, HPos::Center, VPos::Top),
+        ))?;
+    }
+    let row_step = every(rows, cell_px.1 * rows as u32, TICK_PX + 6);
+    for (r, l) in c.row_labels.iter().enumerate().step_by(row_step) {
+        let (px, py) = chart.backend_coord(&(0.0, r as f64 + 0.5));
+        let label = fit_width(&plot_area, l, &tick_style, Y_LABEL_AREA - 6)?;
+        root.draw(&Text::new(
+            label,
+            (px - 8, py),
+            anchored(TICK_PX, &INK, HPos::Right, VPos::Center),
+        ))?;
+    }
+    // The colour legend: a bar from the lowest value (bottom) to the highest (top).
+    let (lw, lh) = legend_area.dim_in_pixel();
+    let top = (MARGIN + 30) as i32;
+    let bottom = lh.saturating_sub(X_LABEL_AREA + MARGIN) as i32;
+    let left = 12i32;
+    let width = 26i32;
+    let _ = lw;
+    legend_area.draw(&Text::new(
+        fit_width(
+            &legend_area,
+            &c.value_desc,
+            &text(LEGEND_PX, &INK),
+            HEAT_LEGEND_PX - 8,
+        )?,
+        (4, MARGIN as i32),
+        text(LEGEND_PX, &INK),
+    ))?;
+    if bottom > top {
+        let steps = 48;
+        let h = (bottom - top) as f64 / steps as f64;
+        for i in 0..steps {
+            let t = (i as f64 + 0.5) / steps as f64;
+            let y1 = bottom - (i as f64 * h).round() as i32;
+            let y0 = bottom - ((i + 1) as f64 * h).round() as i32;
+            legend_area.draw(&Rectangle::new(
+                [(left, y0), (left + width, y1)],
+                heat(t).filled(),
+            ))?;
+        }
+        legend_area.draw(&Rectangle::new(
+            [(left, top), (left + width, bottom)],
+            MUTED.stroke_width(1),
+        ))?;
+        if hi >= lo {
+            let marks = if hi > lo {
+                vec![
+                    (lo, bottom),
+                    ((lo + hi) / 2.0, (top + bottom) / 2),
+                    (hi, top),
+                ]
+            } else {
+                vec![(lo, (top + bottom) / 2)]
+            };
+            for (v, y) in marks {
+                legend_area.draw(&Text::new(
+                    crate::report::format::bare(v, &c.unit),
+                    (left + width + 6, y),
+                    anchored(TICK_PX, &INK, HPos::Left, VPos::Center),
+                ))?;
+            }
+        }
+    }
     Ok(())
 }

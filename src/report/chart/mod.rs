@@ -81,6 +81,8 @@ pub enum ChartError {
     TornadoNotFinite,
     #[error("no distributions to overlay")]
     NothingToOverlay,
+    #[error("the grid's values do not match its {rows} row and {columns} column labels")]
+    GridShape { rows: usize, columns: usize },
     /// A problem with one named distribution of an overlay.
     #[error("{name}: {problem}")]
     Series {
@@ -228,6 +230,25 @@ pub struct StackedSpend {
     pub unit: String,
 }
 
+/// A grid of values, one coloured cell each with its value printed in it: a two-way sweep's
+/// medians. Rows go up the y axis (the first row at the bottom), columns along x.
+#[derive(Debug, Clone)]
+pub struct Heatmap {
+    pub title: String,
+    pub subtitle: String,
+    /// What the rows and the columns are (the swept paths).
+    pub row_desc: String,
+    pub column_desc: String,
+    /// The label of each row and column (the swept values).
+    pub row_labels: Vec<String>,
+    pub column_labels: Vec<String>,
+    /// The colour legend's title, without the unit.
+    pub value_desc: String,
+    pub unit: String,
+    /// `values[row][column]`; a NaN cell is grey and shows "n/a".
+    pub values: Vec<Vec<f64>>,
+}
+
 /// Any chart gwsim draws.
 #[derive(Debug, Clone)]
 pub enum Chart {
@@ -237,6 +258,7 @@ pub enum Chart {
     Overlay(Overlay),
     Breakdown(Breakdown),
     Stacked(StackedSpend),
+    Heatmap(Heatmap),
 }
 
 impl Chart {
@@ -248,6 +270,7 @@ impl Chart {
             Chart::Overlay(c) => &c.title,
             Chart::Breakdown(c) => &c.title,
             Chart::Stacked(c) => &c.title,
+            Chart::Heatmap(c) => &c.title,
         }
     }
 
@@ -321,6 +344,17 @@ impl Chart {
                 line_label: p(&c.line_label),
                 unit: p(&c.unit),
             }),
+            Chart::Heatmap(c) => Chart::Heatmap(Heatmap {
+                title: p(&c.title),
+                subtitle: p(&c.subtitle),
+                row_desc: p(&c.row_desc),
+                column_desc: p(&c.column_desc),
+                row_labels: c.row_labels.iter().map(p).collect(),
+                column_labels: c.column_labels.iter().map(p).collect(),
+                value_desc: p(&c.value_desc),
+                unit: p(&c.unit),
+                values: c.values.clone(),
+            }),
         }
     }
 
@@ -337,6 +371,7 @@ impl Chart {
             Chart::Overlay(c) => draw::overlay(root, c),
             Chart::Breakdown(c) => draw::breakdown(root, c),
             Chart::Stacked(c) => draw::stacked(root, c),
+            Chart::Heatmap(c) => draw::heatmap(root, c),
         }
     }
 

@@ -61,3 +61,52 @@ fn the_font_registers_once_and_is_usable() {
     assert!(ensure_font().is_ok());
     assert!(ensure_font().is_ok());
 }
+
+fn heatmap(values: Vec<Vec<f64>>, rows: usize, cols: usize) -> Chart {
+    Chart::Heatmap(Heatmap {
+        title: "t".into(),
+        subtitle: "s".into(),
+        row_desc: "facility.pue".into(),
+        column_desc: "workload.utilization".into(),
+        row_labels: (0..rows).map(|i| i.to_string()).collect(),
+        column_labels: (0..cols).map(|i| format!("c{i}")).collect(),
+        value_desc: "median".into(),
+        unit: "USD per million tokens".into(),
+        values,
+    })
+}
+
+#[test]
+fn a_heatmap_prints_each_cell_and_survives_odd_values() {
+    let svg = heatmap(vec![vec![1.5, 2.5, 3.5], vec![4.5, 5.5, 6.5]], 2, 3)
+        .to_svg()
+        .expect("drawn");
+    for v in [
+        "$1.50",
+        "$6.50",
+        "c2",
+        "facility.pue",
+        "workload.utilization",
+    ] {
+        assert!(svg.contains(v), "{v}");
+    }
+    // An undefined cell, every cell equal, a single cell: drawn, no panic.
+    let odd = heatmap(vec![vec![f64::NAN, 2.0], vec![2.0, f64::INFINITY]], 2, 2)
+        .to_svg()
+        .expect("drawn");
+    assert!(odd.contains("n/a"));
+    assert!(heatmap(vec![vec![3.0]], 1, 1).to_svg().is_ok());
+    assert!(heatmap(vec![vec![f64::NAN; 2]; 2], 2, 2).to_svg().is_ok());
+    // Values that do not fill the labels' grid are an error, not a panic.
+    assert!(matches!(
+        heatmap(vec![vec![1.0, 2.0]], 2, 2).to_svg(),
+        Err(ChartError::GridShape {
+            rows: 2,
+            columns: 2
+        })
+    ));
+    assert!(matches!(
+        heatmap(Vec::new(), 0, 0).to_svg(),
+        Err(ChartError::GridShape { .. })
+    ));
+}
