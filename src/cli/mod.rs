@@ -83,7 +83,8 @@ pub enum Command {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct ScenarioArgs {
-    /// Override one value: PATH=VALUE, VALUE in the scenario's value syntax (repeatable).
+    /// Override one value: PATH=VALUE, VALUE in the scenario's value syntax, or change the
+    /// scenario's value: PATH+=D, PATH-=D, PATH*=F, PATH/=F (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
 }

@@ -18,6 +18,7 @@ mod hostile;
 mod model_batch;
 mod model_v2;
 mod portfolio;
+mod relative_set;
 mod reports;
 mod sampling_copula;
 mod sampling_sobol;
