@@ -239,6 +239,13 @@ pub enum Error {
         bytes: u64,
         limit: u64,
     },
+    /// A problem of `gwsim solve`: its target, its bracket or its search.
+    #[error("{flag} {value}: {problem}")]
+    Solve {
+        flag: &'static str,
+        value: String,
+        problem: String,
+    },
     #[error("i/o error on {path}: {source}")]
     Io {
         path: String,
@@ -312,7 +319,8 @@ impl Error {
             | Error::TooManySamples { .. }
             | Error::Output { .. }
             | Error::Work { .. }
-            | Error::ExportSize { .. } => 1,
+            | Error::ExportSize { .. }
+            | Error::Solve { .. } => 1,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod fsio;
 pub mod html;
 pub mod portfolio;
 pub mod sensitivity;
+pub mod solve;
 pub mod sweep;
 pub mod text;
 
@@ -113,6 +114,7 @@ render_by_inherent_methods!(
     compare::CompareReport,
     portfolio::PortfolioReport,
     sensitivity::SensitivityReport,
+    solve::SolveReport,
     sweep::SweepReport
 );
 

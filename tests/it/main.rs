@@ -30,6 +30,7 @@ mod scenario_valid;
 mod scenarios_all;
 mod sensitivity_engine;
 mod sensitivity_sobol;
+mod solve;
 mod stats_histogram;
 mod stats_select;
 mod stats_sketch;
