@@ -385,7 +385,7 @@ pub(crate) fn parse_set<'a>(
                 Some(set_loc(index, 1)),
                 Some(path.to_string()),
                 format!(
-                    "cannot change '{path}' by {}: a relative change applies to a deal's values; write {path}=VALUE",
+                    "cannot change '{path}' by {}: a relative change applies to the values of a deal's scenario (deal.NAME.PATH{0}F); write {path}=VALUE",
                     change.operator()
                 ),
             ));
