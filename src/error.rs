@@ -283,6 +283,13 @@ pub enum Error {
         columns: usize,
         max: usize,
     },
+    /// A problem of `gwsim solve`: its target, its bracket or its search.
+    #[error("{flag} {value}: {problem}")]
+    Solve {
+        flag: &'static str,
+        value: String,
+        problem: String,
+    },
     #[error("i/o error on {path}: {source}")]
     Io {
         path: String,
@@ -361,7 +368,8 @@ impl Error {
             | Error::ExportSize { .. }
             | Error::SweepRanges { .. }
             | Error::SweepSamePath { .. }
-            | Error::SweepGrid { .. } => 1,
+            | Error::SweepGrid { .. }
+            | Error::Solve { .. } => 1,
             Error::PrecisionNotMet { .. } => 3,
         }
     }

@@ -4,6 +4,7 @@ mod compare;
 mod portfolio;
 mod progress;
 mod sensitivity;
+mod solve;
 mod sweep;
 
 use std::io::{IsTerminal, Write};
@@ -32,6 +33,7 @@ Examples:
   gwsim compare scenarios/anthropic-azure-nvidia-1gw.toml scenarios/anthropic-owned-1gw.toml
   gwsim sensitivity --metric cost_per_mtok_usd
   gwsim sweep scenarios/openai-aws-38b.toml --set-range workload.utilization=0.3:0.9:7 --metric cost_per_mtok_usd
+  gwsim solve scenarios/openai-aws-38b.toml --target cost_per_mtok_usd:p50=2 --vary workload.utilization
   gwsim portfolio portfolios/openai.toml
   gwsim systems
 
@@ -74,6 +76,9 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// A metric's percentiles as one value moves across a range, or two across a grid.
     Sweep(sweep::SweepArgs),
+    /// Break-even: the value of one input at which a statistic of a metric reaches a target.
+    #[command(after_help = solve::AFTER_HELP)]
+    Solve(solve::SolveArgs),
     /// The deals of one buyer on common random numbers: spend by year against its revenue, the
     /// funding need, the year revenue covers spend.
     #[command(after_help = portfolio::AFTER_HELP)]
@@ -87,7 +92,8 @@ pub enum Command {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct ScenarioArgs {
-    /// Override one value: PATH=VALUE, VALUE in the scenario's value syntax (repeatable).
+    /// Override one value: PATH=VALUE, VALUE in the scenario's value syntax, or change the
+    /// scenario's value: PATH+=D, PATH-=D, PATH*=F, PATH/=F (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
 }
@@ -463,6 +469,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explain(a) => cmd_explain(a),
         Command::Compare(a) => compare::cmd_compare(a),
         Command::Sweep(a) => sweep::cmd_sweep(a),
+        Command::Solve(a) => solve::cmd_solve(a),
         Command::Portfolio(a) => portfolio::cmd_portfolio(a),
         Command::Systems => cmd_systems(),
         Command::Sensitivity(a) => sensitivity::cmd_sensitivity(a),

@@ -228,7 +228,7 @@ fn relabel(mut e: ScenarioError, first: usize, ranges: usize) -> ScenarioError {
     e
 }
 
-fn slugify(s: &str) -> String {
+pub(crate) fn slugify(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {

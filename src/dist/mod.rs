@@ -472,6 +472,29 @@ pub struct Marginal {
     /// Mean of the truncated distribution, computed at construction.
     mean: f64,
     sampler: Sampler,
+    /// A change of the whole distribution, `x ↦ scale·x + shift` (scale > 0), laid on the
+    /// family's draws (a relative `--set`): `None` for a value as written.
+    affine: Option<Affine>,
+}
+
+/// `x ↦ scale·x + shift` with `scale > 0`, and the support it maps `[lo, hi]` to.
+#[derive(Debug, Clone, Copy)]
+struct Affine {
+    scale: f64,
+    shift: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl Affine {
+    #[inline]
+    fn apply(&self, x: f64) -> f64 {
+        (self.scale * x + self.shift).clamp(self.lo, self.hi)
+    }
+    /// The family's value that maps to `y`.
+    fn invert(&self, y: f64) -> f64 {
+        (y - self.shift) / self.scale
+    }
 }
 
 /// Precomputed quantile machinery, one variant per algorithm.
@@ -973,7 +996,42 @@ impl Marginal {
             interval,
             mean,
             sampler,
+            affine: None,
         })
+    }
+
+    /// The same distribution scaled by `scale` (> 0) and shifted by `shift`: every quantile `q`
+    /// becomes `scale·q + shift`, so draws keep their ranks (correlations and common random
+    /// numbers are unchanged). Changes compose. Errors when `scale` is not a finite number
+    /// above 0, `shift` is not finite, or the result leaves the finite numbers.
+    pub fn affine(mut self, scale: f64, shift: f64) -> Result<Marginal, DistError> {
+        finite("scale", scale)?;
+        finite("shift", shift)?;
+        if !(scale > 0.0) {
+            return Err(DistError::NotPositive {
+                param: "scale",
+                value: scale,
+            });
+        }
+        let (scale, shift) = match self.affine {
+            Some(a) => (a.scale * scale, a.shift * scale + shift),
+            None => (scale, shift),
+        };
+        let map = |x: f64| scale * x + shift;
+        let (lo, hi) = (map(self.lo), map(self.hi));
+        if lo.is_nan() || hi.is_nan() || !map(self.mean).is_finite() {
+            return Err(DistError::NotFinite {
+                param: "changed value",
+                value: map(self.mean),
+            });
+        }
+        self.affine = Some(Affine {
+            scale,
+            shift,
+            lo,
+            hi,
+        });
+        Ok(self)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1007,6 +1065,26 @@ impl Marginal {
     /// unbounded families.
     #[inline]
     pub fn quantile(&self, u: f64) -> f64 {
+        match &self.affine {
+            None => self.family_quantile(u),
+            Some(a) => a.apply(self.family_quantile(u)),
+        }
+    }
+
+    /// A changed distribution ([`Marginal::affine`]) kept inside `[lo, hi]`, so that round-off
+    /// in the change cannot carry a draw out of a field's domain. A distribution as written is
+    /// returned as it is.
+    pub fn clamped_to(mut self, lo: f64, hi: f64) -> Marginal {
+        if let Some(a) = &mut self.affine {
+            a.lo = a.lo.max(lo).min(a.hi);
+            a.hi = a.hi.min(hi).max(a.lo);
+        }
+        self
+    }
+
+    /// [`Marginal::quantile`] of the family as written (before [`Marginal::affine`]).
+    #[inline]
+    fn family_quantile(&self, u: f64) -> f64 {
         let x = match &self.sampler {
             Sampler::Point(x) => return *x,
             Sampler::Uniform { lo, width } => lo + u * width,
@@ -1047,6 +1125,20 @@ impl Marginal {
     /// # Panics
     /// If the marginal does not take scores ([`Marginal::takes_normal_scores`]).
     pub fn quantile_of_scores_slice(&self, zs: &mut [f64]) {
+        self.family_quantile_of_scores_slice(zs);
+        self.apply_affine(zs);
+    }
+
+    /// Lay the change of [`Marginal::affine`], if any, on family draws.
+    fn apply_affine(&self, xs: &mut [f64]) {
+        if let Some(a) = &self.affine {
+            for x in xs.iter_mut() {
+                *x = a.apply(*x);
+            }
+        }
+    }
+
+    fn family_quantile_of_scores_slice(&self, zs: &mut [f64]) {
         assert!(
             self.takes_normal_scores(),
             "only an untruncated normal or lognormal takes normal scores"
@@ -1073,6 +1165,11 @@ impl Marginal {
     /// per-draw dispatch (uniform, normal and triangular ones vectorise; see
     /// [`special::norm_quantile_slice`] for the normal quantile).
     pub fn quantile_slice(&self, us: &mut [f64]) {
+        self.family_quantile_slice(us);
+        self.apply_affine(us);
+    }
+
+    fn family_quantile_slice(&self, us: &mut [f64]) {
         let (lo, hi) = (self.lo, self.hi);
         match &self.sampler {
             Sampler::Point(x) => us.fill(*x),
@@ -1107,7 +1204,7 @@ impl Marginal {
             Sampler::Table(t) => t.quantile_slice(us, lo, hi),
             Sampler::Discrete { .. } => {
                 for u in us.iter_mut() {
-                    *u = self.quantile(*u);
+                    *u = self.family_quantile(*u);
                 }
             }
         }
@@ -1115,6 +1212,15 @@ impl Marginal {
 
     /// CDF of the (truncated) distribution, `P(X <= x)`.
     pub fn cdf(&self, x: f64) -> f64 {
+        match &self.affine {
+            None => self.family_cdf(x),
+            Some(a) if x < a.lo => 0.0,
+            Some(a) if x >= a.hi => 1.0,
+            Some(a) => self.family_cdf(a.invert(x)),
+        }
+    }
+
+    fn family_cdf(&self, x: f64) -> f64 {
         if x < self.lo {
             return 0.0;
         }
@@ -1138,12 +1244,18 @@ impl Marginal {
 
     /// Mean of the (truncated) distribution (closed forms; computed at construction).
     pub fn mean(&self) -> f64 {
-        self.mean
+        match &self.affine {
+            None => self.mean,
+            Some(a) => a.apply(self.mean),
+        }
     }
 
     /// Effective support after truncation (for `Discrete`, the smallest and largest values kept).
     pub fn bounds(&self) -> (f64, f64) {
-        (self.lo, self.hi)
+        match &self.affine {
+            None => (self.lo, self.hi),
+            Some(a) => (a.lo, a.hi),
+        }
     }
 
     /// Probability mass of this marginal — **as truncated** by its own `min`/`max` — that lies
@@ -1154,22 +1266,26 @@ impl Marginal {
         if !(lo <= hi) {
             return 1.0;
         }
+        let (lo, hi) = match &self.affine {
+            None => (lo, hi),
+            Some(a) => (a.invert(lo), a.invert(hi)),
+        };
         let below = match &self.sampler {
             Sampler::Point(x) => f64::from(u8::from(*x < lo)),
             Sampler::Discrete { values, cum } => {
                 let i = values.partition_point(|&v| v < lo);
                 if i == 0 { 0.0 } else { cum[i - 1] }
             }
-            _ => self.cdf(lo),
+            _ => self.family_cdf(lo),
         };
-        (below + (1.0 - self.cdf(hi))).clamp(0.0, 1.0)
+        (below + (1.0 - self.family_cdf(hi))).clamp(0.0, 1.0)
     }
 
     /// `Some(x)` when the marginal is a single point: `Fixed`, a normal with `sd = 0`, a
     /// lognormal with `sigma = 0`, or a discrete with one value left (after truncation).
     pub fn fixed_value(&self) -> Option<f64> {
         match &self.sampler {
-            Sampler::Point(x) => Some(*x),
+            Sampler::Point(x) => Some(self.affine.map_or(*x, |a| a.apply(*x))),
             _ => None,
         }
     }
@@ -1228,7 +1344,8 @@ impl fmt::Display for Marginal {
     /// `lognormal(median=…, sigma=…)`, `triangular(1.1, 1.18, 1.35)`, `pert(1.1, 1.2, 1.35)`,
     /// `beta(2, 5) on [a, b]`, `discrete([1, 2], [0.3, 0.7])`, followed by
     /// ` truncated to [min, max]` when the truncation cuts the family's support (an open end is
-    /// written `(-inf` or `inf)`). Numbers are written by [`fmt_num`].
+    /// written `(-inf` or `inf)`), then ` × s + d` for a distribution changed as a whole by
+    /// [`Marginal::affine`]. Numbers are written by [`fmt_num`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&Self::family_string(&self.dist, self.interval))?;
         let (slo, shi) = self.dist.support();
@@ -1243,6 +1360,16 @@ impl fmt::Display for Marginal {
                 fmt_num(lo),
                 fmt_num(hi)
             )?;
+        }
+        if let Some(a) = &self.affine {
+            if a.scale != 1.0 {
+                write!(f, " × {}", fmt_num(a.scale))?;
+            }
+            if a.shift > 0.0 {
+                write!(f, " + {}", fmt_num(a.shift))?;
+            } else if a.shift < 0.0 {
+                write!(f, " − {}", fmt_num(-a.shift))?;
+            }
         }
         Ok(())
     }

@@ -861,3 +861,62 @@ fn special_functions_answer_at_the_extremes() {
         start.elapsed()
     );
 }
+
+#[test]
+fn an_affine_change_moves_every_quantile() {
+    let us = [0.0, 0.01, 0.05, 0.3, 0.5, 0.77, 0.95, 0.999];
+    let bases = [
+        m(Dist::triangular(1.1, 1.18, 1.35), None, None),
+        m(Dist::lognormal_p5_p95(2026.75, 2027.5), None, None),
+        m(Dist::normal(0.5, 0.1), Some(0.0), Some(1.0)),
+        m(Dist::discrete(vec![1.0, 2.0, 4.0], None), None, None),
+        m(Dist::uniform(0.4, 0.75), None, None),
+    ];
+    for base in bases {
+        // Two changes compose: (x × 1.5) + 2 then × 0.5, i.e. x × 0.75 + 1.
+        let c = base
+            .clone()
+            .affine(1.5, 2.0)
+            .and_then(|c| c.affine(0.5, 0.0))
+            .expect("valid");
+        for u in us {
+            let (x, y) = (base.quantile(u), c.quantile(u));
+            assert!(
+                (y - (0.75 * x + 1.0)).abs() <= 1e-12 * y.abs(),
+                "{base} u={u}"
+            );
+            // The CDF inverts the quantile of the changed distribution as it did the base's.
+            assert!((c.cdf(y) - base.cdf(x)).abs() <= 1e-12, "{base} u={u}");
+        }
+        let (lo, hi) = base.bounds();
+        assert_eq!(c.bounds(), (0.75 * lo + 1.0, 0.75 * hi + 1.0), "{base}");
+        assert!((c.mean() - (0.75 * base.mean() + 1.0)).abs() <= 1e-12 * c.mean().abs());
+        let (a, b) = (
+            c.mass_outside(0.75 * lo + 1.0, 0.75 * base.quantile(0.5) + 1.0),
+            base.mass_outside(lo, base.quantile(0.5)),
+        );
+        assert!((a - b).abs() <= 1e-9, "{base}: {a} vs {b}");
+        // The slice paths agree with the scalar one.
+        let mut xs = us.to_vec();
+        c.quantile_slice(&mut xs);
+        for (u, x) in us.iter().zip(&xs) {
+            assert_eq!(*x, c.quantile(*u));
+        }
+        assert!(c.to_string().ends_with("× 0.75 + 1"), "{c}");
+    }
+    let fixed = m(Dist::fixed(1.2), None, None)
+        .affine(1.1, 0.0)
+        .expect("valid");
+    assert_eq!(fixed.fixed_value(), Some(1.2 * 1.1));
+    for (s, b) in [
+        (0.0, 0.0),
+        (-1.0, 0.0),
+        (f64::NAN, 0.0),
+        (1.0, f64::INFINITY),
+    ] {
+        assert!(
+            m(Dist::fixed(1.0), None, None).affine(s, b).is_err(),
+            "{s} {b}"
+        );
+    }
+}

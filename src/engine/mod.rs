@@ -16,6 +16,7 @@
 pub mod compare;
 pub mod portfolio;
 pub mod sensitivity;
+pub mod solve;
 pub mod sweep;
 
 use rayon::prelude::*;

@@ -10,6 +10,7 @@ pub mod fsio;
 pub mod html;
 pub mod portfolio;
 pub mod sensitivity;
+pub mod solve;
 pub mod sweep;
 pub mod text;
 pub mod xlsx;
@@ -117,6 +118,7 @@ render_by_inherent_methods!(
     compare::CompareReport,
     portfolio::PortfolioReport,
     sensitivity::SensitivityReport,
+    solve::SolveReport,
     sweep::SweepReport,
     sweep::SweepGridReport
 );

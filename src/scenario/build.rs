@@ -304,8 +304,9 @@ impl<'c> Builder<'c> {
             max,
             source,
             note,
+            affine,
         } = value::parse(node, path, &mut self.sink())?;
-        let marginal = self.apply_domain(dist, min, max, node, path, dom)?;
+        let marginal = self.apply_domain(dist, min, max, affine, node, path, dom)?;
         let p = Param {
             path: path.to_string(),
             marginal,
@@ -322,22 +323,36 @@ impl<'c> Builder<'c> {
         Some(p)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn apply_domain(
         &mut self,
         dist: Dist,
         min: Option<f64>,
         max: Option<f64>,
+        affine: Option<(f64, f64)>,
         node: &Node,
         path: &str,
         dom: Domain,
     ) -> Option<Marginal> {
         let loc = &node.loc;
+        // A relative `--set` moves the whole distribution: the domain is read back onto the
+        // family as written (`min`/`max` stay the file's).
+        let (scale, shift) = affine.unwrap_or((1.0, 0.0));
+        let changed = |m: Marginal| match affine {
+            None => Ok(m),
+            Some((s, b)) => m.affine(s, b),
+        };
+        let (dom_lo, dom_hi) = match affine {
+            None => (dom.lo, dom.hi),
+            Some(_) => ((dom.lo - shift) / scale, (dom.hi - shift) / scale),
+        };
         if dist.is_unbounded() {
-            let lo = min.unwrap_or(f64::NEG_INFINITY).max(dom.lo);
-            let hi = max.unwrap_or(f64::INFINITY).min(dom.hi);
+            let lo = min.unwrap_or(f64::NEG_INFINITY).max(dom_lo);
+            let hi = max.unwrap_or(f64::INFINITY).min(dom_hi);
             let finite = |x: f64| x.is_finite().then_some(x);
-            let m = match Marginal::new(dist.clone(), finite(lo), finite(hi)) {
-                Ok(m) => m,
+            let m = match Marginal::new(dist.clone(), finite(lo), finite(hi)).and_then(changed) {
+                // Round-off in reading the domain back must not leave it.
+                Ok(m) => m.clamped_to(dom.lo, dom.hi),
                 Err(e) => {
                     self.err(
                         loc,
@@ -372,7 +387,7 @@ impl<'c> Builder<'c> {
             }
             Some(m)
         } else {
-            let m = match Marginal::new(dist, min, max) {
+            let m = match Marginal::new(dist, min, max).and_then(changed) {
                 Ok(m) => m,
                 Err(e) => {
                     self.err(loc, Some(path), e.to_string());
@@ -1115,7 +1130,9 @@ impl<'c> Builder<'c> {
             self.registry.insert(p.path.clone(), p.is_uncertain());
         }
         let retire = self.opt_param(t, "retire", &prefix, ANY);
-        let retire_ok = t.get("retire").is_none() || retire.is_some();
+        let online_ok = online.as_ref().is_none_or(|p| self.plausible_years(p));
+        let retire_ok = (t.get("retire").is_none() || retire.is_some())
+            && retire.as_ref().is_none_or(|p| self.plausible_years(p));
         Some(Tranche {
             name,
             system,
@@ -1124,7 +1141,37 @@ impl<'c> Builder<'c> {
             ramp_years: ramp_years?,
             retire,
         })
-        .filter(|_| retire_ok)
+        .filter(|_| retire_ok && online_ok)
+    }
+
+    /// Whether a decimal year (a tranche's `online` or `retire`) lies within the calendar years
+    /// a scenario may use, 1900 to 2500 (all but a millionth of it at each end); an error at the
+    /// value otherwise.
+    fn plausible_years(&mut self, p: &Param) -> bool {
+        let (lo, hi) = (p.marginal.quantile(1e-6), p.marginal.quantile(1.0 - 1e-6));
+        if (1900.0..=2500.0).contains(&lo) && (1900.0..=2500.0).contains(&hi) {
+            return true;
+        }
+        let what = match p.fixed_value() {
+            Some(x) => format!("{} is", num_text(x)),
+            None => format!(
+                "{} reaches {} to {}, which is",
+                p.marginal,
+                num_text(lo),
+                num_text(hi)
+            ),
+        };
+        let loc = p.origin.clone().unwrap_or_else(|| Location {
+            file: "scenario".into(),
+            line: 1,
+            column: 1,
+        });
+        self.err(
+            &loc,
+            Some(&p.path),
+            format!("{what} not a plausible calendar year (1900 to 2500)"),
+        );
+        false
     }
 
     /// Every system key the scenario may name: the catalog's and its own `[systems.KEY]`.

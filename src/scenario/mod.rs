@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Diagnostic, Location, ScenarioError};
 
-use tree::{Entry, Kind, Node, Source, Table};
+use tree::{Change, Entry, Kind, Node, Source, Table};
 
 /// The system catalog, embedded in the binary.
 pub const CATALOG_TOML: &str = include_str!("../../scenarios/systems.toml");
@@ -384,6 +384,100 @@ pub(crate) fn parse_set<'a>(
     arg: &'a str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(&'a str, Node)> {
+    match parse_set_or_change(index, arg, diags)? {
+        (path, SetValue::Value(node)) => Some((path, node)),
+        (path, SetValue::Change(change)) => {
+            diags.push(Diagnostic::error(
+                Some(set_loc(index, 1)),
+                Some(path.to_string()),
+                format!(
+                    "cannot change '{path}' by {}: a relative change applies to the values of a deal's scenario (deal.NAME.PATH{0}F); write {path}=VALUE",
+                    change.operator()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// What one `--set` puts at its path: a value, or a change of the scenario's value.
+pub(crate) enum SetValue {
+    Value(Node),
+    Change(Change),
+}
+
+/// The calendar years a `--set PATH=YEAR` may give (a wider range is read as a mistake for a
+/// relative change, `PATH+=D`).
+pub(crate) const SET_YEARS: std::ops::RangeInclusive<f64> = 1990.0..=2100.0;
+
+/// Split the `index`-th `--set` into its path and what it sets: `PATH=VALUE` (a value in the
+/// scenario's syntax) or `PATH+=D`, `PATH-=D`, `PATH*=F`, `PATH/=F` (a plain number; a factor
+/// above 0). Problems are pushed to `diags`.
+pub(crate) fn parse_set_or_change<'a>(
+    index: usize,
+    arg: &'a str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(&'a str, SetValue)> {
+    if let Some(eq) = arg.find('=')
+        && eq > 0
+        && let Some(op) = arg[..eq]
+            .chars()
+            .next_back()
+            .filter(|c| "+-*/".contains(*c))
+    {
+        let path = arg[..eq - 1].trim();
+        let text = arg[eq + 1..].trim();
+        let col = arg[..eq + 1].chars().count() + 1;
+        let operator = format!("{op}=");
+        let err = |diags: &mut Vec<Diagnostic>, msg: String| {
+            diags.push(Diagnostic::error(
+                Some(set_loc(index, col)),
+                Some(path.to_string()),
+                msg,
+            ));
+        };
+        let number = match tree::parse_value(&Source::for_set(text, index, col - 1)) {
+            (
+                Node {
+                    kind: Kind::Int(n), ..
+                },
+                e,
+            ) if e.is_empty() => Some(n as f64),
+            (
+                Node {
+                    kind: Kind::Float(x),
+                    ..
+                },
+                e,
+            ) if e.is_empty() && x.is_finite() => Some(x),
+            _ => None,
+        };
+        let Some(x) = number else {
+            err(
+                diags,
+                format!(
+                    "--set {path}{operator}… needs a plain number after '{operator}', got '{text}'"
+                ),
+            );
+            return None;
+        };
+        let change = match op {
+            '+' => Change::Add(x),
+            '-' => Change::Sub(x),
+            '*' => Change::Mul(x),
+            _ => Change::Div(x),
+        };
+        if matches!(change, Change::Mul(_) | Change::Div(_)) && x <= 0.0 {
+            err(
+                diags,
+                format!(
+                    "--set {path}{operator}{text}: the factor must be a number above 0 (a change keeps the value's shape)"
+                ),
+            );
+            return None;
+        }
+        return Some((path, SetValue::Change(change)));
+    }
     let Some(eq) = arg.find('=') else {
         diags.push(Diagnostic::error(
             Some(set_loc(index, 1)),
@@ -425,7 +519,90 @@ pub(crate) fn parse_set<'a>(
             return None;
         }
     }
-    Some((path, node))
+    Some((path, SetValue::Value(node)))
+}
+
+/// Whether a `--set` path names a calendar year.
+fn is_year_path(segs: &[&str]) -> bool {
+    matches!(
+        segs,
+        ["start_year"]
+            | ["workload", "base_year"]
+            | ["fleet", _, "online" | "retire"]
+            | ["investment", _, "year"]
+    )
+}
+
+/// Put what a `--set` gives at `key` of `t`: a value replaces the entry; a change wraps the
+/// scenario's value, which must be there and be a number or a distribution.
+fn put(t: &mut Table, key: &str, what: &SetValue, at: &Location, path: &str) -> Result<(), String> {
+    put_or(t, key, what, at, path, None)
+}
+
+/// [`put`], with the value a change applies to taken from `fallback` (the catalog's) when the
+/// scenario does not write it.
+fn put_or(
+    t: &mut Table,
+    key: &str,
+    what: &SetValue,
+    at: &Location,
+    path: &str,
+    fallback: Option<&Node>,
+) -> Result<(), String> {
+    let change = match what {
+        SetValue::Value(node) => {
+            t.set(Entry {
+                key: key.to_string(),
+                key_loc: at.clone(),
+                value: node.clone(),
+            });
+            return Ok(());
+        }
+        SetValue::Change(c) => *c,
+    };
+    let op = change.operator();
+    let base = match t.get(key) {
+        Some(e) => e.value.clone(),
+        None => match fallback {
+            Some(n) => n.clone(),
+            None => {
+                return Err(format!(
+                    "cannot change '{path}' by {op}: the scenario has no value there to change; give one with --set {path}=VALUE"
+                ));
+            }
+        },
+    };
+    let not_number = |what: String| {
+        Err(format!(
+            "cannot change '{path}' by {op}: it is {what}, not a number or a distribution"
+        ))
+    };
+    match &base.kind {
+        Kind::Int(_) | Kind::Float(_) | Kind::Changed(..) => {}
+        Kind::Table(v) if tree::is_value_table(v) => {}
+        Kind::Str(s) if s.split_whitespace().any(|w| w.eq_ignore_ascii_case("to")) => {}
+        Kind::Str(s) => return not_number(format!("the text \"{s}\"")),
+        Kind::Table(_) => {
+            return Err(format!(
+                "cannot change '{path}' by {op}: it is a table of values by key; change one of them, as in {path}.KEY{op}{}",
+                crate::dist::fmt_num(change.operand())
+            ));
+        }
+        k => return not_number(k.type_name().into()),
+    }
+    let value = Node {
+        kind: Kind::Changed(Box::new(base), change),
+        loc: at.clone(),
+    };
+    match t.get_mut(key) {
+        Some(e) => e.value = value,
+        None => t.entries.push(Entry {
+            key: key.to_string(),
+            key_loc: at.clone(),
+            value,
+        }),
+    }
+    Ok(())
 }
 
 fn apply_set(
@@ -436,16 +613,17 @@ fn apply_set(
     diags: &mut Vec<Diagnostic>,
 ) {
     let at = |col: usize| set_loc(index, col);
-    let Some((path, node)) = parse_set(index, arg, diags) else {
+    let Some((path, what)) = parse_set_or_change(index, arg, diags) else {
         return;
     };
-    let entry = |key: &str| Entry {
-        key: key.to_string(),
-        key_loc: at(1),
-        value: node.clone(),
-    };
+    let here = at(1);
     let err = |diags: &mut Vec<Diagnostic>, msg: String| {
         diags.push(Diagnostic::error(Some(at(1)), Some(path.to_string()), msg));
+    };
+    let set_at = |t: &mut Table, key: &str, diags: &mut Vec<Diagnostic>| {
+        if let Err(msg) = put(t, key, &what, &here, path) {
+            diags.push(Diagnostic::error(Some(at(1)), Some(path.to_string()), msg));
+        }
     };
     // `fleet[2].online` (how problems name an unnamed tranche) reads as `fleet.[2].online`.
     let mut segs: Vec<&str> = path.split('.').collect();
@@ -477,15 +655,54 @@ fn apply_set(
     let mut all_top: Vec<&str> = TOP_VALUES.to_vec();
     all_top.extend(TOP_TABLES);
     all_top.extend(["systems", "fleet", "investment"]);
+    if is_year_path(&segs)
+        && let SetValue::Value(Node {
+            kind: Kind::Int(_) | Kind::Float(_),
+            ..
+        }) = &what
+    {
+        let y = match &what {
+            SetValue::Value(Node {
+                kind: Kind::Int(n), ..
+            }) => *n as f64,
+            SetValue::Value(Node {
+                kind: Kind::Float(x),
+                ..
+            }) => *x,
+            _ => f64::NAN,
+        };
+        if !SET_YEARS.contains(&y) {
+            let hint = if y.abs() < 1000.0 && y != 0.0 {
+                let (op, d) = if y > 0.0 { ("+=", y) } else { ("-=", -y) };
+                format!(
+                    "; to move the scenario's year by {}, write --set {path}{op}{}",
+                    crate::dist::fmt_num(d),
+                    crate::dist::fmt_num(d)
+                )
+            } else {
+                String::new()
+            };
+            return err(
+                diags,
+                format!(
+                    "--set {path}={}: {} is not a calendar year from {} to {}{hint}",
+                    crate::dist::fmt_num(y),
+                    crate::dist::fmt_num(y),
+                    SET_YEARS.start(),
+                    SET_YEARS.end()
+                ),
+            );
+        }
+    }
     match segs.as_slice() {
-        [k] if TOP_VALUES.contains(k) => tree.set(entry(k)),
+        [k] if TOP_VALUES.contains(k) => set_at(tree, k, diags),
         [t, k] if TOP_TABLES.contains(t) => {
             let keys = build::table_keys(t).unwrap_or(&[]);
             if !keys.contains(k) {
                 return err(diags, unknown(k, keys));
             }
             match ensure_table(tree, t, at(1)) {
-                Some(tab) => tab.set(entry(k)),
+                Some(tab) => set_at(tab, k, diags),
                 None => err(diags, format!("cannot set '{path}': '{t}' is not a table")),
             }
         }
@@ -511,7 +728,7 @@ fn apply_set(
                             ..
                         },
                     ..
-                }) if !tree::is_value_table(m) => m.set(entry(sys)),
+                }) if !tree::is_value_table(m) => set_at(m, sys, diags),
                 Some(_) => err(
                     diags,
                     format!(
@@ -520,7 +737,10 @@ fn apply_set(
                 ),
                 None => {
                     let mut m = Table::default();
-                    m.set(entry(sys));
+                    set_at(&mut m, sys, diags);
+                    if matches!(what, SetValue::Change(_)) {
+                        return;
+                    }
                     proc_t.set(Entry {
                         key: "price_usd_per_gpu_hour".into(),
                         key_loc: at(1),
@@ -543,7 +763,7 @@ fn apply_set(
                 );
             };
             match ensure_table(w, "model", at(1)) {
-                Some(m) => m.set(entry(field)),
+                Some(m) => set_at(m, field, diags),
                 None => err(
                     diags,
                     format!("cannot set '{path}': workload.model is not a table"),
@@ -567,8 +787,18 @@ fn apply_set(
                     format!("cannot set '{path}': 'systems' is not a table"),
                 );
             };
+            // A change of a catalog figure the scenario does not override applies to the
+            // catalog's value.
+            let from_catalog = match catalog.get(key).map(|e| &e.value.kind) {
+                Some(Kind::Table(ct)) => ct.get(field).map(|e| e.value.clone()),
+                _ => None,
+            };
             match ensure_table(st, key, at(1)) {
-                Some(s) => s.set(entry(field)),
+                Some(s) => {
+                    if let Err(msg) = put_or(s, field, &what, &here, path, from_catalog.as_ref()) {
+                        err(diags, msg);
+                    }
+                }
                 None => err(
                     diags,
                     format!("cannot set '{path}': systems.{key} is not a table"),
@@ -652,14 +882,17 @@ fn apply_set(
                     format!("cannot set '{path}': no [[{arr}]] named '{name}'{hint}"),
                 );
             };
-            if *arr == "fleet" && build::SIZE_KEYS.contains(field) {
+            if *arr == "fleet"
+                && build::SIZE_KEYS.contains(field)
+                && matches!(what, SetValue::Value(_))
+            {
                 for k in build::SIZE_KEYS {
                     if k != *field {
                         t.remove(k);
                     }
                 }
             }
-            t.set(entry(field));
+            set_at(t, field, diags);
         }
         _ => {
             let first = segs.first().copied().unwrap_or("");

@@ -240,7 +240,12 @@ pub fn load_portfolio_str(
         hasher.update(b"\n--set ");
         hasher.update(arg.as_bytes());
         let index = i + 1;
-        let path = arg.split('=').next().unwrap_or("").trim();
+        // `PATH*=F` and the other relative forms name PATH too.
+        let path = arg.split('=').next().unwrap_or("");
+        let path = path
+            .strip_suffix(['+', '-', '*', '/'])
+            .unwrap_or(path)
+            .trim();
         if path.starts_with("revenue.") || path == "revenue" {
             if let Some((p, node)) = super::parse_set(index, arg, &mut b.diags) {
                 portfolio_sets.push((index, node, p.to_string()));

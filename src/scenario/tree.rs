@@ -115,6 +115,54 @@ pub(crate) enum Kind {
     Table(Table),
     /// A value already reported as broken (an integer out of range): later stages skip it.
     Invalid,
+    /// The scenario's value `base` changed as a whole by a relative `--set` (`PATH+=D`,
+    /// `PATH*=F`, …).
+    Changed(Box<Node>, Change),
+}
+
+/// A relative change of a value: `x + d`, `x − d`, `x × f` or `x / f`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Change {
+    Add(f64),
+    Sub(f64),
+    Mul(f64),
+    Div(f64),
+}
+
+impl Change {
+    /// The operator as written after the path: `+=`, `-=`, `*=` or `/=`.
+    pub(crate) fn operator(self) -> &'static str {
+        match self {
+            Change::Add(_) => "+=",
+            Change::Sub(_) => "-=",
+            Change::Mul(_) => "*=",
+            Change::Div(_) => "/=",
+        }
+    }
+    /// The number after the operator.
+    pub(crate) fn operand(self) -> f64 {
+        match self {
+            Change::Add(x) | Change::Sub(x) | Change::Mul(x) | Change::Div(x) => x,
+        }
+    }
+    /// The change applied to one number (exactly the arithmetic written).
+    pub(crate) fn apply(self, x: f64) -> f64 {
+        match self {
+            Change::Add(d) => x + d,
+            Change::Sub(d) => x - d,
+            Change::Mul(f) => x * f,
+            Change::Div(f) => x / f,
+        }
+    }
+    /// The change as `x ↦ scale·x + shift`.
+    pub(crate) fn affine(self) -> (f64, f64) {
+        match self {
+            Change::Add(d) => (1.0, d),
+            Change::Sub(d) => (1.0, -d),
+            Change::Mul(f) => (f, 0.0),
+            Change::Div(f) => (1.0 / f, 0.0),
+        }
+    }
 }
 
 impl Kind {
@@ -128,6 +176,7 @@ impl Kind {
             Kind::Array(_) => "an array",
             Kind::Table(_) => "a table",
             Kind::Invalid => "an invalid value",
+            Kind::Changed(base, _) => base.kind.type_name(),
         }
     }
 }

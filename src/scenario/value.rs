@@ -6,7 +6,7 @@ use crate::dist::Dist;
 use crate::error::{Diagnostic, Location};
 
 use super::suggest;
-use super::tree::{FAMILIES, Kind, Node, Table};
+use super::tree::{Change, FAMILIES, Kind, Node, Table};
 
 /// A parsed value before its field's domain is applied.
 #[derive(Debug, Clone)]
@@ -18,6 +18,9 @@ pub(crate) struct ValueSpec {
     pub max: Option<f64>,
     pub source: Option<String>,
     pub note: Option<String>,
+    /// A relative `--set` that changes the whole distribution: `x ↦ scale·x + shift`, laid on
+    /// the draws after `min`/`max` (which stay where the file wrote them).
+    pub affine: Option<(f64, f64)>,
 }
 
 /// Where diagnostics go, with the value path in every message.
@@ -236,6 +239,7 @@ fn interval(s: &str, loc: &Location, path: &str, sink: &mut Sink<'_>) -> Option<
             max: None,
             source: None,
             note: None,
+            affine: None,
         }),
         Err(e) => {
             sink.err(loc, path, format!("\"{s}\": {e}"));
@@ -253,6 +257,7 @@ pub(crate) fn parse(node: &Node, path: &str, sink: &mut Sink<'_>) -> Option<Valu
         max: None,
         source: None,
         note: None,
+        affine: None,
     };
     match &node.kind {
         Kind::Int(_) | Kind::Float(_) => {
@@ -267,6 +272,7 @@ pub(crate) fn parse(node: &Node, path: &str, sink: &mut Sink<'_>) -> Option<Valu
         }
         Kind::Str(s) => interval(s, &node.loc, path, sink),
         Kind::Table(t) => parse_table(node, t, path, sink),
+        Kind::Changed(base, change) => changed(&node.loc, base, *change, path, sink),
         Kind::Invalid => None,
         other => {
             sink.err(
@@ -451,7 +457,60 @@ fn parse_table(node: &Node, t: &Table, path: &str, sink: &mut Sink<'_>) -> Optio
         max,
         source,
         note,
+        affine: None,
     })
+}
+
+/// The scenario's value `base` changed by a relative `--set`: a fixed value becomes the fixed
+/// result of the arithmetic as written; a distribution is changed as a whole (every quantile
+/// moves), its source kept and a note added.
+fn changed(
+    loc: &Location,
+    base: &Node,
+    change: Change,
+    path: &str,
+    sink: &mut Sink<'_>,
+) -> Option<ValueSpec> {
+    let mut spec = parse(base, path, sink)?;
+    let what = format!(
+        "changed on the command line: {path}{}{}",
+        change.operator(),
+        crate::dist::fmt_num(change.operand())
+    );
+    spec.note = Some(match spec.note.take() {
+        Some(n) => format!("{n}; {what}"),
+        None => what,
+    });
+    match (&spec.dist, spec.min, spec.max, spec.affine) {
+        (Dist::Fixed(x), None, None, None) => {
+            let y = change.apply(*x);
+            match Dist::fixed(y) {
+                Ok(d) => spec.dist = d,
+                Err(_) => {
+                    sink.err(
+                        loc,
+                        path,
+                        format!(
+                            "{} {} {} is {}: not a finite number",
+                            crate::dist::fmt_num(*x),
+                            &change.operator()[..1],
+                            crate::dist::fmt_num(change.operand()),
+                            crate::dist::fmt_num(y)
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        _ => {
+            let (s2, b2) = change.affine();
+            spec.affine = Some(match spec.affine {
+                Some((s1, b1)) => (s1 * s2, b1 * s2 + b2),
+                None => (s2, b2),
+            });
+        }
+    }
+    Some(spec)
 }
 
 fn parse_discrete(
@@ -550,6 +609,25 @@ pub(crate) fn integer(
         }
     };
     match &node.kind {
+        Kind::Changed(base, change) => {
+            let (v, source) = integer(base, path, sink)?;
+            let x = change.apply(v as f64);
+            if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                Some((x as i64, source))
+            } else {
+                sink.err(
+                    &node.loc,
+                    path,
+                    format!(
+                        "must be a whole number: {v} {} {} gives {}",
+                        &change.operator()[..1],
+                        crate::dist::fmt_num(change.operand()),
+                        crate::dist::fmt_num(x)
+                    ),
+                );
+                None
+            }
+        }
         Kind::Table(t) => {
             let mut source = None;
             let mut value = None;

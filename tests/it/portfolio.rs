@@ -383,6 +383,30 @@ fn problems_name_file_line_column_and_path() {
 }
 
 #[test]
+fn a_deal_takes_a_relative_change() {
+    let f = data("portfolios/small.toml");
+    let args = |set: &str| ["--samples", "500", "--set", set].map(str::to_string);
+    let halved = args("deal.pricier.fleet.blackwell.power_mw*=0.5");
+    let written = args("deal.pricier.fleet.blackwell.power_mw=25");
+    let a = portfolio_json(&f, &halved.iter().map(String::as_str).collect::<Vec<_>>());
+    let b = portfolio_json(&f, &written.iter().map(String::as_str).collect::<Vec<_>>());
+    let base = portfolio_json(&f, &["--samples", "500"]);
+    // The tranche's 50 MW, halved.
+    assert_eq!(a["yearly"], b["yearly"]);
+    assert_eq!(a["metrics"], b["metrics"]);
+    assert_ne!(a["yearly"], base["yearly"]);
+    let e = problem(
+        "portfolio-relative-share",
+        &format!("{HEAD}[[deal]]\nname = \"base\"\nfile = \"DATA/small-cloud.toml\"\n"),
+        &["--set", "deal.base.share*=2"],
+    );
+    assert!(
+        e.contains("--set:1:1: error: deal.base.share: cannot change 'deal.base.share' by *="),
+        "{e}"
+    );
+}
+
+#[test]
 fn same_bits_on_any_thread_count() {
     let f = data("portfolios/small.toml");
     let args = ["--samples", "70000", "--format", "json"];
