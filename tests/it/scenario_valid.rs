@@ -363,15 +363,22 @@ fn catalog_gpus_are_sourced_in_the_file() {
     }
 }
 
-/// The example of the README stays valid.
+/// The example of the README stays valid, as a file of `scenarios/`, and says what it says.
 #[test]
 fn readme_example_is_valid() {
     let doc = include_str!("../../README.md");
     let at = doc.find("```toml\n").expect("a TOML block") + 8;
     let end = doc[at..].find("```").expect("its end");
-    let s =
-        load_str(&doc[at..at + end], "readme.toml", None, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let s = load_str(&doc[at..at + end], "readme.toml", Some(&dir), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    let p = &s.procurement;
+    assert_eq!(
+        p.commitment_usd.as_ref().and_then(|c| c.fixed_value()),
+        Some(15e9)
+    );
+    assert!(p.take_or_pay);
 }
 
 /// The examples of the scenario-file reference stay valid.
