@@ -217,6 +217,31 @@ fn about(
     Ok(())
 }
 
+/// The *About* sheet of a sweep: the scenario, the swept values (`axes`: a label and a path
+/// each), the metric and its unit, the samples per point and seed (`run`), the version.
+#[allow(clippy::too_many_arguments)]
+fn sweep_about(
+    wb: &mut Workbook,
+    path: &str,
+    scenario: &str,
+    axes: &[(&str, String)],
+    metric: &str,
+    unit: &str,
+    run: (u64, u64),
+    f: &Formats,
+) -> Result<(), Error> {
+    let mut rows = vec![("scenario", AboutValue::Text(scenario.to_string()))];
+    rows.extend(axes.iter().map(|(k, p)| (*k, AboutValue::Text(p.clone()))));
+    rows.extend([
+        ("metric", AboutValue::Text(metric.to_string())),
+        ("unit", AboutValue::Text(unit.to_string())),
+        ("samples per point", AboutValue::Number(run.0 as f64)),
+        ("seed", AboutValue::Number(run.1 as f64)),
+        ("version", AboutValue::Text(super::VERSION.to_string())),
+    ]);
+    about(wb, path, &rows, f)
+}
+
 enum AboutValue {
     Text(String),
     Number(f64),
@@ -772,21 +797,16 @@ pub fn write_sweep(report: &SweepReport, path: &str, out: impl Write + Send) -> 
             sh.chart(1, 8, &chart)?;
         }
     }
-    about(
+    let axes = [("swept value", report.path.clone())];
+    let run = (report.samples, report.seed);
+    sweep_about(
         &mut wb,
         path,
-        &[
-            ("scenario", AboutValue::Text(report.scenario.clone())),
-            ("swept value", AboutValue::Text(report.path.clone())),
-            ("metric", AboutValue::Text(report.metric.to_string())),
-            ("unit", AboutValue::Text(report.unit.to_string())),
-            (
-                "samples per point",
-                AboutValue::Number(report.samples as f64),
-            ),
-            ("seed", AboutValue::Number(report.seed as f64)),
-            ("version", AboutValue::Text(super::VERSION.to_string())),
-        ],
+        &report.scenario,
+        &axes,
+        report.metric,
+        report.unit,
+        run,
         &f,
     )?;
     wb.save_to_writer(out).map_err(|e| xlsx_error(path, e))
@@ -844,22 +864,19 @@ pub fn write_sweep_grid(
             }
         }
     }
-    about(
+    let axes = [
+        ("rows", report.paths[0].clone()),
+        ("columns", report.paths[1].clone()),
+    ];
+    let run = (report.samples, report.seed);
+    sweep_about(
         &mut wb,
         path,
-        &[
-            ("scenario", AboutValue::Text(report.scenario.clone())),
-            ("rows", AboutValue::Text(report.paths[0].clone())),
-            ("columns", AboutValue::Text(report.paths[1].clone())),
-            ("metric", AboutValue::Text(report.metric.to_string())),
-            ("unit", AboutValue::Text(report.unit.to_string())),
-            (
-                "samples per point",
-                AboutValue::Number(report.samples as f64),
-            ),
-            ("seed", AboutValue::Number(report.seed as f64)),
-            ("version", AboutValue::Text(super::VERSION.to_string())),
-        ],
+        &report.scenario,
+        &axes,
+        report.metric,
+        report.unit,
+        run,
         &f,
     )?;
     wb.save_to_writer(out).map_err(|e| xlsx_error(path, e))
