@@ -407,7 +407,12 @@ pub(super) fn evaluate_chunk<T: Tracer>(
                     tr.step(|| {
                         step(
                             format!("{name} {}", plan.start_year + k as i32),
-                            format!("(1 + {})^({})", num(g), shift(k)),
+                            // A fall reads as one: (1 − 0.2), not (1 + -0.2).
+                            if g < 0.0 {
+                                format!("(1 − {})^({})", num(-g), shift(k))
+                            } else {
+                                format!("(1 + {})^({})", num(g), shift(k))
+                            },
                             f,
                             "",
                         )

@@ -736,3 +736,20 @@ fn run_says_where_its_report_is() {
         .expect("runs");
     assert!(!String::from_utf8_lossy(&o.stdout).contains("report.html"));
 }
+
+/// `explain` writes a yearly fall of prices as one: `(1 − 0.2)`, not `(1 + -0.2)`.
+#[test]
+fn explain_writes_a_price_fall_with_a_minus_sign() {
+    let out = assert_cmd::cargo::cargo_bin_cmd!("gwsim")
+        .arg("explain")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The headline's price change is uniform(-0.4, 0): -0.2 at the median.
+    assert!(
+        text.contains("price_factor 2027 = (1 − 0.2)^(1) = 0.8"),
+        "{text}"
+    );
+    assert!(!text.contains("+ -"), "{text}");
+}
