@@ -25,7 +25,7 @@ With one FILE, the comparison is the scenario against its variants: the [[varian
 
 Examples:
   gwsim compare deal.toml deal-owned.toml
-  gwsim compare deal.toml --variant 'rubin-late: fleet.rubin.online+=1' --variant 'cheap: procurement.price_usd_per_gpu_hour*=0.8'
+  gwsim compare deal.toml --variant 'rubin-late: fleet.rubin.online+=1' --variant 'cheap: procurement.price_usd_per_gpu_hour.gb200-nvl72*=0.8'
   gwsim compare deal.toml      # a file with [[variant]] tables
   gwsim compare a.toml b.toml c.toml --samples 1e5 --seed 7 --format markdown
   gwsim compare a.toml b.toml --set facility.pue=1.2 --format json > compare.json
