@@ -33,7 +33,7 @@ Examples:
   gwsim compare scenarios/anthropic-azure-nvidia-1gw.toml scenarios/anthropic-owned-1gw.toml
   gwsim sensitivity --metric cost_per_mtok_usd
   gwsim sweep scenarios/openai-aws-38b.toml --set-range workload.utilization=0.3:0.9:7 --metric cost_per_mtok_usd
-  gwsim solve scenarios/openai-aws-38b.toml --target cost_per_mtok_usd:p50=2 --vary workload.utilization
+  gwsim solve scenarios/openai-aws-38b.toml --target cost_per_mtok_usd:p50=3 --vary workload.utilization
   gwsim portfolio portfolios/openai.toml
   gwsim systems
 

@@ -753,3 +753,74 @@ fn explain_writes_a_price_fall_with_a_minus_sign() {
     );
     assert!(!text.contains("+ -"), "{text}");
 }
+
+/// Every example of the help texts that names only files of the repository (not a placeholder
+/// such as `deal.toml`) runs and succeeds, at a few samples: an example that fails teaches the
+/// wrong thing.
+#[test]
+fn the_help_examples_on_the_repositorys_files_run() {
+    let help = |args: &[&str]| -> String {
+        let out = assert_cmd::cargo::cargo_bin_cmd!("gwsim")
+            .args(args)
+            .arg("--help")
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let mut texts = vec![help(&[])];
+    for c in [
+        "run",
+        "check",
+        "explain",
+        "compare",
+        "sweep",
+        "solve",
+        "portfolio",
+        "sensitivity",
+    ] {
+        texts.push(help(&[c]));
+    }
+    let placeholders = ["deal.toml", "a.toml", "b.toml", "c.toml", "deal-owned.toml"];
+    let mut ran = 0;
+    for line in texts.iter().flat_map(|t| t.lines()) {
+        let Some(example) = line.strip_prefix("  gwsim ") else {
+            continue;
+        };
+        // Drop a comment or a description after two spaces, and skip redirections.
+        let example = example.split("  ").next().unwrap_or("").trim();
+        let words: Vec<&str> = example.split_whitespace().collect();
+        if words.is_empty()
+            || example.contains('>')
+            || example.contains('\'')
+            || words.iter().any(|w| placeholders.contains(w))
+        {
+            continue;
+        }
+        let out_dir = tmp("help-example");
+        let mut args: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let samples = matches!(
+            words[0],
+            "run" | "compare" | "sweep" | "solve" | "portfolio" | "sensitivity"
+        );
+        if samples {
+            match args.iter().position(|a| a == "--samples") {
+                Some(i) => args[i + 1] = "2000".into(),
+                None => args.extend(["--samples".into(), "2000".into()]),
+            }
+            args.extend(["--quiet".into(), "--no-charts".into(), "--out".into()]);
+            args.push(out_dir.to_str().unwrap().into());
+        }
+        let out = assert_cmd::cargo::cargo_bin_cmd!("gwsim")
+            .args(&args)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "gwsim {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} examples ran");
+}
