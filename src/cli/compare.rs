@@ -66,7 +66,8 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
         .into());
     }
     let (scenarios, labels) = if a.files.len() == 1 {
-        load_variants(&a.files[0], &a.scenario.set, &a.variants)?
+        let base = scenario::load(&a.files[0], &a.scenario.set).map_err(Error::Scenario)?;
+        load_variants(base, &a.files[0], &a.scenario.set, &a.variants)?
     } else {
         // Every file is read; the problems of all of them are reported at once.
         let mut scenarios: Vec<Scenario> = Vec::new();
@@ -178,16 +179,16 @@ fn compare_owns(name: &str) -> bool {
         || (name.starts_with("overlay_") && (name.ends_with(".svg") || name.ends_with(".png")))
 }
 
-/// One scenario and its variants: the file's `[[variant]]` tables, then the `--variant`
-/// flags. Returns the scenarios (the base first, each variant named by its name) and what the
+/// One scenario (`base`, loaded from `file` with `sets`) and its variants: the file's
+/// `[[variant]]` tables, then the `--variant` flags. Returns the scenarios (the base first, each variant named by its name) and what the
 /// report says each came from. Problems of every variant are reported at once, each located
 /// where its override was written (the file's line, or `--variant N`'s column).
 pub(crate) fn load_variants(
+    base: Scenario,
     file: &Path,
     sets: &[String],
     flags: &[String],
 ) -> Result<(Vec<Scenario>, Vec<String>), Error> {
-    let base = scenario::load(file, sets).map_err(Error::Scenario)?;
     let label = file.display().to_string();
     let mut diagnostics = Vec::new();
     // (name, overrides with where each was written: a file location, or the flag's column).
@@ -201,7 +202,7 @@ pub(crate) fn load_variants(
             Ok(v) => {
                 if variants.iter().any(|(n, _)| *n == v.0) {
                     diagnostics.push(Diagnostic::error(
-                        Some(variant_loc(k + 1, 1)),
+                        Some(super::flag_loc("--variant", k + 1, 1)),
                         None,
                         format!(
                             "a variant named '{}' is already compared; give each a name of its own",
@@ -233,35 +234,30 @@ pub(crate) fn load_variants(
     let mut scenarios = vec![base];
     let mut labels = vec![label.clone()];
     for (name, overrides) in &variants {
-        let mut all = sets.to_vec();
-        all.extend(overrides.iter().map(|(o, _)| o.clone()));
-        match scenario::load(file, &all) {
+        let said: Vec<String> = overrides.iter().map(|(o, _)| o.clone()).collect();
+        // An override's problem is located where the override was written.
+        let relocate = |k: usize, d: &mut Diagnostic| {
+            let column = d.location.as_ref().map_or(1, |l| l.column);
+            let at = &overrides[k].1;
+            d.location = Some(if &*at.file == "--variant" {
+                super::flag_loc("--variant", at.line, at.column + column - 1)
+            } else {
+                at.clone()
+            });
+            let what = format!("variant '{name}'");
+            d.path = Some(match d.path.take() {
+                Some(p) => format!("{what}: {p}"),
+                None => what,
+            });
+        };
+        match super::load_with_overrides(file, sets, &said, relocate) {
             Ok(mut s) => {
                 s.name = name.clone();
-                let said: Vec<&str> = overrides.iter().map(|(o, _)| o.as_str()).collect();
                 labels.push(format!("{label} with {}", said.join("; ")));
                 scenarios.push(s);
             }
-            Err(e) => {
-                for mut d in e.diagnostics {
-                    // An override's problem is located at the override, not at a --set the
-                    // user did not write.
-                    if let Some(loc) = &d.location
-                        && &*loc.file == "--set"
-                        && loc.line > sets.len()
-                    {
-                        let (_, at) = &overrides[loc.line - sets.len() - 1];
-                        d.location = Some(if &*at.file == "--variant" {
-                            variant_loc(at.line, at.column + loc.column - 1)
-                        } else {
-                            at.clone()
-                        });
-                        let what = format!("variant '{name}'");
-                        d.path = Some(match d.path.take() {
-                            Some(p) => format!("{what}: {p}"),
-                            None => what,
-                        });
-                    }
+            Err(Error::Scenario(e)) => {
+                for d in e.diagnostics {
                     if !diagnostics
                         .iter()
                         .any(|x: &Diagnostic| x.location == d.location && x.message == d.message)
@@ -270,6 +266,7 @@ pub(crate) fn load_variants(
                     }
                 }
             }
+            Err(other) => return Err(other),
         }
     }
     if !diagnostics.is_empty() {
@@ -282,23 +279,15 @@ pub(crate) fn load_variants(
 /// thousands would load the scenario thousands of times.
 pub const MAX_VARIANTS: usize = 100;
 
-/// Column `column` of the `index`-th `--variant` (1-based).
-fn variant_loc(index: usize, column: usize) -> Location {
-    Location {
-        file: "--variant".into(),
-        line: index,
-        column,
-    }
-}
-
 /// `NAME: PATH=VALUE; PATH=VALUE…`, the `index`-th `--variant`: its name and its overrides,
 /// each located at its column in the flag.
 fn parse_variant(
     index: usize,
     flag: &str,
 ) -> Result<(String, Vec<(String, Location)>), Diagnostic> {
-    let err =
-        |column: usize, msg: String| Diagnostic::error(Some(variant_loc(index, column)), None, msg);
+    let err = |column: usize, msg: String| {
+        Diagnostic::error(Some(super::flag_loc("--variant", index, column)), None, msg)
+    };
     let Some(colon) = flag.find(':') else {
         return Err(err(
             1,
@@ -306,14 +295,8 @@ fn parse_variant(
         ));
     };
     let name = flag[..colon].trim();
-    if name.is_empty() || !crate::scenario::addressable_name(name) {
-        return Err(err(
-            1,
-            format!(
-                "the variant's name '{name}' must be letters, digits, '-' and '_' (it names the \
-                 variant in tables and in the output folder's name)"
-            ),
-        ));
+    if let Some(problem) = crate::scenario::variant_name_problem(name) {
+        return Err(err(1, problem));
     }
     let mut overrides = Vec::new();
     let mut start = colon + 1;
@@ -331,7 +314,10 @@ fn parse_variant(
                 format!("'{text}' is not an override: write PATH=VALUE"),
             ));
         }
-        overrides.push((text.to_string(), variant_loc(index, column)));
+        overrides.push((
+            text.to_string(),
+            super::flag_loc("--variant", index, column),
+        ));
     }
     if overrides.is_empty() {
         return Err(err(

@@ -477,6 +477,42 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// Load a scenario file, or the embedded headline when `file` is `None`.
+/// Load `file` with the user's `--set`s, then `extra` overrides that the command wrote for
+/// them (a `--set-range` point, a `--vary` value, a variant's overrides). A problem of the
+/// `k`-th extra override (from 0) would be located at a `--set` the user did not write:
+/// `relocate(k, diagnostic)` points it at where that override came from.
+pub(crate) fn load_with_overrides(
+    file: &Path,
+    sets: &[String],
+    extra: &[String],
+    mut relocate: impl FnMut(usize, &mut crate::error::Diagnostic),
+) -> Result<Scenario, Error> {
+    let mut all = sets.to_vec();
+    all.extend_from_slice(extra);
+    scenario::load(file, &all).map_err(|mut e| {
+        for d in &mut e.diagnostics {
+            let k = d
+                .location
+                .as_ref()
+                .filter(|l| &*l.file == "--set" && l.line > sets.len())
+                .map(|l| l.line - sets.len() - 1);
+            if let Some(k) = k {
+                relocate(k, d);
+            }
+        }
+        Error::Scenario(e)
+    })
+}
+
+/// Column `column` of the `line`-th use of `flag` (both from 1).
+pub(crate) fn flag_loc(flag: &str, line: usize, column: usize) -> crate::error::Location {
+    crate::error::Location {
+        file: flag.into(),
+        line,
+        column,
+    }
+}
+
 pub fn load_scenario(file: Option<&Path>, sets: &[String]) -> Result<Scenario, Error> {
     let s = match file {
         Some(f) => scenario::load(f, sets)?,
@@ -841,7 +877,7 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
     print_warnings(&s, false);
     if !s.variants.is_empty() {
         // Each variant's overrides are applied and checked as a comparison would.
-        compare::load_variants(&a.file, &a.scenario.set, &[])?;
+        compare::load_variants(s.clone(), &a.file, &a.scenario.set, &[])?;
     }
     let (text, unsourced) = check_text(&s, &a.file.display().to_string());
     out_stdout(&text)?;
@@ -885,7 +921,7 @@ pub fn check_text(s: &Scenario, label: &str) -> (String, Vec<String>) {
         s.uncertain_params().len(),
         s.fleet.len(),
         s.start_year,
-        i64::from(s.start_year) + i64::from(s.years) - 1
+        s.last_year()
     );
     out.push_str(&check_table(&header, &rows));
     out.push_str("\nThroughput (output tokens per second per GPU)\n");

@@ -11,7 +11,7 @@ use super::{OutputArgs, SamplingArgs, ScenarioArgs, print_warnings, progress};
 use crate::dist::fmt_num;
 use crate::engine::RunConfig;
 use crate::engine::solve::{MAX_ITERATIONS, Target, evaluate, solve};
-use crate::error::{Error, Location, ScenarioError};
+use crate::error::Error;
 use crate::report::solve::SolveReport;
 use crate::scenario::{self, Scenario};
 
@@ -133,11 +133,12 @@ pub fn cmd_solve(a: SolveArgs) -> Result<()> {
         a.output.quiet,
     )?;
 
-    let set_index = sets.len() + 1;
+    // Problems of the override that fixes the varied value point at `--vary`.
     let load = |value: f64| -> Result<Scenario, Error> {
-        let mut all = sets.clone();
-        all.push(format!("{path}={value:?}"));
-        scenario::load(&a.file, &all).map_err(|e| Error::Scenario(relabel(e, set_index)))
+        super::load_with_overrides(&a.file, &sets, &[format!("{path}={value:?}")], |_, d| {
+            let column = d.location.as_ref().map_or(1, |l| l.column);
+            d.location = Some(super::flag_loc("--vary", 1, column));
+        })
     };
     let (lo, hi, source) = match bracket {
         Some((lo, hi)) => (lo, hi, "given by --bracket".to_string()),
@@ -255,21 +256,4 @@ fn default_bracket(
         }
     );
     Ok((lo, hi, source))
-}
-
-/// Problems of the override that fixes the varied value point at `--vary`.
-fn relabel(mut e: ScenarioError, set_index: usize) -> ScenarioError {
-    for d in &mut e.diagnostics {
-        if let Some(loc) = &d.location
-            && &*loc.file == "--set"
-            && loc.line == set_index
-        {
-            d.location = Some(Location {
-                file: "--vary".into(),
-                line: 1,
-                column: loc.column,
-            });
-        }
-    }
-    e
 }

@@ -12,10 +12,10 @@ use super::{
 };
 use crate::engine::RunConfig;
 use crate::engine::sweep::{SweepRange, check_ranges, run_grid, run_sweep};
-use crate::error::{Error, Location, ScenarioError};
+use crate::error::Error;
 use crate::report::chart::ChartDest;
 use crate::report::sweep::{SweepGridReport, SweepReport};
-use crate::scenario::{self, Scenario};
+use crate::scenario::Scenario;
 
 pub const AFTER_HELP: &str = "\
 The scenario runs once per value, with PATH fixed at that value (as --set PATH=VALUE would) and \
@@ -71,14 +71,18 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
         .collect::<Result<Vec<_>, _>>()?;
     check_ranges(&ranges)?;
     let metric = metric_by_name(&a.metric)?;
-    let sets = a.scenario.set.clone();
-    let set_index = sets.len() + 1;
-    // The scenario of one point: the user's --set, then one override per range.
+    // The scenario of one point: the user's --set, then one override per range, whose
+    // problems point at its --set-range.
     let load = |values: &[f64]| -> Result<Scenario, Error> {
-        let mut all = sets.clone();
-        all.extend(ranges.iter().zip(values).map(|(r, &v)| r.set_arg(v)));
-        scenario::load(&a.file, &all)
-            .map_err(|e| Error::Scenario(relabel(e, set_index, ranges.len())))
+        let extra: Vec<String> = ranges
+            .iter()
+            .zip(values)
+            .map(|(r, &v)| r.set_arg(v))
+            .collect();
+        super::load_with_overrides(&a.file, &a.scenario.set, &extra, |k, d| {
+            let column = d.location.as_ref().map_or(1, |l| l.column);
+            d.location = Some(super::flag_loc("--set-range", k + 1, column));
+        })
     };
     let lows: Vec<f64> = ranges.iter().map(|r| r.lo).collect();
     // The first point settles the run's configuration (and reports bad paths before any run).
@@ -207,25 +211,6 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
 fn sweep_owns(name: &str) -> bool {
     matches!(name, "sweep.json" | "sweep.csv")
         || (name.starts_with("sweep_") && (name.ends_with(".svg") || name.ends_with(".png")))
-}
-
-/// Problems of the overrides that fix the swept values point at their `--set-range` (the
-/// first at line 1, the second at line 2), not at a `--set` the user did not write. The
-/// overrides are the `--set` from `first` on, one per range.
-fn relabel(mut e: ScenarioError, first: usize, ranges: usize) -> ScenarioError {
-    for d in &mut e.diagnostics {
-        if let Some(loc) = &d.location
-            && &*loc.file == "--set"
-            && (first..first + ranges).contains(&loc.line)
-        {
-            d.location = Some(Location {
-                file: "--set-range".into(),
-                line: loc.line - first + 1,
-                column: loc.column,
-            });
-        }
-    }
-    e
 }
 
 pub(crate) fn slugify(s: &str) -> String {

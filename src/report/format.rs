@@ -10,25 +10,30 @@ pub fn si(x: f64) -> String {
             format!("{x}")
         };
     }
-    let a = x.abs();
-    let (v, suffix) = if a >= 1e21 {
+    if x.abs() >= 1e21 {
         return sci(x);
-    } else if a >= 1e18 {
-        (x / 1e18, "E")
-    } else if a >= 1e15 {
-        (x / 1e15, "P")
-    } else if a >= 1e12 {
-        (x / 1e12, "T")
-    } else if a >= 1e9 {
-        (x / 1e9, "B")
-    } else if a >= 1e6 {
-        (x / 1e6, "M")
-    } else if a >= 1e4 {
-        (x / 1e3, "k")
-    } else {
-        (x, "")
-    };
-    format!("{}{suffix}", sig3(v))
+    }
+    match si_scale(x.abs()) {
+        Some((div, suffix)) => format!("{}{suffix}", sig3(x / div)),
+        None => sig3(x),
+    }
+}
+
+/// The divisor and suffix that [`si`] gives a magnitude `a`: `(1e3, "k")` from 10^4 (below, a
+/// plain number), then M, B, T, P and E; `None` below 10^4 and from 10^21 (scientific) up.
+pub fn si_scale(a: f64) -> Option<(f64, &'static str)> {
+    const SCALES: [(f64, &str); 6] = [
+        (1e18, "E"),
+        (1e15, "P"),
+        (1e12, "T"),
+        (1e9, "B"),
+        (1e6, "M"),
+        (1e3, "k"),
+    ];
+    if !(1e4..1e21).contains(&a) {
+        return None;
+    }
+    SCALES.iter().copied().find(|&(d, _)| a >= d)
 }
 
 /// Three significant digits, no trailing zeros beyond them.

@@ -201,7 +201,7 @@ fn is_key_assumption(path: &str) -> bool {
 impl About {
     fn of(scenario: &Scenario) -> About {
         let first = scenario.start_year;
-        let last = first + scenario.years as i32 - 1;
+        let last = scenario.last_year();
         let years = if scenario.years == 1 { "year" } else { "years" };
         let p = &scenario.procurement;
         let contract = match (p.mode, p.take_or_pay) {

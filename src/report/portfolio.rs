@@ -191,7 +191,7 @@ impl PortfolioReport {
                     share_p50: d.share.marginal.quantile(0.5),
                     systems,
                     start_year: d.scenario.start_year,
-                    end_year: d.scenario.start_year + d.scenario.years as i32 - 1,
+                    end_year: d.scenario.last_year(),
                     total_spend_usd: Band::of(&dr.total_spend),
                     gw: Band::of(&dr.gw),
                     inflow_usd: dr.inflow.as_ref().map(Band::of),

@@ -2088,15 +2088,8 @@ impl<'c> Builder<'c> {
                 ),
             }
             let Some(name) = name else { continue };
-            if !addressable(&name) {
-                self.err(
-                    &loc,
-                    Some(&label),
-                    format!(
-                        "the variant's name '{name}' must use letters, digits, '-' and '_' only \
-                         (it names the variant in tables and in the output folder's name)"
-                    ),
-                );
+            if let Some(problem) = variant_name_problem(&name) {
+                self.err(&loc, Some(&label), problem);
                 continue;
             }
             if out.iter().any(|v| v.name == name) {
@@ -2389,6 +2382,17 @@ pub(crate) fn addressable(name: &str) -> bool {
 }
 
 /// Why `name` (`what`, in `kind.NAME.…` paths) is refused, with a name that would do.
+/// What is wrong with a variant's name (in a file or a `--variant`), if anything: it names the
+/// variant in tables and in the output folder's name, so letters, digits, '-' and '_' only.
+pub fn variant_name_problem(name: &str) -> Option<String> {
+    (!addressable(name)).then(|| {
+        format!(
+            "the variant's name '{name}' must be letters, digits, '-' and '_' (it names the \
+             variant in tables and in the output folder's name)"
+        )
+    })
+}
+
 pub(crate) fn unaddressable(what: &str, name: &str, kind: &str) -> String {
     let mut fixed = String::new();
     for c in name.chars() {

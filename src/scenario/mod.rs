@@ -16,11 +16,7 @@ mod value;
 
 pub use build::DEFAULT_SERVING_EFFICIENCY;
 
-/// Whether a name can be written in a value path or on the command line: letters, digits, '-'
-/// and '_'.
-pub fn addressable_name(name: &str) -> bool {
-    build::addressable(name)
-}
+pub use build::variant_name_problem;
 pub use portfolio::{Deal, Growth, Portfolio, Revenue, load_portfolio, load_portfolio_str};
 pub use types::*;
 

@@ -124,11 +124,7 @@ impl Portfolio {
     /// latest end of one.
     pub fn years(&self) -> Vec<i32> {
         let first = self.deals.iter().map(|d| d.scenario.start_year).min();
-        let last = self
-            .deals
-            .iter()
-            .map(|d| d.scenario.start_year + d.scenario.years as i32 - 1)
-            .max();
+        let last = self.deals.iter().map(|d| d.scenario.last_year()).max();
         match (first, last) {
             (Some(a), Some(b)) => (a..=b).collect(),
             _ => Vec::new(),

@@ -329,6 +329,11 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The term's last calendar year: `start_year + years − 1`.
+    pub fn last_year(&self) -> i32 {
+        self.start_year + self.years as i32 - 1
+    }
+
     /// Every numeric value of the scenario, fixed or uncertain, in a canonical order:
     /// top level, facility, procurement, fleet (in order), investments (in order), workload,
     /// systems (by key). Paths are unique.

@@ -137,30 +137,12 @@ pub fn tick(x: f64, unit: &str, span: f64) -> String {
         "FLOP" => format::sci(x),
         // One suffix for the whole axis, chosen by its span (as power is GW or MW throughout):
         // 0.5P, 1P, 1.5P rather than 500T, 1P, 1.5P.
-        _ => match axis_scale(span) {
+        _ => match format::si_scale(span.abs()) {
             Some((div, suffix)) if x != 0.0 => format!("{}{suffix}", trim(&format::sig3(x / div))),
             Some(_) => "0".into(),
             None => trim(&format::si(x)),
         },
     }
-}
-
-/// The divisor and suffix of [`format::si`] for an axis whose largest absolute value is `span`
-/// (`None` below 10^4 and from 10^21 up, where `si` writes plain or scientific numbers).
-fn axis_scale(span: f64) -> Option<(f64, &'static str)> {
-    const SCALES: [(f64, &str); 6] = [
-        (1e18, "E"),
-        (1e15, "P"),
-        (1e12, "T"),
-        (1e9, "B"),
-        (1e6, "M"),
-        (1e3, "k"),
-    ];
-    let a = span.abs();
-    if !(1e4..1e21).contains(&a) {
-        return None;
-    }
-    SCALES.iter().copied().find(|&(d, _)| a >= d)
 }
 
 /// `25000.4` → `25,000`.
