@@ -12,7 +12,8 @@
 //! not timed. Each timing also gives the run's own CPU time and the CPU time the hypervisor stole
 //! from the machine meanwhile (`/proc/stat`'s steal, all cores; Linux): on a shared virtual
 //! machine a run that lost CPU to its neighbours shows it there. Set `GWSIM_BENCH_SAMPLES` / `GWSIM_BENCH_BIG` to change the sizes (`BIG=0` skips
-//! the 10M run), `GWSIM_BENCH_THREADS` (e.g. `1,2,4`) the thread counts.
+//! the 10M run), `GWSIM_BENCH_THREADS` (e.g. `1,2,4`) the thread counts, and
+//! `GWSIM_BENCH_SCENARIO` to a scenario file to measure it instead of the headline.
 
 use std::process::Command;
 use std::time::Instant;
@@ -87,6 +88,16 @@ struct Timing {
 }
 
 /// One timed run, in this (child) process: prints `seconds stats_seconds peak_mib cpu stolen`.
+/// The scenario measured: the file `GWSIM_BENCH_SCENARIO` names, or the headline.
+fn bench_scenario() -> scenario::Scenario {
+    match std::env::var_os("GWSIM_BENCH_SCENARIO") {
+        Some(path) => scenario::load(std::path::Path::new(&path), &[])
+            .unwrap_or_else(|e| panic!("GWSIM_BENCH_SCENARIO: {e}")),
+        None => scenario::load_str(scenario::HEADLINE_TOML, scenario::HEADLINE_NAME, None, &[])
+            .expect("the embedded headline scenario is valid"),
+    }
+}
+
 fn child(job: &str) {
     let mut words = job.split_whitespace();
     let (kind, threads, n) = match (words.next(), words.next(), words.next()) {
@@ -97,8 +108,7 @@ fn child(job: &str) {
         ),
         _ => panic!("{CHILD} must be '<full|core> <threads> <samples>', not '{job}'"),
     };
-    let s = scenario::load_str(scenario::HEADLINE_TOML, scenario::HEADLINE_NAME, None, &[])
-        .expect("the embedded headline scenario is valid");
+    let s = bench_scenario();
     let cfg = RunConfig {
         samples: n,
         threads: Some(threads),
@@ -196,8 +206,7 @@ fn main() {
         return;
     }
     // `cargo bench` passes `--bench`; ignore arguments.
-    let s = scenario::load_str(scenario::HEADLINE_TOML, scenario::HEADLINE_NAME, None, &[])
-        .expect("the embedded headline scenario is valid");
+    let s = bench_scenario();
     let n = env_u64("GWSIM_BENCH_SAMPLES", 1_000_000);
     let big = env_u64("GWSIM_BENCH_BIG", 10_000_000);
     println!(
