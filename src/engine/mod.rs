@@ -30,11 +30,18 @@ use crate::stats::{Accumulator, spearman};
 
 /// Samples per batch. LHS strata are per batch; changing this changes every published number.
 pub const BATCH_SIZE: usize = 32_768;
-/// Distance, in values, between two columns (inputs, metrics, series) of a [`BatchOut`]: a
-/// batch's samples, then 4 KiB and one cache line of padding. The model reads and writes dozens
-/// of columns side by side; were they exactly 256 KiB apart, the same sample of every column
-/// would fall in the same cache sets. The padding spreads them over the sets.
-pub const COLUMN_STRIDE: usize = BATCH_SIZE + 4096 / 8 + 64 / 8;
+/// Padding, in values, after each column (inputs, metrics, series) of a [`BatchOut`]: 4 KiB
+/// and one cache line. The model reads and writes dozens of columns side by side; were they
+/// exactly 256 KiB apart, the same sample of every column would fall in the same cache sets.
+/// The padding spreads them over the sets.
+const COLUMN_PADDING: usize = 4096 / 8 + 64 / 8;
+
+/// Distance, in values, between two columns of a [`BatchOut`] of `n` samples: its samples and
+/// the padding. A batch shorter than [`BATCH_SIZE`] (a small run, or a run's last batch) takes
+/// only the memory its samples need.
+pub fn column_stride(n: usize) -> usize {
+    n + COLUMN_PADDING
+}
 /// Samples of a batch that the model evaluates as one parallel task (a whole number of the
 /// model's chunks).
 const MODEL_PIECE: usize = 8 * model::CHUNK;
@@ -161,7 +168,7 @@ pub struct BatchOut {
     /// Global index of the first sample.
     pub first: u64,
     pub n: usize,
-    /// Distance between two columns of `inputs`, `metrics` and `series` ([`COLUMN_STRIDE`]).
+    /// Distance between two columns of `inputs`, `metrics` and `series` ([`column_stride`]).
     pub stride: usize,
     /// Input `p` (in [`Simulation::inputs`] order), sample `i` at `inputs[p * stride + i]`.
     pub inputs: Vec<f64>,
@@ -276,7 +283,7 @@ impl Simulation {
         let k = self.inputs.len();
         b.first = batch * BATCH_SIZE as u64;
         b.n = n;
-        let stride = COLUMN_STRIDE;
+        let stride = column_stride(n);
         b.stride = stride;
         // Every column is written below, from the design's uniforms to the model's outputs.
         let u = &mut b.inputs;

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gwsim::engine::{BatchOut, RunConfig, Simulation};
+use gwsim::engine::{BATCH_SIZE, BatchOut, RunConfig, Simulation, column_stride};
 use gwsim::model::{self, BatchValue, CHUNK, METRICS, PROBABILITIES, SERIES, evaluate_batch};
 use gwsim::scenario::{Scenario, load, load_str};
 
@@ -332,4 +332,38 @@ fn direct_calls_on_any_length_match() {
         }
         assert_eq!(counts, want, "n {n}");
     }
+}
+
+#[test]
+fn a_short_batch_takes_the_memory_of_its_samples_and_a_reused_buffer_the_same_bits() {
+    // A batch of n samples holds its columns n + padding values apart, not a full batch apart;
+    // a buffer reused from a full batch for a short one (a run's last batch) gives the bits of a
+    // fresh one.
+    let s = load(&root().join("tests/data/small-cloud.toml"), &[]).expect("valid");
+    let sim = Simulation::new(&s, &RunConfig::from_scenario(&s)).expect("simulation");
+    let (k, years) = (sim.inputs.len(), sim.plan.years);
+    let n = 1_000;
+    let fresh = sim.run_batch(1, n);
+    assert_eq!(fresh.stride, column_stride(n));
+    assert!(fresh.stride < n + 1_024, "padding of {}", fresh.stride - n);
+    assert_eq!(fresh.inputs.len(), k * fresh.stride);
+    assert_eq!(fresh.metrics.len(), METRICS.len() * fresh.stride);
+    assert_eq!(fresh.series.len(), SERIES.len() * years * fresh.stride);
+    let mut reused = sim.run_batch(0, BATCH_SIZE);
+    sim.run_batch_into(1, n, &mut reused);
+    let bits = |c: &[f64]| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    for p in 0..k {
+        assert_eq!(bits(fresh.input(p)), bits(reused.input(p)), "input {p}");
+    }
+    for m in 0..METRICS.len() {
+        assert_eq!(bits(fresh.metric(m)), bits(reused.metric(m)), "metric {m}");
+    }
+    for j in 0..SERIES.len() * years {
+        assert_eq!(
+            bits(fresh.series_column(j)),
+            bits(reused.series_column(j)),
+            "series column {j}"
+        );
+    }
+    assert_eq!(fresh.prob_counts, reused.prob_counts);
 }
