@@ -563,20 +563,41 @@ pub fn slug(s: &Scenario, file: Option<&Path>) -> String {
     } else {
         base
     };
+    let out = slugify(&base);
+    if out.is_empty() {
+        "scenario".into()
+    } else {
+        out
+    }
+}
+
+/// `s` made a folder name: ASCII letters (lower-cased), digits, `-`, `_` and `.` kept, every
+/// run of other characters one `-`, and no `-` or `.` at either end.
+pub(crate) fn slugify(s: &str) -> String {
     let mut out = String::new();
-    for c in base.chars() {
+    for c in s.chars() {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
             out.push(c.to_ascii_lowercase());
         } else if !out.ends_with('-') {
             out.push('-');
         }
     }
-    let out = out.trim_matches(['-', '.']).to_string();
-    if out.is_empty() {
-        "scenario".into()
-    } else {
-        out
+    out.trim_matches(['-', '.']).to_string()
+}
+
+/// The default folder of a command that reads `file`: `output/<command>-<file stem>`, then each
+/// of `parts`, made a folder name by [`slugify`].
+pub(crate) fn default_folder(command: &str, file: &Path, parts: &[&str]) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    let mut name = format!("{command}-{stem}");
+    for part in parts {
+        name.push('-');
+        name.push_str(part);
     }
+    Path::new("output").join(slugify(&name))
 }
 
 /// The files of `gwsim run` in its folder.

@@ -1,7 +1,7 @@
 //! `gwsim portfolio FILE`: the deals of one buyer on common random numbers, against its revenue.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
@@ -80,7 +80,7 @@ pub fn cmd_portfolio(a: PortfolioArgs) -> Result<()> {
     );
     let mut set = super::output_set(
         &a.output,
-        || default_dir(&a.file),
+        || super::default_folder("portfolio", &a.file, &[]),
         Box::new(portfolio_owns),
         &reads,
     )?;
@@ -119,21 +119,4 @@ fn portfolio_owns(name: &str) -> bool {
             | "spend_by_deal.svg"
             | "spend_by_deal.png"
     )
-}
-
-/// `output/portfolio-<stem>`.
-fn default_dir(file: &Path) -> PathBuf {
-    let stem = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut name = String::from("portfolio-");
-    for c in stem.chars() {
-        if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-            name.push(c.to_ascii_lowercase());
-        } else if !name.ends_with('-') {
-            name.push('-');
-        }
-    }
-    Path::new("output").join(name.trim_end_matches(['-', '.']))
 }

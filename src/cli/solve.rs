@@ -2,7 +2,7 @@
 //! statistic of a metric reaches a target (break-even).
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
@@ -147,14 +147,7 @@ pub fn cmd_solve(a: SolveArgs) -> Result<()> {
 
     let mut set = super::output_set(
         &a.output,
-        || {
-            let stem = a
-                .file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "scenario".into());
-            Path::new("output").join(super::sweep::slugify(&format!("solve-{stem}-{path}")))
-        },
+        || super::default_folder("solve", &a.file, &[path.as_str()]),
         Box::new(|name: &str| name == "solve.json"),
         &base.read_files,
     )?;

@@ -2,7 +2,7 @@
 //! moves, or (two `--set-range`) over the grid of two values.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
@@ -115,13 +115,8 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     let mut set = super::output_set(
         &a.output,
         || {
-            let stem = a
-                .file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "scenario".into());
             let paths: Vec<&str> = ranges.iter().map(|r| r.path.as_str()).collect();
-            Path::new("output").join(slugify(&format!("sweep-{stem}-{}", paths.join("-"))))
+            super::default_folder("sweep", &a.file, &paths)
         },
         Box::new(sweep_owns),
         &first.read_files,
@@ -211,16 +206,4 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
 fn sweep_owns(name: &str) -> bool {
     matches!(name, "sweep.json" | "sweep.csv")
         || (name.starts_with("sweep_") && (name.ends_with(".svg") || name.ends_with(".png")))
-}
-
-pub(crate) fn slugify(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches(['-', '.']).to_string()
 }
