@@ -21,10 +21,10 @@ use std::io::Write;
 
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
+use super::Report;
 use super::compare::CompareReport;
 use super::sensitivity::SensitivityReport;
 use super::sweep::{SweepGridReport, SweepReport};
-use super::{Report, display_unit};
 use crate::error::Error;
 use crate::model::Metric;
 
@@ -135,15 +135,11 @@ impl Sheet<'_> {
         Ok(())
     }
 
-    /// Text, cut to Excel's cell size; written as text, so never run as a formula.
+    /// Text, cut to Excel's cell size (ending with `…` when cut); written as text, so never
+    /// run as a formula.
     fn text(&mut self, row: u32, col: u16, s: &str) -> Result<(), Error> {
-        let cut: String = if s.chars().count() > MAX_CELL_CHARS {
-            s.chars().take(MAX_CELL_CHARS).collect()
-        } else {
-            s.to_string()
-        };
         self.ws
-            .write_string(row, col, cut)
+            .write_string(row, col, crate::report::text::elide(s, MAX_CELL_CHARS))
             .map_err(|e| xlsx_error(self.path, e))?;
         Ok(())
     }
@@ -556,11 +552,7 @@ impl RunWorkbook {
         {
             let mut sh = sheet(wb, "Charts", &path)?;
             for (c, d) in charted.iter().enumerate() {
-                let unit = display_unit(
-                    d.metric,
-                    d.unit,
-                    report.metrics.iter().any(|(n, _)| *n == "input_tokens"),
-                );
+                let unit = report.display_unit(d.metric, d.unit);
                 let mut chart = chart_base(
                     ChartType::ScatterStraight,
                     &format!("{}: cumulative distribution", d.metric),

@@ -184,15 +184,9 @@ fn trim(s: &str) -> String {
     format!("{num}{suffix}")
 }
 
-/// `text` cut to `max` characters with an ellipsis.
+/// `text` cut to `max` characters with an ellipsis ([`crate::report::text::elide`]).
 pub fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    }
+    crate::report::text::elide(text, max).into_owned()
 }
 
 #[cfg(test)]
