@@ -99,7 +99,6 @@ fn run_json_follows_the_model_schema() {
     // The run also wrote its files.
     assert!(out.join("summary.json").is_file());
     assert!(out.join("summary.md").is_file());
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -157,7 +156,6 @@ fn absent_metrics_are_absent_not_zero() {
     // 10 racks of 72 GPUs, fixed: every quantile is 720 GPUs; cost per GPU-hour is the price.
     assert_eq!(v["metrics"]["gpus"]["p5"], 720.0);
     assert_eq!(v["metrics"]["cost_per_gpu_hour_usd"]["p50"], 3.0);
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// The stdout of `gwsim run FILE ARGS --quiet --threads T --out DIR` for 1, 2 and 3 threads.
@@ -184,7 +182,6 @@ pub(crate) fn command_on_one_two_three_threads(
                 .output()
                 .expect("runs");
             assert!(o.status.success());
-            let _ = std::fs::remove_dir_all(&out);
             o.stdout
         })
         .collect()
@@ -283,7 +280,6 @@ fn embedded_headline_runs_without_a_file() {
         .success()
         .stdout(predicate::str::contains("gpus_per_gw"))
         .stdout(predicate::str::contains("cost_per_mtok_usd"));
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -358,7 +354,6 @@ fn samples_out_writes_every_sample() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty());
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -388,7 +383,6 @@ fn a_closed_pipe_is_not_an_error() {
         "stderr: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -430,7 +424,6 @@ fn formats_csv_and_markdown() {
         .stdout(predicate::str::contains(
             "| `facility.pue` | triangular(1.1, 1.18, 1.35) |",
         ));
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]

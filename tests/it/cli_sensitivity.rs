@@ -52,7 +52,6 @@ fn headline_end_to_end_writes_json_markdown_and_the_tornado() {
     )
     .expect("JSON file");
     assert_eq!(file, v);
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -92,7 +91,6 @@ fn table_and_markdown_name_every_column() {
         .success()
         .stdout(predicate::str::contains("| `facility.pue` |"));
     assert!(!out.join("tornado_gpus_per_gw.png").exists());
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]

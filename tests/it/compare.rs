@@ -227,7 +227,6 @@ fn binary_json_follows_the_model_schema() {
     assert!(out.join("compare.md").exists());
     assert!(out.join("overlay_cost_per_mtok_usd.svg").exists());
     assert!(out.join("overlay_cost_per_mtok_usd.png").exists());
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -274,7 +273,6 @@ fn binary_table_markdown_and_csv() {
     let text = String::from_utf8(o.stdout).expect("utf8");
     assert!(text.starts_with("metric,unit,scenario,p5,p50,p95,mean,diff_p5"));
     assert!(!out.join("overlay_cost_usd.svg").exists(), "--no-charts");
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]

@@ -108,7 +108,6 @@ fn samples_out_never_overwrites_a_file_it_reads() {
         "{}",
         text(&r.stderr)
     );
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -136,7 +135,6 @@ fn an_out_folder_holding_the_scenario_is_refused() {
         text(&r.stderr)
     );
     assert_eq!(fs::read(&scenario).expect("read"), before);
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 2. Replacing what is not a regular file.
@@ -239,7 +237,6 @@ fn samples_out_writes_through_a_fifo_and_never_replaces_a_link() {
             .file_type()
             .is_fifo()
     );
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 3. Panics on wide columns.
@@ -292,7 +289,6 @@ fn wide_columns_are_elided_not_a_panic() {
             "{args:?}: no line is 70,000 characters wide"
         );
     }
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 5. Quadratic parsing.
@@ -354,7 +350,6 @@ fn scenario_reads_are_bounded_and_refuse_special_files() {
             text(&r.stderr)
         );
     }
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 7. Terminal escape injection.
@@ -432,7 +427,6 @@ fn control_characters_from_a_file_are_shown_escaped() {
     assert!(all.contains("pu\\u{1b}e"), "{all}");
     let md = fs::read(out.join("summary.md")).expect("summary.md");
     assert!(!md.contains(&0x1b));
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 8. An interrupted run leaves a mixed folder.
@@ -478,7 +472,6 @@ fn a_run_replaces_the_whole_set_of_its_files() {
     assert!(r.status.success(), "{}", text(&r.stderr));
     // Only this run's files, and the user's: no chart or page of the previous run.
     assert_eq!(names(&out), ["notes.txt", "summary.json", "summary.md"]);
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]
@@ -536,7 +529,6 @@ fn an_interrupted_run_keeps_the_previous_set_and_no_temporary_file() {
     assert_eq!(status.code(), Some(130));
     assert_eq!(names(&out), ["summary.json", "summary.md"]);
     assert_eq!(fs::read(out.join("summary.json")).expect("summary"), before);
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 9. Infinities presented as results.
@@ -586,7 +578,6 @@ fn infinite_results_are_refused_or_absent() {
         v["metrics"].get("cost_usd").is_none(),
         "absent, not infinite"
     );
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 10. SVGs that are not XML; 11. a safety filter that drops charts.
@@ -627,7 +618,6 @@ fn every_svg_parses_as_xml_whatever_the_names() {
     }
     let html = fs::read_to_string(out.join("report.html")).expect("html");
     assert_eq!(html.matches("<svg").count(), svgs.len());
-    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -662,7 +652,6 @@ fn harmless_words_in_a_name_keep_the_charts() {
         "every chart is in the page"
     );
     assert!(!html.contains("<script"), "and the name is escaped");
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 12. Late and wrong errors for --out.
@@ -696,7 +685,6 @@ fn a_bad_out_is_refused_before_any_sampling() {
         assert!(err.contains("--out") && err.contains(want), "{err}");
         assert!(!err.contains("File exists"), "{err}");
     }
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 13. Unbounded --threads.
@@ -726,7 +714,6 @@ fn threads_are_bounded() {
         "{}",
         text(&r.stderr)
     );
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 14. Errors without a place.
@@ -761,7 +748,6 @@ fn errors_name_the_place_and_the_key() {
         "{}",
         text(&r.stderr)
     );
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 15. Names that cannot be addressed.
@@ -796,7 +782,6 @@ fn names_that_cannot_be_addressed_are_refused() {
         "{}",
         text(&r.stderr)
     );
-    let _ = fs::remove_dir_all(&dir);
 }
 
 // 16. Work without a bound.
@@ -846,5 +831,4 @@ fn large_work_needs_force() {
     let err = text(&r.stderr);
     assert!(err.contains("GB") && err.contains("--force"), "{err}");
     assert!(!dir.join("samples.csv").exists());
-    let _ = fs::remove_dir_all(&dir);
 }

@@ -33,9 +33,7 @@ fn portfolio_json(file: &Path, extra: &[&str]) -> serde_json::Value {
         out.to_str().expect("utf8"),
     ];
     args.extend_from_slice(extra);
-    let v = run_json(&args);
-    let _ = std::fs::remove_dir_all(&out);
-    v
+    run_json(&args)
 }
 
 fn numbers(v: &serde_json::Value) -> Vec<f64> {
@@ -190,7 +188,6 @@ fn two_fixed_deals_by_hand() {
         v["metrics"]["coverage_year"]["defined_share"].as_f64(),
         Some(0.0)
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -262,7 +259,6 @@ fn a_shared_value_is_one_draw_across_deals() {
     assert!(shared >= 8, "{shared} shared values");
     let result = run.run(&mut |_, _| {}).expect("runs");
     assert!(result.warnings.is_empty(), "{:?}", result.warnings);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Run `gwsim portfolio` on `text` (as `p.toml` beside the test data) and return its stderr.
@@ -283,7 +279,6 @@ fn problem(name: &str, text: &str, extra: &[&str]) -> String {
         "{}",
         String::from_utf8_lossy(&o.stdout)
     );
-    let _ = std::fs::remove_dir_all(&dir);
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
@@ -454,7 +449,6 @@ fn sobol_is_refused_and_the_formats_agree() {
     assert!(csv.contains("\nspend_usd,pricier,USD,2026,"), "{csv}");
     let md = std::fs::read_to_string(out.join("portfolio.md")).expect("md");
     assert!(md.starts_with("# Small test portfolio\n"), "{md}");
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -488,7 +482,6 @@ fn a_deal_name_from_a_dotted_file_name_is_refused_with_a_suggestion() {
         .args(["--quiet", "--no-charts", "--samples", "10"])
         .output()
         .expect("runs");
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(o.status.code(), Some(1));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("p.toml:5:8: error: deal[1].name"), "{e}");

@@ -66,7 +66,6 @@ fn report(args: &[&str], format: &str) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     let text = String::from_utf8(o.stdout).expect("UTF-8 output");
-    let _ = std::fs::remove_dir_all(&out);
     redact_out(&text, &out)
 }
 

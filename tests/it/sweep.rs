@@ -82,7 +82,6 @@ fn gpus_per_gw_follows_the_formula_at_every_pue() {
     assert!(out.join("sweep.csv").exists());
     assert!(out.join("sweep_gpus_per_gw.svg").exists());
     assert!(out.join("sweep_gpus_per_gw.png").exists());
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -133,7 +132,6 @@ fn an_uncertain_metric_gets_a_band_and_csv_has_its_header() {
         !out.join("sweep_cost_per_mtok_usd.svg").exists(),
         "--no-charts"
     );
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -216,7 +214,6 @@ fn bad_ranges_paths_and_metrics_are_user_errors() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not computed"));
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
