@@ -513,6 +513,42 @@ impl RunResult {
     }
 }
 
+/// Run `s` with `cfg` for `metric` alone (`sweep` and `solve`): its accumulator. `set` names, in
+/// the error, the overrides that made `s` when it does not compute `metric`; `progress(done)`
+/// counts the run's samples.
+pub(crate) fn run_metric(
+    s: &Scenario,
+    metric: Metric,
+    cfg: &RunConfig,
+    set: &str,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Accumulator, Error> {
+    let sim = Simulation::new(s, cfg)?;
+    if !sim.plan.has_metric(metric) {
+        return Err(Error::MetricNotComputed {
+            metric,
+            scenario: s.name.clone(),
+            set: set.to_string(),
+        });
+    }
+    let mut result = sim.run(cfg, &mut Progress(progress))?;
+    result.metrics[metric as usize]
+        .take()
+        .ok_or_else(|| Error::Internal(format!("metric {} was not accumulated", metric.name())))
+}
+
+/// An observer that only reports progress: `(samples done)`.
+struct Progress<'a>(&'a mut dyn FnMut(u64));
+
+impl Observer for Progress<'_> {
+    fn batch(&mut self, _view: &BatchView<'_>) -> Result<(), Error> {
+        Ok(())
+    }
+    fn progress(&mut self, done: u64, _planned: u64) {
+        (self.0)(done);
+    }
+}
+
 /// A pool of worker threads: `threads`, or every core when `None`.
 pub(crate) fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
     rayon::ThreadPoolBuilder::new()

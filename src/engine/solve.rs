@@ -6,7 +6,7 @@
 //! whose ends give statistics on either side of the target, by regula falsi with the Illinois
 //! modification, falling back on bisection when a step does not shrink the bracket enough.
 
-use super::{Observer, RunConfig, Simulation};
+use super::RunConfig;
 use crate::error::Error;
 use crate::model::Metric;
 use crate::scenario::Scenario;
@@ -168,39 +168,12 @@ pub fn evaluate(
     progress: &mut dyn FnMut(u64),
 ) -> Result<f64, Error> {
     let s = load(value)?;
-    let sim = Simulation::new(&s, cfg)?;
-    if !sim.plan.has_metric(target.metric) {
-        return Err(Error::MetricNotComputed {
-            metric: target.metric,
-            scenario: s.name.clone(),
-            set: format!("the input at {}", crate::dist::fmt_num(value)),
-        });
-    }
-    let mut obs = Progress { progress };
-    let result = sim.run(cfg, &mut obs)?;
-    let acc = result.metric(target.metric).ok_or_else(|| {
-        Error::Internal(format!(
-            "metric {} was not accumulated",
-            target.metric.name()
-        ))
-    })?;
+    let set = format!("the input at {}", crate::dist::fmt_num(value));
+    let acc = super::run_metric(&s, target.metric, cfg, &set, progress)?;
     Ok(match target.statistic {
         Statistic::Mean => acc.mean(),
         Statistic::Quantile(q) => acc.quantile(q),
     })
-}
-
-struct Progress<'a> {
-    progress: &'a mut dyn FnMut(u64),
-}
-
-impl Observer for Progress<'_> {
-    fn batch(&mut self, _view: &super::BatchView<'_>) -> Result<(), Error> {
-        Ok(())
-    }
-    fn progress(&mut self, done: u64, _planned: u64) {
-        (self.progress)(done);
-    }
 }
 
 /// Find the value in `[lo, hi]` at which `stat(value)` reaches `target`. `stat` is evaluated at

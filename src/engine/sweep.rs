@@ -7,7 +7,7 @@
 //! built by the caller (through `--set`, so an unknown path gets the usual "did you mean"
 //! error); this module owns the range and the loop.
 
-use super::{Observer, RunConfig, Simulation};
+use super::RunConfig;
 use crate::error::{Error, RangeProblem};
 use crate::model::Metric;
 use crate::scenario::Scenario;
@@ -237,41 +237,12 @@ fn run_point(
     planned: u64,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<[f64; 6], Error> {
-    let sim = Simulation::new(s, cfg)?;
-    if !sim.plan.has_metric(metric) {
-        return Err(Error::MetricNotComputed {
-            metric,
-            scenario: s.name.clone(),
-            set: set.to_string(),
-        });
-    }
-    let mut obs = Offset {
-        offset: cfg.samples.saturating_mul(k as u64),
-        planned,
-        progress,
-    };
-    let result = sim.run(cfg, &mut obs)?;
-    let acc = result
-        .metric(metric)
-        .ok_or_else(|| Error::Internal(format!("metric {} was not accumulated", metric.name())))?;
+    let offset = cfg.samples.saturating_mul(k as u64);
+    let acc = super::run_metric(s, metric, cfg, set, &mut |done| {
+        progress(offset + done, planned)
+    })?;
     let q = acc.quantiles(&[0.05, 0.25, 0.5, 0.75, 0.95]);
     Ok([q[0], q[1], q[2], q[3], q[4], acc.mean()])
-}
-
-/// Progress of one point reported as progress of the whole sweep.
-struct Offset<'a> {
-    offset: u64,
-    planned: u64,
-    progress: &'a mut dyn FnMut(u64, u64),
-}
-
-impl Observer for Offset<'_> {
-    fn batch(&mut self, _view: &super::BatchView<'_>) -> Result<(), Error> {
-        Ok(())
-    }
-    fn progress(&mut self, done: u64, _planned: u64) {
-        (self.progress)(self.offset + done, self.planned);
-    }
 }
 
 #[cfg(test)]
