@@ -301,7 +301,7 @@ impl SweepGridReport {
     }
 
     /// `grid[row][column]` of one statistic; `None` when the points do not fill the grid.
-    fn grid(&self, stat: Stat) -> Option<Vec<Vec<f64>>> {
+    pub(crate) fn grid(&self, stat: Stat) -> Option<Vec<Vec<f64>>> {
         let cols = self.columns.len();
         if cols == 0 || self.points.len() != self.rows.len() * cols {
             return None;

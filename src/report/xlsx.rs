@@ -847,12 +847,11 @@ pub fn write_sweep_grid(
         for (c, y) in report.columns.iter().enumerate() {
             sh.num(0, 1 + c as u16, *y, cf)?;
         }
+        let medians = report.grid(|p| p.p50).unwrap_or_default();
         for (r, x) in report.rows.iter().enumerate() {
             sh.num(1 + r as u32, 0, *x, rf)?;
-            for (c, _) in report.columns.iter().enumerate() {
-                if let Some(p) = report.points.get(r * report.columns.len() + c) {
-                    sh.num(1 + r as u32, 1 + c as u16, p.p50, nf)?;
-                }
+            for (c, &m) in medians.get(r).into_iter().flatten().enumerate() {
+                sh.num(1 + r as u32, 1 + c as u16, m, nf)?;
             }
         }
     }
