@@ -84,9 +84,7 @@ pub fn cmd_compare(a: CompareArgs) -> Result<()> {
         let labels: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
         (scenarios, labels)
     };
-    for s in &scenarios {
-        print_warnings(s, a.output.quiet);
-    }
+    print_warnings(&scenarios, a.output.quiet);
     let mut run = RunConfig::from_scenario(&scenarios[0]);
     a.sampling.apply(&mut run, a.output.quiet)?;
     super::check_work(

@@ -521,16 +521,23 @@ pub fn load_scenario(file: Option<&Path>, sets: &[String]) -> Result<Scenario, E
     Ok(s)
 }
 
-fn print_warnings(s: &Scenario, quiet: bool) {
+/// Print the scenarios' warnings on stderr (unless `quiet`), each distinct one once.
+fn print_warnings<'a>(scenarios: impl IntoIterator<Item = &'a Scenario>, quiet: bool) {
     if quiet {
         return;
     }
-    for w in s
-        .warnings
-        .iter()
+    // Scenarios read from one file (a file and its variants) share its warnings: each is
+    // printed once.
+    let mut printed = std::collections::HashSet::new();
+    for w in scenarios
+        .into_iter()
+        .flat_map(|s| &s.warnings)
         .filter(|w| w.severity == Severity::Warning)
     {
-        warn(&w.to_string());
+        let line = w.to_string();
+        if printed.insert(line.clone()) {
+            warn(&line);
+        }
     }
 }
 
@@ -622,7 +629,7 @@ pub(crate) fn output_set(
 
 fn cmd_run(a: RunArgs) -> Result<()> {
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
-    print_warnings(&s, a.output.quiet);
+    print_warnings([&s], a.output.quiet);
     let mut cfg = RunConfig::from_scenario(&s);
     a.sampling.apply(&mut cfg, a.output.quiet)?;
     cfg.precision = a.precision;
@@ -895,7 +902,7 @@ impl SamplesCsv {
 
 fn cmd_check(a: CheckArgs) -> Result<()> {
     let s = load_scenario(Some(&a.file), &a.scenario.set)?;
-    print_warnings(&s, false);
+    print_warnings([&s], false);
     if !s.variants.is_empty() {
         // Each variant's overrides are applied and checked as a comparison would.
         compare::load_variants(s.clone(), &a.file, &a.scenario.set, &[])?;

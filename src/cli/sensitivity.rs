@@ -65,7 +65,7 @@ pub struct SensitivityArgs {
 pub fn cmd_sensitivity(a: SensitivityArgs) -> Result<()> {
     let metric = metric_by_name(&a.metric)?;
     let s = load_scenario(a.file.as_deref(), &a.scenario.set)?;
-    super::print_warnings(&s, a.output.quiet);
+    super::print_warnings([&s], a.output.quiet);
     let mut cfg = RunConfig::from_scenario(&s);
     a.sampling.apply(&mut cfg, a.output.quiet)?;
     let sim = Simulation::new(&s, &cfg)?;

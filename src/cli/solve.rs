@@ -108,7 +108,7 @@ pub fn cmd_solve(a: SolveArgs) -> Result<()> {
     let bracket = a.bracket.as_deref().map(parse_bracket).transpose()?;
     let sets = a.scenario.set.clone();
     let base = scenario::load(&a.file, &sets)?;
-    print_warnings(&base, a.output.quiet);
+    print_warnings([&base], a.output.quiet);
     let Some(input) = base.params().into_iter().find(|p| p.path == path).cloned() else {
         let paths: Vec<String> = base.params().iter().map(|p| p.path.clone()).collect();
         let hint = scenario::suggest::hint(&path, paths.iter().map(String::as_str));

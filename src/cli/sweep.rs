@@ -87,7 +87,7 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
     let lows: Vec<f64> = ranges.iter().map(|r| r.lo).collect();
     // The first point settles the run's configuration (and reports bad paths before any run).
     let first = load(&lows)?;
-    print_warnings(&first, a.output.quiet);
+    print_warnings([&first], a.output.quiet);
     let name = first.name.clone();
     let mut cfg = RunConfig::from_scenario(&first);
     a.sampling.apply(&mut cfg, a.output.quiet)?;

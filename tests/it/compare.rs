@@ -579,3 +579,46 @@ fn more_variants_than_a_comparison_takes_are_refused_before_any_is_loaded() {
         "{e}"
     );
 }
+
+#[test]
+fn a_file_compared_with_its_variants_warns_once() {
+    // The file and each variant are read from the same text, so they carry the same warning:
+    // it is printed once, not once per scenario.
+    let dir = tmp("variant-warnings");
+    std::fs::create_dir_all(&dir).expect("folder");
+    let text = std::fs::read_to_string(data("small-cloud.toml")).expect("fixture");
+    let pue = "pue = { triangular = [1.10, 1.18, 1.35], source = \"test fixture\" }";
+    assert!(text.contains(pue));
+    let file = dir.join("truncated.toml");
+    std::fs::write(
+        &file,
+        text.replace(
+            pue,
+            "pue = { normal = { mean = 1.05, sd = 0.1 }, source = \"test fixture\" }",
+        ),
+    )
+    .expect("write");
+    let o = cargo_bin_cmd!("gwsim")
+        .arg("compare")
+        .arg(&file)
+        .args(["--variant", "a: discount_rate=0.1"])
+        .args(["--variant", "b: discount_rate=0.12"])
+        .args([
+            "--samples",
+            "1000",
+            "--no-charts",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(dir.join("out"))
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.matches("lies outside the field's domain").count(),
+        1,
+        "{err}"
+    );
+}
