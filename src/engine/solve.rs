@@ -286,10 +286,8 @@ pub fn solve(
             return Ok(done(evaluations, a, b, iteration - 1, Stop::Value));
         }
         let fc = eval(c, &mut evaluations)?;
-        let ec = Evaluation {
-            value: c,
-            statistic: fc + t,
-        };
+        // The evaluation as recorded (`fc + t` could differ from it in the last bit).
+        let ec = *evaluations.last().expect("just evaluated");
         if fc.abs() <= stat_tol {
             return Ok(done(evaluations, a, b, iteration, Stop::Statistic));
         }
