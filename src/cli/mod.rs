@@ -274,33 +274,19 @@ pub(crate) fn print_report(
     dir: &Path,
     xlsx: Option<&Path>,
 ) -> Result<()> {
-    out_stdout(&with_wrote(render(report, format), format, dir, xlsx))
-}
-
-/// A report in `format`.
-pub(crate) fn render(report: &dyn Render, format: Format) -> String {
-    match format {
+    let mut text = match format {
         Format::Table => report.to_table(),
         Format::Json => report.to_json(),
         Format::Csv => report.to_csv(),
         Format::Markdown => report.to_markdown(),
-    }
-}
-
-/// `text` followed, for a table, by the folder the files went to and the `--xlsx` workbook.
-pub(crate) fn with_wrote(
-    mut text: String,
-    format: Format,
-    dir: &Path,
-    xlsx: Option<&Path>,
-) -> String {
+    };
     if format == Format::Table {
         text.push_str(&format!("\nWrote {}\n", dir.display()));
         if let Some(x) = xlsx {
             text.push_str(&format!("Wrote {}\n", x.display()));
         }
     }
-    text
+    out_stdout(&text)
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -656,7 +642,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
                 &s.read_files,
                 planned,
                 a.sampling.force,
-                set.dir(),
+                &set,
             )?)
         }
         None => None,
@@ -811,15 +797,15 @@ struct SamplesCsv {
 }
 
 impl SamplesCsv {
-    /// Refused before any sampling: a file the run reads, a file of the run's folder `out_dir`,
-    /// and (unless `force`) a file larger than [`MAX_SAMPLES_OUT_BYTES`] for `planned` samples.
+    /// Refused before any sampling: a file the run reads, a file of the run's `set`, and (unless
+    /// `force`) a file larger than [`MAX_SAMPLES_OUT_BYTES`] for `planned` samples.
     fn new(
         path: &Path,
         sim: &Simulation,
         reads: &[PathBuf],
         planned: u64,
         force: bool,
-        out_dir: &Path,
+        set: &fsio::FileSet,
     ) -> Result<SamplesCsv, Error> {
         let metrics = sample_metrics(sim);
         let columns = 1 + sim.inputs.len() + metrics.len();
@@ -833,14 +819,7 @@ impl SamplesCsv {
                 limit: MAX_SAMPLES_OUT_BYTES,
             });
         }
-        let full = fsio::resolved(path);
-        let in_out_dir = full.as_deref().and_then(Path::parent)
-            == std::fs::canonicalize(out_dir).ok().as_deref();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        if let Some(n) = name
-            && in_out_dir
-            && run_owns(&n)
-        {
+        if let Some(n) = set.claims(path) {
             return Err(Error::Output {
                 flag: "--samples-out",
                 path: path.display().to_string(),

@@ -13,6 +13,7 @@ use super::{
 use crate::engine::RunConfig;
 use crate::engine::sweep::{SweepRange, check_ranges, run_grid, run_sweep};
 use crate::error::Error;
+use crate::report::Render;
 use crate::report::chart::ChartDest;
 use crate::report::sweep::{SweepGridReport, SweepReport};
 use crate::scenario::Scenario;
@@ -131,7 +132,7 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
         _ => load(values),
     };
     let mut on_progress = |d, p| bar.update(d, p);
-    let (json, csv, text, charts) = match ranges.as_slice() {
+    let (report, charts): (Box<dyn Render>, _) = match ranges.as_slice() {
         [range] => {
             let points = run_sweep(range, metric, &cfg, &mut |v| loader(&[v]), &mut on_progress)?;
             let report =
@@ -141,12 +142,7 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
             if let Some((export, path)) = xlsx.as_mut() {
                 crate::report::xlsx::write_sweep(&report, path, export)?;
             }
-            (
-                report.to_json(),
-                report.to_csv(),
-                super::render(&report, a.output.format),
-                charts,
-            )
+            (Box::new(report), charts)
         }
         [rows, columns] => {
             let points = run_grid(
@@ -171,35 +167,25 @@ pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
             if let Some((export, path)) = xlsx.as_mut() {
                 crate::report::xlsx::write_sweep_grid(&report, path, export)?;
             }
-            (
-                report.to_json(),
-                report.to_csv(),
-                super::render(&report, a.output.format),
-                charts,
-            )
+            (Box::new(report), charts)
         }
-        _ => {
-            return Err(Error::SweepRanges {
-                count: ranges.len(),
-            }
-            .into());
-        }
+        _ => unreachable!("check_ranges allows one or two ranges"),
     };
     bar.finish();
     for w in charts.iter().flat_map(|c| &c.warnings) {
         super::warn(&format!("warning: {w}"));
     }
-    set.write("sweep.json", json.as_bytes())?;
-    set.write("sweep.csv", csv.as_bytes())?;
+    set.write("sweep.json", report.to_json().as_bytes())?;
+    set.write("sweep.csv", report.to_csv().as_bytes())?;
     let dir = set.dir().to_path_buf();
     set.commit()?;
     super::finish_xlsx(xlsx)?;
-    super::out_stdout(&super::with_wrote(
-        text,
+    super::print_report(
+        report.as_ref(),
         a.output.format,
         &dir,
         a.xlsx.xlsx.as_deref(),
-    ))
+    )
 }
 
 /// The files of `gwsim sweep` in its folder.
