@@ -128,7 +128,8 @@ pub struct Evaluation {
 }
 
 /// How the search ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Stop {
     /// The statistic reached the target within [`STAT_TOLERANCE`].
     Statistic,
@@ -137,6 +138,19 @@ pub enum Stop {
     Value,
     /// [`MAX_ITERATIONS`] evaluations without either.
     Iterations,
+}
+
+impl Stop {
+    /// What the search ended on, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stop::Statistic => "the statistic reached the target",
+            Stop::Value => {
+                "the bracket closed on the value (the statistic jumps across the target there)"
+            }
+            Stop::Iterations => "the iteration cap was reached before the tolerance",
+        }
+    }
 }
 
 /// The result of a solve.

@@ -43,7 +43,7 @@ pub struct SolveReport {
     /// `statistic`: within the tolerance of the target; `value`: the bracket closed on the
     /// solution (the statistic may jump across the target there); `iterations`: the cap was
     /// reached.
-    pub converged_on: &'static str,
+    pub converged_on: Stop,
     /// The bracket searched, with the statistics at its ends, and where it came from.
     pub bracket: [EvaluationReport; 2],
     pub bracket_source: String,
@@ -75,11 +75,7 @@ impl SolveReport {
             target: target.value,
             solution: solution.value,
             solution_statistic: solution.statistic,
-            converged_on: match solution.stop {
-                Stop::Statistic => "statistic",
-                Stop::Value => "value",
-                Stop::Iterations => "iterations",
-            },
+            converged_on: solution.stop,
             bracket: solution.bracket.map(Into::into),
             bracket_source: bracket_source.to_string(),
             final_bracket: solution.final_bracket.map(Into::into),
@@ -108,15 +104,25 @@ impl SolveReport {
         w.finish()
     }
 
-    /// What the search ended on, in words.
-    fn stop_text(&self) -> &'static str {
-        match self.converged_on {
-            "statistic" => "the statistic reached the target",
-            "value" => {
-                "the bracket closed on the value (the statistic jumps across the target there)"
-            }
-            _ => "the iteration cap was reached before the tolerance",
-        }
+    /// The bracket, the final bracket and the solution as rows: a label, the values and the
+    /// statistics (`stat` writes one statistic).
+    fn rows(&self, stat: impl Fn(f64) -> String) -> [[String; 3]; 3] {
+        let ends = |label: &str, e: &[EvaluationReport; 2]| {
+            [
+                label.to_string(),
+                format!("{} to {}", fmt_num(e[0].value), fmt_num(e[1].value)),
+                format!("{} to {}", stat(e[0].statistic), stat(e[1].statistic)),
+            ]
+        };
+        [
+            ends("bracket", &self.bracket),
+            ends("final bracket", &self.final_bracket),
+            [
+                "solution".to_string(),
+                fmt_num(self.solution),
+                stat(self.solution_statistic),
+            ],
+        ]
     }
 
     fn headline(&self) -> String {
@@ -144,33 +150,7 @@ impl SolveReport {
             self.seed
         );
         let _ = writeln!(out, "{}\n", self.headline());
-        let b = &self.bracket;
-        let fb = &self.final_bracket;
-        let rows = vec![
-            [
-                "bracket".to_string(),
-                format!("{} to {}", fmt_num(b[0].value), fmt_num(b[1].value)),
-                format!(
-                    "{} to {}",
-                    format::bare(b[0].statistic, self.unit),
-                    format::bare(b[1].statistic, self.unit)
-                ),
-            ],
-            [
-                "final bracket".to_string(),
-                format!("{} to {}", fmt_num(fb[0].value), fmt_num(fb[1].value)),
-                format!(
-                    "{} to {}",
-                    format::bare(fb[0].statistic, self.unit),
-                    format::bare(fb[1].statistic, self.unit)
-                ),
-            ],
-            [
-                "solution".to_string(),
-                fmt_num(self.solution),
-                format::bare(self.solution_statistic, self.unit),
-            ],
-        ];
+        let rows = self.rows(|x| format::bare(x, self.unit));
         let header = [
             String::new(),
             self.path.clone(),
@@ -183,14 +163,12 @@ impl SolveReport {
             self.bracket_source,
             self.iterations,
             self.evaluations.len(),
-            self.stop_text()
+            self.converged_on.describe()
         );
         out
     }
 
     pub fn to_markdown(&self) -> String {
-        let b = &self.bracket;
-        let fb = &self.final_bracket;
         let mut out = format!(
             "# {}: {} {} = {}\n\n{}\n\n{} samples per evaluation · seed {}\n\n| | `{}` | {} {} |\n|---|---:|---:|\n",
             crate::report::md_escape(&self.scenario),
@@ -204,25 +182,16 @@ impl SolveReport {
             self.metric,
             self.statistic
         );
-        for (label, lo, hi) in [("bracket", b[0], b[1]), ("final bracket", fb[0], fb[1])] {
-            let _ = writeln!(
-                out,
-                "| {label} | {} to {} | {} to {} |",
-                fmt_num(lo.value),
-                fmt_num(hi.value),
-                format::with_unit(lo.statistic, self.unit),
-                format::with_unit(hi.statistic, self.unit)
-            );
+        for [label, values, stats] in self.rows(|x| format::with_unit(x, self.unit)) {
+            let _ = writeln!(out, "| {label} | {values} | {stats} |");
         }
         let _ = writeln!(
             out,
-            "| solution | {} | {} |\n\nBracket: {}. {} iterations ({} runs): {}.",
-            fmt_num(self.solution),
-            format::with_unit(self.solution_statistic, self.unit),
+            "\nBracket: {}. {} iterations ({} runs): {}.",
             crate::report::md_escape(&self.bracket_source),
             self.iterations,
             self.evaluations.len(),
-            self.stop_text()
+            self.converged_on.describe()
         );
         out
     }
