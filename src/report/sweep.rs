@@ -318,6 +318,28 @@ impl SweepGridReport {
     const GRIDS: [(&'static str, Stat); 3] =
         [("p50", |p| p.p50), ("p5", |p| p.p5), ("p95", |p| p.p95)];
 
+    /// The grids shown ([`Self::GRIDS`]), each as its name and its rows: the row's value as
+    /// the table shows it, then a cell per column written by `cell`.
+    fn matrices(&self, cell: impl Fn(f64) -> String) -> Vec<(&'static str, Vec<Vec<String>>)> {
+        let rows = format::distinct(&self.rows);
+        Self::GRIDS
+            .iter()
+            .filter_map(|&(name, stat)| {
+                let grid = self.grid(stat)?;
+                let body = grid
+                    .iter()
+                    .zip(&rows)
+                    .map(|(g, label)| {
+                        std::iter::once(label.clone())
+                            .chain(g.iter().map(|&v| cell(v)))
+                            .collect()
+                    })
+                    .collect();
+                Some((name, body))
+            })
+            .collect()
+    }
+
     /// The grid for a terminal: the medians as a matrix (rows the first path's values, columns
     /// the second's, as the heatmap), then the p5 and p95 matrices in the same layout. A matrix
     /// shows how the metric moves along both values at a glance, which a long table of N1 × N2
@@ -330,24 +352,11 @@ impl SweepGridReport {
             "{} ({}) as {} (rows) and {} (columns) move · {} samples per point · seed {} (the same random numbers at every point)",
             self.metric, self.unit, self.paths[0], self.paths[1], self.samples, self.seed
         );
-        let rows = format::distinct(&self.rows);
         let cols = format::distinct(&self.columns);
-        for (name, stat) in Self::GRIDS {
-            let Some(grid) = self.grid(stat) else {
-                continue;
-            };
+        for (name, body) in self.matrices(|v| format::bare(v, self.unit)) {
             let _ = writeln!(out, "\n{name}");
             let mut header = vec![format!("{} \\ {}", self.paths[0], self.paths[1])];
             header.extend(cols.iter().cloned());
-            let body: Vec<Vec<String>> = grid
-                .iter()
-                .zip(&rows)
-                .map(|(g, label)| {
-                    std::iter::once(label.clone())
-                        .chain(g.iter().map(|&v| format::bare(v, self.unit)))
-                        .collect()
-                })
-                .collect();
             out.push_str(&text_table(&header, &body));
         }
         out
@@ -367,12 +376,8 @@ impl SweepGridReport {
             self.paths[0],
             self.paths[1]
         );
-        let rows = format::distinct(&self.rows);
         let cols = format::distinct(&self.columns);
-        for (name, stat) in Self::GRIDS {
-            let Some(grid) = self.grid(stat) else {
-                continue;
-            };
+        for (name, body) in self.matrices(|v| with_unit(v, self.unit)) {
             let _ = write!(
                 out,
                 "\n## {name}\n\n| {} \\\\ {} | {} |\n|---:|{}\n",
@@ -381,9 +386,8 @@ impl SweepGridReport {
                 cols.join(" | "),
                 "---:|".repeat(cols.len())
             );
-            for (g, label) in grid.iter().zip(&rows) {
-                let cells: Vec<String> = g.iter().map(|&v| with_unit(v, self.unit)).collect();
-                let _ = writeln!(out, "| {label} | {} |", cells.join(" | "));
+            for row in body {
+                let _ = writeln!(out, "| {} |", row.join(" | "));
             }
         }
         out
