@@ -257,10 +257,7 @@ fn run_charts_are_written_as_valid_svg_and_png() {
         "power axis lacks GW ticks"
     );
     // No temporary files left behind.
-    let names: Vec<String> = fs::read_dir(&dir)
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = crate::common::file_names(&dir);
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
     let _ = fs::remove_dir_all(&dir);
 }

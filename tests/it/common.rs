@@ -55,6 +55,16 @@ impl Drop for Tmp {
     }
 }
 
+/// The names of the entries of `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
 /// Run the binary, assert success, and parse its standard output as JSON.
 pub fn run_json(args: &[&str]) -> serde_json::Value {
     let out = cargo_bin_cmd!("gwsim").args(args).output().expect("runs");

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
-use crate::common::{data, tmp};
+use crate::common::{data, file_names, tmp};
 
 /// Run the binary with `args`; it must finish within `secs` seconds.
 fn gwsim(args: &[&str], secs: u64) -> Output {
@@ -35,15 +35,6 @@ fn small_cloud_with(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
     let p = dir.join(name);
     fs::write(&p, src.replacen(from, to, 1)).expect("write");
     p
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 // 1. Overwriting the user's files.
@@ -449,7 +440,7 @@ fn a_run_replaces_the_whole_set_of_its_files() {
         300,
     );
     assert!(r.status.success(), "{}", text(&r.stderr));
-    assert!(names(&out).contains(&"report.html".to_string()));
+    assert!(file_names(&out).contains(&"report.html".to_string()));
     fs::write(out.join("notes.txt"), "mine").expect("a file of the user's");
     // Leftovers of a killed run (a process that does not exist) are removed.
     fs::write(out.join(".gwsim-4000000000-tmp-summary.json"), "x").expect("write");
@@ -471,7 +462,10 @@ fn a_run_replaces_the_whole_set_of_its_files() {
     );
     assert!(r.status.success(), "{}", text(&r.stderr));
     // Only this run's files, and the user's: no chart or page of the previous run.
-    assert_eq!(names(&out), ["notes.txt", "summary.json", "summary.md"]);
+    assert_eq!(
+        file_names(&out),
+        ["notes.txt", "summary.json", "summary.md"]
+    );
 }
 
 #[cfg(unix)]
@@ -515,7 +509,10 @@ fn an_interrupted_run_keeps_the_previous_set_and_no_temporary_file() {
         .expect("spawn");
     // Wait until the run writes its samples (to a temporary file), then interrupt it.
     let deadline = Instant::now() + Duration::from_secs(120);
-    while !names(&out).iter().any(|n| n.contains("-tmp-samples.csv")) {
+    while !file_names(&out)
+        .iter()
+        .any(|n| n.contains("-tmp-samples.csv"))
+    {
         assert!(Instant::now() < deadline, "no temporary file appeared");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -527,7 +524,7 @@ fn an_interrupted_run_keeps_the_previous_set_and_no_temporary_file() {
     assert!(killed.success());
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(130));
-    assert_eq!(names(&out), ["summary.json", "summary.md"]);
+    assert_eq!(file_names(&out), ["summary.json", "summary.md"]);
     assert_eq!(fs::read(out.join("summary.json")).expect("summary"), before);
 }
 
@@ -605,7 +602,7 @@ fn every_svg_parses_as_xml_whatever_the_names() {
         300,
     );
     assert!(r.status.success(), "{}", text(&r.stderr));
-    let svgs: Vec<String> = names(&out)
+    let svgs: Vec<String> = file_names(&out)
         .into_iter()
         .filter(|n| n.ends_with(".svg"))
         .collect();
@@ -643,7 +640,10 @@ fn harmless_words_in_a_name_keep_the_charts() {
         300,
     );
     assert!(r.status.success(), "{}", text(&r.stderr));
-    let svgs = names(&out).iter().filter(|n| n.ends_with(".svg")).count();
+    let svgs = file_names(&out)
+        .iter()
+        .filter(|n| n.ends_with(".svg"))
+        .count();
     let html = fs::read_to_string(out.join("report.html")).expect("html");
     assert!(svgs >= 5);
     assert_eq!(

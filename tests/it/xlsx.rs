@@ -5,7 +5,7 @@ use std::path::Path;
 use assert_cmd::cargo::cargo_bin_cmd;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
 
-use crate::common::{run_json, tmp};
+use crate::common::{file_names, run_json, tmp};
 
 fn scenario(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -183,11 +183,7 @@ fn a_runs_workbook_holds_the_json_numbers_as_numbers_and_charts() {
     assert_eq!(chart_parts(&book), headline + bands);
     // The folder's set is written as before, and nothing else is left beside the workbook.
     assert!(out.join("summary.json").exists());
-    let mut names: Vec<String> = std::fs::read_dir(&*dir)
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(&dir);
     assert_eq!(names, ["out", "run.xlsx"]);
 }
 
@@ -288,11 +284,7 @@ fn a_bad_xlsx_path_is_refused_before_any_work_and_leaves_nothing() {
     }
     assert_eq!(std::fs::read(&scenario_copy).expect("read"), before);
     assert_eq!(std::fs::read(&file).expect("read"), b"not a folder");
-    let mut names: Vec<String> = std::fs::read_dir(&*dir)
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(&dir);
     // No workbook, no temporary file; the output folder itself is checked (made) first.
     assert_eq!(names, ["deal.toml", "folder", "out", "plain"]);
     assert_eq!(std::fs::read_dir(&folder).expect("list").count(), 0);
