@@ -14,7 +14,6 @@ use super::chart::{self, Chart, ChartOutcome, Overlay, labels};
 use super::csv::{self, CsvText, safe_cell};
 use super::{QUANTILE_GRID, VERSION, format, md_escape, ordered_map, text_table};
 use crate::engine::compare::CompareResult;
-use crate::model::Metric;
 use crate::stats::Band;
 
 /// One metric across the scenarios.
@@ -140,7 +139,7 @@ impl CompareReport {
     /// Metrics in report order with the headline ones first.
     fn ordered(&self) -> Vec<&(&'static str, MetricCompare)> {
         let mut v: Vec<_> = self.metrics.iter().collect();
-        v.sort_by_key(|(n, _)| !Metric::from_name(n).is_some_and(|m| m.is_headline()));
+        v.sort_by_key(|(n, _)| !super::is_headline(n));
         v
     }
 
@@ -164,7 +163,7 @@ impl CompareReport {
     fn rows(&self, headline: bool) -> Vec<[String; 8]> {
         let mut rows = Vec::new();
         for (name, m) in self.ordered() {
-            if Metric::from_name(name).is_some_and(|x| x.is_headline()) != headline {
+            if super::is_headline(name) != headline {
                 continue;
             }
             let u = m.unit;

@@ -115,7 +115,7 @@ fn page(report: &Report, charts_svg: &[(String, String)]) -> Value {
         })
         .collect();
     let mut ordered: Vec<_> = report.metrics.iter().collect();
-    ordered.sort_by_key(|(n, _)| !Metric::from_name(n).is_some_and(|m| m.is_headline()));
+    ordered.sort_by_key(|(n, _)| !super::is_headline(n));
     let metrics: Vec<Value> = ordered
         .into_iter()
         .map(|(n, m)| {
@@ -126,7 +126,7 @@ fn page(report: &Report, charts_svg: &[(String, String)]) -> Value {
             // Shown on wide pages only.
             let extra = vec![v(s.sd), v(s.se), v(s.min), v(s.max)];
             context! {
-                headline => Metric::from_name(n).is_some_and(|m| m.is_headline()),
+                headline => super::is_headline(n),
                 label => labels::metric_label(n),
                 name => *n,
                 unit => format::unit_column(unit),

@@ -227,6 +227,12 @@ impl About {
     }
 }
 
+/// Whether the metric named `name` is a headline metric (shown first, charted); false for a
+/// name that is not a metric.
+pub(crate) fn is_headline(name: &str) -> bool {
+    Metric::from_name(name).is_some_and(Metric::is_headline)
+}
+
 /// Number of steps of the quantile grid kept for charts: quantiles at `i / QUANTILE_GRID`.
 pub const QUANTILE_GRID: usize = 200;
 
@@ -614,14 +620,10 @@ impl Report {
         let _ = writeln!(out, "| metric | unit | p5 | p50 | p95 | mean | se |");
         let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|");
         let mut ordered: Vec<&(&str, MetricSummary)> = self.metrics.iter().collect();
-        ordered.sort_by_key(|(n, _)| !Metric::from_name(n).is_some_and(|m| m.is_headline()));
+        ordered.sort_by_key(|(n, _)| !is_headline(n));
         for (name, m) in ordered {
             let s = &m.summary;
-            let bold = if Metric::from_name(name).is_some_and(|m| m.is_headline()) {
-                "**"
-            } else {
-                ""
-            };
+            let bold = if is_headline(name) { "**" } else { "" };
             let _ = writeln!(
                 out,
                 "| {bold}{name}{bold} | {} | {} | {} | {} | {} | {} |",

@@ -26,7 +26,6 @@ use super::compare::CompareReport;
 use super::sensitivity::SensitivityReport;
 use super::sweep::{SweepGridReport, SweepReport};
 use crate::error::Error;
-use crate::model::Metric;
 
 /// Rows of an Excel worksheet.
 pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
@@ -382,7 +381,7 @@ impl RunWorkbook {
         let path = self.path.clone();
         let f = &self.formats;
         let wb = &mut self.wb;
-        let headline_first = |name: &str| !Metric::from_name(name).is_some_and(|m| m.is_headline());
+        let headline_first = |name: &str| !super::is_headline(name);
 
         // Summary.
         let mut ordered: Vec<&(&str, super::MetricSummary)> = report.metrics.iter().collect();
@@ -414,7 +413,7 @@ impl RunWorkbook {
                 let nf = f.number(m.unit, s.p50);
                 sh.text(r, 0, name)?;
                 sh.text(r, 1, report.display_unit(name, m.unit))?;
-                let headline = Metric::from_name(name).is_some_and(|m| m.is_headline());
+                let headline = super::is_headline(name);
                 sh.text(r, 2, if headline { "yes" } else { "" })?;
                 for (c, x) in [
                     s.mean, s.sd, s.se, s.min, s.p5, s.p25, s.p50, s.p75, s.p95, s.max,
@@ -468,7 +467,7 @@ impl RunWorkbook {
         let charted: Vec<&super::Distribution> = report
             .distributions
             .iter()
-            .filter(|d| Metric::from_name(d.metric).is_some_and(|m| m.is_headline()))
+            .filter(|d| super::is_headline(d.metric))
             .collect();
         let grid_rows = charted.first().map_or(0, |d| d.quantiles.len()) as u32;
         {
@@ -624,7 +623,7 @@ pub fn write_compare(
     let f = Formats::new();
     let mut wb = Workbook::new();
     let mut ordered: Vec<&(&str, super::compare::MetricCompare)> = report.metrics.iter().collect();
-    ordered.sort_by_key(|(n, _)| !Metric::from_name(n).is_some_and(|m| m.is_headline()));
+    ordered.sort_by_key(|(n, _)| !super::is_headline(n));
     // (metric, first row, last row) of each headline metric, for the charts.
     let mut spans: Vec<(&str, u32, u32)> = Vec::new();
     {
@@ -679,7 +678,7 @@ pub fn write_compare(
                 }
                 r += 1;
             }
-            if Metric::from_name(name).is_some_and(|m| m.is_headline()) && r > start {
+            if super::is_headline(name) && r > start {
                 spans.push((name, start, r - 1));
             }
         }
